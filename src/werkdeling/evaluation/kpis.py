@@ -1,0 +1,132 @@
+"""Key figures a coordinator reports, computed from the scenario and the plan alone.
+
+Coverage counts hours placed up to the demand level: an hour placed above ``desired`` covers
+nothing more. Utilisation is billable hours (placed with a member) over paid hours (guaranteed
+workers' contracts in periods they are available, plus the placed hours of the others).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict
+
+from werkdeling.evaluation.measure import measure, resolve_rows
+from werkdeling.plan import Plan
+from werkdeling.scenario import Scenario
+
+
+class EmployerCoverage(BaseModel):
+    """Demand and coverage of one employer over the horizon, in hours."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employer: str
+    required_hours: float
+    required_covered_hours: float
+    desired_hours: float
+    desired_covered_hours: float
+
+    @property
+    def required_pct(self) -> float:
+        return _pct(self.required_covered_hours, self.required_hours)
+
+    @property
+    def desired_pct(self) -> float:
+        return _pct(self.desired_covered_hours, self.desired_hours)
+
+
+def _pct(part: float, whole: float) -> float:
+    return 100.0 if whole == 0 else 100.0 * part / whole
+
+
+class Kpis(BaseModel):
+    """The figures coordinators track (see ``DOMAIN.md``, "What coordinators measure")."""
+
+    model_config = ConfigDict(frozen=True)
+
+    coverage: tuple[EmployerCoverage, ...]
+    #: Guaranteed workers: the year-round contracts the pool carries.
+    guaranteed_workers: int
+    #: Guaranteed workers placed with a member in every period they are available.
+    guaranteed_fully_placed: int
+    idle_paid_hours: float
+    placed_hours: float
+    paid_hours: float
+    switches_per_worker: dict[str, int]
+    #: One-way km from home to employer, summed over placed periods.
+    travel_km: float
+
+    @property
+    def required_pct(self) -> float:
+        return _pct(
+            sum(c.required_covered_hours for c in self.coverage),
+            sum(c.required_hours for c in self.coverage),
+        )
+
+    @property
+    def desired_pct(self) -> float:
+        return _pct(
+            sum(c.desired_covered_hours for c in self.coverage),
+            sum(c.desired_hours for c in self.coverage),
+        )
+
+    @property
+    def utilisation_pct(self) -> float:
+        return _pct(self.placed_hours, self.paid_hours)
+
+    @property
+    def total_switches(self) -> int:
+        return sum(self.switches_per_worker.values())
+
+    @property
+    def max_switches(self) -> int:
+        return max(self.switches_per_worker.values(), default=0)
+
+    def summary(self) -> str:
+        lines = [
+            f"required demand covered   {self.required_pct:6.1f} %",
+            f"desired demand covered    {self.desired_pct:6.1f} %",
+            f"year-round contracts      {self.guaranteed_workers:6d}"
+            f"  ({self.guaranteed_fully_placed} placed every available period)",
+            f"idle paid hours           {self.idle_paid_hours:9.1f}",
+            f"utilisation               {self.utilisation_pct:6.1f} %  (placed / paid hours)",
+            f"switches                  {self.total_switches:6d}  (at most {self.max_switches} for one worker)",
+            f"travel, one-way km        {self.travel_km:9.1f}",
+        ]
+        return "\n".join(lines)
+
+
+def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:
+    """KPIs of ``plan``; rows naming unknown things are ignored (``validate`` reports them)."""
+    rows, _ = resolve_rows(scenario, plan)
+    m = measure(scenario, rows)
+    q = scenario.quantities
+    coverage = []
+    for e, employer in enumerate(scenario.employers):
+        slots = [s for s, slot in enumerate(q.slots) if slot.employer == e]
+        required = sum(int(q.slots[s].required.sum()) for s in slots)
+        desired = sum(int(q.slots[s].desired.sum()) for s in slots)
+        req_cov = sum(int(np.minimum(m.covered[s], q.slots[s].required).sum()) for s in slots)
+        des_cov = sum(int(np.minimum(m.covered[s], q.slots[s].desired).sum()) for s in slots)
+        coverage.append(
+            EmployerCoverage(
+                employer=employer.id,
+                required_hours=required / 60,
+                required_covered_hours=req_cov / 60,
+                desired_hours=desired / 60,
+                desired_covered_hours=des_cov / 60,
+            )
+        )
+    guaranteed = np.array([w.guaranteed for w in scenario.workers], dtype=np.bool_)
+    fully = (~q.available | (m.employer_of >= 0)).all(axis=1) if len(scenario.workers) else np.array([], bool)
+    paid = int(m.idle_minutes.sum()) + int(m.placed_minutes.sum())
+    return Kpis(
+        coverage=tuple(coverage),
+        guaranteed_workers=int(guaranteed.sum()),
+        guaranteed_fully_placed=int((guaranteed & fully).sum()),
+        idle_paid_hours=int(m.idle_minutes.sum()) / 60,
+        placed_hours=int(m.placed_minutes.sum()) / 60,
+        paid_hours=paid / 60,
+        switches_per_worker={w.id: int(m.switches[i]) for i, w in enumerate(scenario.workers)},
+        travel_km=int(m.travel_hm.sum()) / 10,
+    )

@@ -1,0 +1,5 @@
+"""Stage 2 of the pipeline: build the CP-SAT model from a scenario, one function per rule family."""
+
+from werkdeling.model.build import BuiltModel, build_model
+
+__all__ = ["BuiltModel", "build_model"]

@@ -1,0 +1,113 @@
+"""The plan: who works where, in which role, each period.
+
+A plan is a tidy table with one row per placement. A guaranteed worker with no row in a period
+they are available is idle but paid; a worker who is not guaranteed and has no row is not in the
+plan that period. Plans round-trip losslessly through JSON and YAML and can be edited by hand;
+:func:`werkdeling.validate` re-checks any plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import NonNegativeFloat, ValidationError
+
+from werkdeling.errors import InputError, PlanError
+from werkdeling.scenario.base import Frozen
+from werkdeling.scenario.io import problems_from, read_data, save_model
+
+if TYPE_CHECKING:
+    from werkdeling.scenario import Scenario
+
+#: Column names of :meth:`Plan.to_records` and :meth:`Plan.to_numpy`.
+COLUMNS = ("worker", "period", "employer", "role", "hours")
+
+
+class Placement(Frozen):
+    """One worker placed with one employer, in one role, for one period.
+
+    ``hours`` is the worker's contract for the period: placements are whole-period.
+    """
+
+    worker: str
+    period: str
+    employer: str
+    role: str
+    hours: NonNegativeFloat
+
+
+class Plan(Frozen):
+    """All placements. Immutable; build a new plan to change it."""
+
+    placements: tuple[Placement, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.placements)
+
+    @classmethod
+    def from_records(cls, records: Iterable[dict[str, Any]]) -> Plan:
+        """Build a plan from rows with the keys of :data:`COLUMNS`."""
+        return cls(placements=tuple(Placement.model_validate(r) for r in records))
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One plain dict per placement, e.g. for ``pandas.DataFrame(plan.to_records())``."""
+        return [p.model_dump() for p in self.placements]
+
+    def to_numpy(self) -> npt.NDArray[Any]:
+        """The table as a numpy structured array with the fields of :data:`COLUMNS`."""
+        width = max([1, *(len(getattr(p, c)) for p in self.placements for c in COLUMNS[:4])])
+        dtype = [(c, f"U{width}") for c in COLUMNS[:4]] + [("hours", "f8")]
+        rows = [(p.worker, p.period, p.employer, p.role, p.hours) for p in self.placements]
+        return np.array(rows, dtype=dtype)
+
+    def employer_matrix(self, scenario: Scenario) -> npt.NDArray[np.int64]:
+        """Array (workers x periods) of employer positions in ``scenario.employers``, -1 where
+        the worker is not placed. Rows that do not fit the scenario are left out; use
+        :func:`werkdeling.validate` to find them."""
+        matrix = np.full((len(scenario.workers), scenario.horizon.periods), -1, dtype=np.int64)
+        labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
+        for p in self.placements:
+            w, e, k = (
+                scenario.worker_index.get(p.worker),
+                scenario.employer_index.get(p.employer),
+                labels.get(p.period),
+            )
+            if w is not None and e is not None and k is not None:
+                matrix[w, k] = e
+        return matrix
+
+    def for_worker(self, worker_id: str) -> list[Placement]:
+        return [p for p in self.placements if p.worker == worker_id]
+
+    def for_employer(self, employer_id: str) -> list[Placement]:
+        return [p for p in self.placements if p.employer == employer_id]
+
+
+def plan_from_data(data: Any, source: str | None = None) -> Plan:
+    """Build a plan from plain data: ``{"placements": [...]}`` or a bare list of rows."""
+    if isinstance(data, list):
+        data = {"placements": data}
+    if not isinstance(data, dict):
+        raise PlanError(["a plan must be a mapping with the key 'placements'"], source)
+    try:
+        return Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError(problems_from(exc, data), source) from None
+
+
+def load_plan(path: str | Path) -> Plan:
+    """Read a plan from ``.json``, ``.yaml`` or ``.yml``; PlanError names what is wrong."""
+    try:
+        data = read_data(path)
+    except InputError as exc:
+        raise PlanError(exc.problems, exc.source) from None
+    return plan_from_data(data, str(path))
+
+
+def save_plan(plan: Plan, path: str | Path) -> None:
+    """Write ``plan`` as JSON or YAML (by extension), atomically."""
+    save_model(plan, path)

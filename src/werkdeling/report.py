@@ -1,0 +1,64 @@
+"""Plain-text tables of a plan for the terminal: a period-by-employer overview and worker rows."""
+
+from __future__ import annotations
+
+from werkdeling.evaluation.measure import measure, resolve_rows
+from werkdeling.plan import Plan
+from werkdeling.scenario import Scenario
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    return "\n".join([line(header), "  ".join("-" * w for w in widths), *(line(r) for r in rows)])
+
+
+def _fte(minutes: int, scenario: Scenario) -> str:
+    value = minutes / 60 / scenario.full_time_hours_per_period
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value else "0"
+
+
+def period_employer_table(scenario: Scenario, plan: Plan) -> str:
+    """One row per period, one column per employer: ``placed/desired`` in FTE."""
+    m = measure(scenario, resolve_rows(scenario, plan)[0])
+    q = scenario.quantities
+    header = ["period", *(e.id for e in scenario.employers)]
+    rows = []
+    for k, label in enumerate(scenario.horizon.labels):
+        cells = [label]
+        for e in range(len(scenario.employers)):
+            slots = [s for s, slot in enumerate(q.slots) if slot.employer == e]
+            placed = sum(int(m.covered[s, k]) for s in slots)
+            desired = sum(int(q.slots[s].desired[k]) for s in slots)
+            required = sum(int(q.slots[s].required[k]) for s in slots)
+            mark = "!" if placed < required else ""
+            cells.append(f"{_fte(placed, scenario)}/{_fte(desired, scenario)}{mark}")
+        rows.append(cells)
+    legend = "cells: FTE placed / FTE desired; '!' marks required demand not covered"
+    return _table(header, rows) + "\n" + legend
+
+
+def worker_table(scenario: Scenario, plan: Plan) -> str:
+    """One row per worker, one column per period: the employer, ``idle``, or ``-`` (unavailable
+    or, for workers who are not guaranteed, not in the plan)."""
+    m = measure(scenario, resolve_rows(scenario, plan)[0])
+    q = scenario.quantities
+    header = ["worker", *(label[-5:] for label in scenario.horizon.labels)]
+    rows = []
+    for w, worker in enumerate(scenario.workers):
+        cells = [worker.id + ("" if worker.guaranteed else " (s)")]
+        for k in range(scenario.horizon.periods):
+            e = int(m.employer_of[w, k])
+            if e >= 0:
+                cells.append(scenario.employers[e].id[:10])
+            elif q.available[w, k] and worker.guaranteed:
+                cells.append("idle")
+            else:
+                cells.append("-")
+        rows.append(cells)
+    return _table(header, rows) + "\n(s): seasonal worker, not guaranteed; -: unavailable or not in the plan"

@@ -1,0 +1,136 @@
+"""Reading and writing scenarios as JSON or YAML, with readable errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from werkdeling.errors import InputError, ScenarioError
+from werkdeling.scenario.scenario import Scenario
+from werkdeling.serialize import write_text_atomic
+
+#: Keys whose value names a list item better than its position does.
+_NAMING_KEYS = ("id", "role")
+
+
+def _singular(key: str) -> str:
+    return key[:-1] if key.endswith("s") else key
+
+
+def describe_location(loc: tuple[int | str, ...], data: Any) -> str:
+    """Turn a pydantic error location into words, using ids where the input has them.
+
+    ``('employers', 2, 'demand', 0, 'required')`` becomes
+    ``employer 'pear-grower', demand 'picker', required``.
+    """
+    parts: list[str] = []
+    node = data
+    pending: str | None = None
+    for step in loc:
+        if isinstance(step, int):
+            item = node[step] if isinstance(node, list | tuple) and step < len(node) else None
+            name = next((item[k] for k in _NAMING_KEYS if isinstance(item, dict) and k in item), None)
+            label = _singular(pending or "item")
+            parts.append(f"{label} '{name}'" if name is not None else f"{label} #{step + 1}")
+            pending, node = None, item
+            continue
+        if step in ("function-after[_check_identifier(), str]",) or "[" in step:
+            continue  # pydantic's internal names for a type, not a field
+        if pending is not None:
+            parts.append(pending)
+        pending = step
+        node = node.get(step) if isinstance(node, dict) else None
+    if pending is not None:
+        parts.append(pending)
+    return ", ".join(parts)
+
+
+def problems_from(exc: ValidationError, data: Any) -> list[str]:
+    """One readable line per problem in ``exc``."""
+    problems: list[str] = []
+    for error in exc.errors(include_url=False):
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown field; check the spelling (see `werkdeling schema` for the fields)"
+        elif error["type"] == "missing":
+            message = "this field is required"
+        where = describe_location(tuple(error["loc"]), data)
+        for line in message.splitlines():
+            problems.append(f"{where}: {line}" if where else line)
+    return problems
+
+
+def read_data(path: str | Path) -> Any:
+    """Parse a JSON or YAML file into plain data, raising InputError for unreadable files."""
+    path = Path(path)
+    if not path.exists():
+        raise InputError([f"file not found: {path}"])
+    if path.is_dir():
+        raise InputError([f"{path} is a folder; give a .json or .yaml file"])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError([f"cannot read the file: {exc}"], str(path)) from None
+    if not text.strip():
+        raise InputError(["the file is empty"], str(path))
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            return json.loads(text)
+        if suffix in (".yaml", ".yml"):
+            return yaml.safe_load(text)
+    except json.JSONDecodeError as exc:
+        raise InputError([f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"], str(path)) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        raise InputError([f"not valid YAML{at}: {getattr(exc, 'problem', exc)}"], str(path)) from None
+    raise InputError([f"unknown file type '{suffix}'; use .json, .yaml or .yml"], str(path))
+
+
+def scenario_from_data(data: Any, source: str | None = None) -> Scenario:
+    """Build a Scenario from plain data (as parsed from JSON/YAML), raising ScenarioError."""
+    if not isinstance(data, dict):
+        raise ScenarioError(
+            ["a scenario must be a mapping with keys such as 'horizon', 'employers', 'workers'"],
+            source,
+        )
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioError(problems_from(exc, data), source) from None
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file.
+
+    Raises
+    ------
+    ScenarioError
+        With one readable line per problem, naming the file, the item and the field.
+    """
+    try:
+        data = read_data(path)
+    except InputError as exc:
+        raise ScenarioError(exc.problems, exc.source) from None
+    return scenario_from_data(data, str(path))
+
+
+def save_model(model: BaseModel, path: str | Path) -> None:
+    """Write a scenario or plan as JSON or YAML (by extension), atomically."""
+    path = Path(path)
+    data = model.model_dump(mode="json", exclude_defaults=False)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    else:
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    write_text_atomic(path, text)
+
+
+def save_scenario(scenario: Scenario, path: str | Path) -> None:
+    """Write ``scenario`` to ``path`` (``.json`` or ``.yaml``), atomically."""
+    save_model(scenario, path)

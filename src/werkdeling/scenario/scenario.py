@@ -1,0 +1,266 @@
+"""The scenario: everything the planner needs, checked once, then immutable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import Field, model_validator
+
+from werkdeling.scenario.base import Frozen, Identifier
+from werkdeling.scenario.entities import Employer, RoleDemand, Unit, Worker, expand
+from werkdeling.scenario.horizon import Horizon
+from werkdeling.scenario.settings import Objective, Rules, Weights
+
+#: Work is counted in whole minutes, so every sum is exact.
+MINUTES_PER_HOUR = 60
+#: Distances are counted in whole hectometres (0.1 km).
+HECTOMETRES_PER_KM = 10
+#: The objective is computed in integer units: 60 units make one cost point. A weight per hour
+#: then multiplies minutes, a weight per switch multiplies 60, a weight per km multiplies 6 x hm.
+OBJECTIVE_SCALE = 60
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def hours_to_minutes(hours: float) -> int:
+    return round(hours * MINUTES_PER_HOUR)
+
+
+@dataclass(frozen=True)
+class DemandSlot:
+    """One role of one employer, with its demand per period in minutes."""
+
+    employer: int
+    role: str
+    required: IntArray
+    desired: IntArray
+    maximum: IntArray
+
+
+@dataclass(frozen=True)
+class Quantities:
+    """The scenario's numbers as exact integers, shared by the model builder and the validator.
+
+    These are unit conversions only (FTE to minutes, coordinates to hectometres), never decisions
+    about who may work where: those are made separately by the builder and by the validator.
+    """
+
+    #: Contract minutes per period of each worker, shape (workers,).
+    contract_minutes: IntArray
+    #: Whether each worker can work in each period, shape (workers, periods).
+    available: BoolArray
+    #: Travel distance in hectometres from each worker's home to each employer, (workers, employers).
+    distance_hm: IntArray
+    #: Each worker's travel limit in hectometres, or -1 for no limit, shape (workers,).
+    travel_limit_hm: IntArray
+    #: Demand per (employer, role).
+    slots: tuple[DemandSlot, ...]
+
+
+class Scenario(Frozen):
+    """A pool of employers and workers over a planning horizon.
+
+    Build one from Python, or load one with :func:`werkdeling.load_scenario` from JSON or YAML.
+    It is checked completely when built; afterwards it cannot change. Use :meth:`replace` to get
+    a changed, re-checked copy.
+
+    Parameters
+    ----------
+    name, description
+        Free text for reports.
+    horizon
+        The periods planned.
+    full_time_hours_per_week
+        The full-time norm that FTE refers to; 38 h (Belgium) by default.
+    skills
+        Optional catalogue of skill names. Without it, every worker skill must be a role some
+        employer asks for, which catches misspellings.
+    employers, workers
+        The pool's members and people.
+    rules, weights, objective
+        See :class:`Rules`, :class:`Weights` and :class:`Objective`.
+    """
+
+    name: str = "scenario"
+    description: str = ""
+    horizon: Horizon
+    full_time_hours_per_week: float = Field(default=38.0, gt=0, le=80)
+    skills: tuple[Identifier, ...] | None = None
+    employers: tuple[Employer, ...]
+    workers: tuple[Worker, ...] = ()
+    rules: Rules = Rules()
+    weights: Weights = Weights()
+    objective: Objective = Objective()
+
+    # -- checks that need the whole scenario -------------------------------------------------
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Scenario:
+        problems: list[str] = []
+        problems += self._check_ids()
+        problems += self._check_demand()
+        problems += self._check_workers()
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def _check_ids(self) -> list[str]:
+        problems = []
+        if not self.employers:
+            problems.append("employers: the scenario has no employers; add at least one")
+        for kind, items in (("employer", self.employers), ("worker", self.workers)):
+            seen: set[str] = set()
+            for item in items:
+                if item.id in seen:
+                    problems.append(f"{kind} id '{item.id}' is used twice; give every {kind} its own id")
+                seen.add(item.id)
+        if self.skills is not None:
+            seen = set()
+            for skill in self.skills:
+                if skill in seen:
+                    problems.append(f"skills: '{skill}' is listed twice in the catalogue")
+                seen.add(skill)
+        return problems
+
+    def _check_demand(self) -> list[str]:
+        problems = []
+        n = self.horizon.periods
+        catalogue = set(self.skills) if self.skills is not None else None
+        for employer in self.employers:
+            for demand in employer.demand:
+                where = f"employer '{employer.id}', role '{demand.role}'"
+                if catalogue is not None and demand.role not in catalogue:
+                    problems.append(f"{where}: role is not in the skills catalogue; add it to 'skills'")
+                series = {}
+                for field in ("required", "desired", "maximum"):
+                    values = expand(getattr(demand, field), n)
+                    if values is not None and len(values) != n:
+                        problems.append(
+                            f"{where}: '{field}' has {len(values)} values but the horizon has {n} "
+                            "periods; give one value per period or a single number"
+                        )
+                        values = None
+                    series[field] = values
+                required, desired, maximum = (
+                    series["required"],
+                    series["desired"],
+                    series["maximum"],
+                )
+                if required is None:
+                    continue
+                desired = desired if demand.desired is not None else required
+                maximum = maximum if demand.maximum is not None else desired
+                labels = self.horizon.labels
+                for lower_name, lower, upper_name, upper in (
+                    ("required", required, "desired", desired),
+                    ("desired", desired, "maximum", maximum),
+                ):
+                    if lower is None or upper is None:
+                        continue
+                    bad = [k for k in range(n) if lower[k] > upper[k]]
+                    if bad:
+                        k = bad[0]
+                        problems.append(
+                            f"{where}: in {labels[k]} '{lower_name}' ({lower[k]:g}) is above "
+                            f"'{upper_name}' ({upper[k]:g}); {lower_name} must not exceed {upper_name}"
+                        )
+        return problems
+
+    def _check_workers(self) -> list[str]:
+        problems = []
+        employer_ids = {e.id for e in self.employers}
+        offered = {d.role for e in self.employers for d in e.demand}
+        catalogue = set(self.skills) if self.skills is not None else None
+        for worker in self.workers:
+            where = f"worker '{worker.id}'"
+            for skill in worker.skills:
+                if catalogue is not None and skill not in catalogue:
+                    problems.append(f"{where}: skill '{skill}' is not in the skills catalogue; add it to 'skills'")
+                elif catalogue is None and skill not in offered:
+                    problems.append(
+                        f"{where}: skill '{skill}' is not offered by any employer; check the spelling, "
+                        "or list it in the scenario's 'skills' catalogue"
+                    )
+            if worker.home_employer is not None and worker.home_employer not in employer_ids:
+                problems.append(f"{where}: home_employer '{worker.home_employer}' is not an employer in this scenario")
+            for reference in worker.unavailable:
+                try:
+                    self.horizon.resolve(reference)
+                except ValueError as exc:
+                    problems.append(f"{where}: unavailable {exc}")
+        return problems
+
+    # -- derived data --------------------------------------------------------------------------
+
+    @property
+    def full_time_hours_per_period(self) -> float:
+        return self.full_time_hours_per_week * self.horizon.granularity.weeks_per_period
+
+    def to_hours(self, amount: float, unit: Unit) -> float:
+        """Hours per period of ``amount`` given in ``unit``."""
+        return amount * self.full_time_hours_per_period if unit is Unit.FTE else amount
+
+    def contract_hours(self, worker: Worker) -> float:
+        if worker.hours is not None:
+            return worker.hours
+        return self.to_hours(worker.fte if worker.fte is not None else 1.0, Unit.FTE)
+
+    def demand_hours(self, demand: RoleDemand) -> tuple[tuple[float, ...], ...]:
+        """(required, desired, maximum) in hours per period, defaults filled in."""
+        n = self.horizon.periods
+        required = expand(demand.required, n) or ()
+        desired = expand(demand.desired, n) or required
+        maximum = expand(demand.maximum, n) or desired
+        return tuple(tuple(self.to_hours(v, demand.unit) for v in s) for s in (required, desired, maximum))
+
+    @cached_property
+    def employer_index(self) -> dict[str, int]:
+        return {e.id: k for k, e in enumerate(self.employers)}
+
+    @cached_property
+    def worker_index(self) -> dict[str, int]:
+        return {w.id: k for k, w in enumerate(self.workers)}
+
+    @cached_property
+    def quantities(self) -> Quantities:
+        """Exact integer quantities; see :class:`Quantities`."""
+        n_workers, n_periods = len(self.workers), self.horizon.periods
+        contract = np.array([hours_to_minutes(self.contract_hours(w)) for w in self.workers], dtype=np.int64)
+        available = np.ones((n_workers, n_periods), dtype=np.bool_)
+        for i, worker in enumerate(self.workers):
+            for reference in worker.unavailable:
+                available[i, self.horizon.resolve(reference)] = False
+        factor = self.rules.road_distance_factor
+        distance = np.array(
+            [
+                [round(w.location.distance_km(e.location) * factor * HECTOMETRES_PER_KM) for e in self.employers]
+                for w in self.workers
+            ],
+            dtype=np.int64,
+        ).reshape(n_workers, len(self.employers))
+        limits = []
+        for worker in self.workers:
+            limit = worker.max_travel_km if worker.max_travel_km is not None else self.rules.max_travel_km
+            limits.append(-1 if limit is None else round(limit * HECTOMETRES_PER_KM))
+        slots = []
+        for e, employer in enumerate(self.employers):
+            for demand in employer.demand:
+                req, des, cap = (
+                    np.array([hours_to_minutes(h) for h in s], dtype=np.int64) for s in self.demand_hours(demand)
+                )
+                slots.append(DemandSlot(e, demand.role, req, des, cap))
+        return Quantities(contract, available, distance, np.array(limits, dtype=np.int64), tuple(slots))
+
+    def replace(self, **changes: Any) -> Scenario:
+        """A copy with ``changes`` applied, checked again from scratch.
+
+        ``model_copy(update=...)`` would skip the checks, so it is not offered.
+        """
+        data = {name: getattr(self, name) for name in type(self).model_fields}
+        data.update(changes)
+        return type(self).model_validate(data)

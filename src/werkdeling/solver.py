@@ -1,0 +1,194 @@
+"""Stage 3 of the pipeline: solve the CP-SAT model and read back a plan.
+
+After every solve the plan is handed to the independent validator; a plan that breaks a rule,
+or whose recomputed objective differs from the solver's, raises :class:`SolverError`: that would
+be a bug in werkdeling, never something to pass on to a coordinator.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ortools.sat.python import cp_model
+
+from werkdeling.errors import SolverError
+from werkdeling.evaluation import compute_kpis, validate
+from werkdeling.model import BuiltModel, build_model
+from werkdeling.plan import Placement, Plan
+from werkdeling.result import Result, Stage, Status
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
+from werkdeling.scenario.settings import ObjectiveMode
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+def _levels(built: BuiltModel, mode: ObjectiveMode) -> list[tuple[Term, ...]]:
+    """The terms minimised in each stage; levels without a weighted term are skipped."""
+    if mode is ObjectiveMode.WEIGHTED:
+        return [tuple(built.terms)]
+    levels = [tuple(t for t in level if t in built.terms) for level in built.scenario.objective.priorities]
+    return [level for level in levels if level] or [()]
+
+
+def _hint(built: BuiltModel, plan: Plan) -> list[str]:
+    """Hint every placement variable from ``plan``; return notes on rows that could not be used."""
+    scenario = built.scenario
+    labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
+    slot_index = {(s.employer, s.role): k for k, s in enumerate(scenario.quantities.slots)}
+    wanted = set()
+    unused = 0
+    for p in plan.placements:
+        key = (
+            scenario.worker_index.get(p.worker),
+            labels.get(p.period),
+            slot_index.get((scenario.employer_index.get(p.employer, -1), p.role)),
+        )
+        if key in built.placements.x:
+            wanted.add(key)
+        else:
+            unused += 1
+    built.model.clear_hints()
+    for key, var in built.placements.x.items():
+        built.model.add_hint(var, key in wanted)
+    if unused:
+        return [
+            f"warm start: {unused} placement(s) of the earlier plan are not possible in this scenario and were ignored"
+        ]
+    return []
+
+
+def _read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
+    scenario = built.scenario
+    minutes = scenario.quantities.contract_minutes
+    labels = scenario.horizon.labels
+    placements = []
+    for (w, p, s), var in built.placements.x.items():
+        if solver.boolean_value(var):
+            slot = scenario.quantities.slots[s]
+            placements.append(
+                Placement(
+                    worker=scenario.workers[w].id,
+                    period=labels[p],
+                    employer=scenario.employers[slot.employer].id,
+                    role=slot.role,
+                    # minutes/60 to 4 decimals always maps back to the same whole minute
+                    hours=round(int(minutes[w]) / 60, 4),
+                )
+            )
+    return Plan(placements=tuple(placements))
+
+
+def solve(
+    scenario: Scenario,
+    *,
+    time_limit: float = 30.0,
+    seed: int = 0,
+    num_workers: int | None = None,
+    log: bool = False,
+    warm_start: Plan | None = None,
+    mode: ObjectiveMode | str | None = None,
+    parameters: dict[str, Any] | None = None,
+) -> Result:
+    """Find the best plan for ``scenario``.
+
+    Parameters
+    ----------
+    time_limit
+        Seconds for the whole solve (shared between stages in lexicographic mode).
+    seed
+        Random seed. With ``num_workers=1`` the same seed and scenario give the same plan.
+    num_workers
+        CP-SAT search workers; ``None`` lets CP-SAT use every core.
+    log
+        Print CP-SAT's search log to stdout.
+    warm_start
+        An earlier plan to start from; placements impossible in this scenario are ignored.
+    mode
+        ``weighted`` or ``lexicographic``; defaults to ``scenario.objective.mode``.
+    parameters
+        Further CP-SAT parameters by name (e.g. ``{"linearization_level": 2}``), set last.
+    """
+    started = time.perf_counter()
+    mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
+    built = build_model(scenario)
+    notes = _hint(built, warm_start) if warm_start is not None else []
+    levels = _levels(built, mode)
+
+    stages: list[Stage] = []
+    plan: Plan | None = None
+    last_solver: cp_model.CpSolver | None = None
+    last_level: tuple[Term, ...] = ()
+    for k, level in enumerate(levels):
+        remaining = max(0.0, time_limit - (time.perf_counter() - started))
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = remaining / (len(levels) - k)
+        solver.parameters.random_seed = seed
+        solver.parameters.log_search_progress = log
+        if num_workers is not None:
+            solver.parameters.num_workers = num_workers
+        for name, value in (parameters or {}).items():
+            if not hasattr(solver.parameters, name):
+                raise ValueError(f"'{name}' is not a CP-SAT parameter")
+            setattr(solver.parameters, name, value)
+        objective = built.objective(level)
+        built.model.minimize(objective)
+        status = _STATUS.get(solver.solve(built.model))
+        if status is None:
+            raise SolverError(f"CP-SAT rejected the model ({solver.status_name()}); please report this")
+        found = status in (Status.OPTIMAL, Status.FEASIBLE)
+        stages.append(
+            Stage(
+                terms=level,
+                status=status,
+                objective=solver.objective_value / OBJECTIVE_SCALE if found else None,
+                bound=solver.best_objective_bound / OBJECTIVE_SCALE if found else None,
+                runtime=solver.wall_time,
+            )
+        )
+        if not found:
+            break
+        plan, last_solver, last_level = _read_plan(built, solver), solver, level
+        if k < len(levels) - 1:
+            # Fix this level at the value found, and start the next level from this plan.
+            built.model.add(objective <= round(solver.objective_value))
+            built.model.clear_hints()
+            for var in built.placements.x.values():
+                built.model.add_hint(var, solver.boolean_value(var))
+
+    runtime = time.perf_counter() - started
+    if plan is None or last_solver is None:
+        status = stages[0].status if stages[0].status is Status.INFEASIBLE else Status.UNKNOWN
+        return Result(
+            status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
+            terms={}, kpis=None, stages=tuple(stages), notes=tuple(notes),
+        )  # fmt: skip
+
+    report = validate(scenario, plan)
+    if not report.is_valid:
+        raise SolverError("the solver returned a plan that breaks rules; please report this:\n" + report.summary())
+    expected = sum(report.terms[t].cost_units for t in last_level)
+    if round(last_solver.objective_value) != expected:
+        raise SolverError(
+            f"objective mismatch: solver {last_solver.objective_value:.0f} units, "
+            f"plan {expected} units; please report this"
+        )
+    all_optimal = all(s.status is Status.OPTIMAL for s in stages) and len(stages) == len(levels)
+    weighted = mode is ObjectiveMode.WEIGHTED
+    return Result(
+        status=Status.OPTIMAL if all_optimal else Status.FEASIBLE,
+        mode=mode,
+        plan=plan,
+        objective=report.objective,
+        bound=stages[0].bound if weighted else None,
+        runtime=runtime,
+        terms=report.terms,
+        kpis=compute_kpis(scenario, plan),
+        stages=tuple(stages),
+        notes=tuple(notes),
+    )
