@@ -61,12 +61,12 @@ def _refuse_overwriting_inputs(out: Path | None, *inputs: Path | None) -> None:
             raise InputError([f"--out {out} is also an input file; werkdeling never overwrites its inputs"])
 
 
-def _solve_options(command: F) -> F:
+def _solve_options(command: F, default_time_limit: float = 30.0) -> F:
     options = [
         click.option(
             "--time-limit",
             type=click.FloatRange(min=0),
-            default=30.0,
+            default=default_time_limit,
             show_default=True,
             help="Seconds for the search.",
         ),
@@ -126,7 +126,7 @@ def cli() -> None:
 
 
 @cli.command()
-@_solve_options
+@functools.partial(_solve_options, default_time_limit=10.0)
 @click.option(
     "--save-scenario",
     type=click.Path(dir_okay=False, path_type=Path),

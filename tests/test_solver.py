@@ -1,0 +1,110 @@
+"""Solver options: lexicographic priorities, warm start, determinism, parameters."""
+
+from __future__ import annotations
+
+import pytest
+
+from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, Term, solve, validate
+
+from .conftest import employer, hours, north, scenario, worker
+
+
+def far_peak() -> Scenario:
+    # Desired 100 h at an employer 10 degrees north (about 1112 km), travel 2 per km: covering it
+    # costs about 2224 in travel, leaving it costs 1000 shortfall + 500 idle = 1500.
+    return scenario(
+        [employer("far", [hours("a", 0, 100)], location=north(10))],
+        [worker("w", ["a"])],
+        weights={"travel": 2},
+    )
+
+
+def test_weighted_trades_shortfall_against_travel() -> None:
+    result = solve(far_peak(), time_limit=10, num_workers=1)
+    assert result.status is Status.OPTIMAL
+    assert result.objective == 1500
+    assert result.terms[Term.DESIRED_SHORTFALL].quantity == 100
+
+
+def test_lexicographic_covers_demand_first() -> None:
+    s = far_peak()
+    result = solve(s, time_limit=10, num_workers=1, mode="lexicographic")
+    assert result.status is Status.OPTIMAL
+    assert result.mode is ObjectiveMode.LEXICOGRAPHIC
+    assert result.terms[Term.DESIRED_SHORTFALL].quantity == 0
+    km = s.quantities.distance_hm[0, 0] / 10
+    assert result.objective == pytest.approx(2 * km)
+    # one stage per level with a weighted term; no overall bound in this mode
+    assert [st.terms for st in result.stages] == [
+        (Term.REQUIRED_SHORTFALL,),
+        (Term.DESIRED_SHORTFALL,),
+        (Term.IDLE_PAID, Term.SWITCHES, Term.TRAVEL),
+    ]
+    assert result.bound is None and result.gap_pct is None
+
+
+def test_lexicographic_mode_from_the_scenario(small: Scenario) -> None:
+    s = small.replace(objective={"mode": "lexicographic"})
+    result = solve(s, time_limit=10, num_workers=1)
+    assert result.mode is ObjectiveMode.LEXICOGRAPHIC
+    assert validate(s, result.plan).is_valid  # type: ignore[arg-type]
+
+
+def test_bound_and_gap_when_optimal(small: Scenario) -> None:
+    result = solve(small, time_limit=10, num_workers=1)
+    assert result.status is Status.OPTIMAL
+    assert result.bound == pytest.approx(result.objective)
+    assert result.gap_pct == pytest.approx(0, abs=1e-9)
+    assert "status      optimal" in result.summary()
+
+
+def test_same_seed_single_thread_gives_the_same_plan(small: Scenario) -> None:
+    plans = [solve(small, time_limit=10, num_workers=1, seed=7).plan for _ in range(2)]
+    assert plans[0] == plans[1]
+
+
+def test_warm_start_from_an_optimal_plan_keeps_its_value(small: Scenario) -> None:
+    first = solve(small, time_limit=10, num_workers=1)
+    again = solve(small, time_limit=10, num_workers=1, warm_start=first.plan)
+    assert again.objective == first.objective
+    assert again.notes == ()
+
+
+def test_warm_start_ignores_impossible_rows_and_says_so(small: Scenario) -> None:
+    bad = Plan(placements=(Placement(worker="bo", period="2027-06", employer="orchard", role="picker", hours=1),))
+    result = solve(small, time_limit=10, num_workers=1, warm_start=bad)
+    assert result.status is Status.OPTIMAL
+    assert "1 placement(s) of the earlier plan are not possible" in result.notes[0]
+
+
+def test_zero_time_limit_reports_unknown_or_a_plan(small: Scenario) -> None:
+    result = solve(small, time_limit=0, num_workers=1)
+    assert result.status in (Status.UNKNOWN, Status.FEASIBLE, Status.OPTIMAL)
+    if result.status is Status.UNKNOWN:
+        assert result.plan is None and result.objective is None
+
+
+def test_cp_sat_parameters_pass_through(small: Scenario) -> None:
+    result = solve(small, time_limit=10, num_workers=1, parameters={"linearization_level": 2})
+    assert result.status is Status.OPTIMAL
+    with pytest.raises(ValueError, match="'no_such_thing' is not a CP-SAT parameter"):
+        solve(small, time_limit=1, parameters={"no_such_thing": 1})
+
+
+def test_result_json_round_trip(small: Scenario) -> None:
+    from werkdeling import Result
+
+    result = solve(small, time_limit=10, num_workers=1)
+    assert Result.model_validate_json(result.model_dump_json()) == result
+
+
+def test_kpis_of_the_small_pool(small: Scenario) -> None:
+    result = solve(small, time_limit=10, num_workers=1)
+    kpis = result.kpis
+    assert kpis is not None
+    assert kpis.guaranteed_workers == 2
+    # Required FTE-months: orchard 2 + 2, warehouse 1 + 1 + 1 = 7. Only 'an' (1 FTE) and 'cas'
+    # (0.5 FTE) pick, so the orchard gets 1.5 + 1.5; 'bo' covers the warehouse: 6 of 7.
+    assert kpis.required_pct == pytest.approx(100 * 6 / 7)
+    assert 0 < kpis.utilisation_pct <= 100
+    assert set(kpis.switches_per_worker) == {"an", "bo", "cas"}
