@@ -44,7 +44,11 @@ def _shortfall(model: cp_model.CpModel, placements: PlacementVars, level: list[I
                 constant += target  # nobody can be placed here: the shortfall is known
                 continue
             short = model.new_int_var(0, target, f"{name}[{s},{p}]")
-            model.add_max_equality(short, [target - placements.coverage(s, p), 0])
+            coverage = placements.coverage(s, p)
+            model.add_max_equality(short, [target - coverage, 0])
+            # The convex half again as a plain linear row: CP-SAT's default LP relaxation leaves
+            # max equalities out, which made it see shortfall as free and weakened the bound.
+            model.add(short >= target - coverage)
             terms.append(short)
     return cp_model.LinearExpr.sum(terms) + constant
 
