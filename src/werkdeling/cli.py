@@ -97,6 +97,13 @@ def _solve_options(command: F, default_time_limit: float = 30.0) -> F:
     return command
 
 
+_plan_out_option = click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the plan to this file (.json or .yaml).",
+)
+
+
 def _print_result(scenario: Scenario, result: Result, as_json: bool) -> None:
     if as_json:
         click.echo(result.model_dump_json(indent=2))
@@ -132,11 +139,7 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the example scenario to this file, to edit and re-run.",
 )
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the plan to this file (.json or .yaml).",
-)
+@_plan_out_option
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @_friendly_errors
 def demo(time_limit: float, seed: int, num_workers: int | None, mode: str | None, log: bool,
@@ -162,11 +165,7 @@ def demo(time_limit: float, seed: int, num_workers: int | None, mode: str | None
 @cli.command(name="solve")
 @click.argument("scenario_file", type=click.Path(path_type=Path))
 @_solve_options
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the plan to this file (.json or .yaml).",
-)
+@_plan_out_option
 @click.option(
     "--result",
     "result_file",

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import NonNegativeFloat, ValidationError
 
-from werkdeling.errors import InputError, PlanError
+from werkdeling.errors import PlanError
 from werkdeling.scenario.base import Frozen
 from werkdeling.scenario.io import problems_from, read_data, save_model
 
@@ -101,11 +101,7 @@ def plan_from_data(data: Any, source: str | None = None) -> Plan:
 
 def load_plan(path: str | Path) -> Plan:
     """Read a plan from ``.json``, ``.yaml`` or ``.yml``; PlanError names what is wrong."""
-    try:
-        data = read_data(path)
-    except InputError as exc:
-        raise PlanError(exc.problems, exc.source) from None
-    return plan_from_data(data, str(path))
+    return plan_from_data(read_data(path, PlanError), str(path))
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:

@@ -32,7 +32,7 @@ def period_employer_table(scenario: Scenario, plan: Plan) -> str:
     for k, label in enumerate(scenario.horizon.labels):
         cells = [label]
         for e in range(len(scenario.employers)):
-            slots = [s for s, slot in enumerate(q.slots) if slot.employer == e]
+            slots = q.slots_of_employer[e]
             placed = sum(int(m.covered[s, k]) for s in slots)
             desired = sum(int(q.slots[s].desired[k]) for s in slots)
             required = sum(int(q.slots[s].required[k]) for s in slots)

@@ -40,14 +40,13 @@ def _hint(built: BuiltModel, plan: Plan) -> list[str]:
     """Hint every placement variable from ``plan``; return notes on rows that could not be used."""
     scenario = built.scenario
     labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
-    slot_index = {(s.employer, s.role): k for k, s in enumerate(scenario.quantities.slots)}
     wanted = set()
     unused = 0
     for p in plan.placements:
         key = (
             scenario.worker_index.get(p.worker),
             labels.get(p.period),
-            slot_index.get((scenario.employer_index.get(p.employer, -1), p.role)),
+            scenario.quantities.slot_index.get((scenario.employer_index.get(p.employer, -1), p.role)),
         )
         if key in built.placements.x:
             wanted.add(key)

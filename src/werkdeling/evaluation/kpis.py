@@ -103,7 +103,7 @@ def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:
     q = scenario.quantities
     coverage = []
     for e, employer in enumerate(scenario.employers):
-        slots = [s for s, slot in enumerate(q.slots) if slot.employer == e]
+        slots = q.slots_of_employer[e]
         required = sum(int(q.slots[s].required.sum()) for s in slots)
         desired = sum(int(q.slots[s].desired.sum()) for s in slots)
         req_cov = sum(int(np.minimum(m.covered[s], q.slots[s].required).sum()) for s in slots)

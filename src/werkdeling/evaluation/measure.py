@@ -101,7 +101,6 @@ def term_values(scenario: Scenario, measurement: Measurement) -> dict[Term, Term
 def resolve_rows(scenario: Scenario, plan: Plan) -> tuple[list[ResolvedRow], list[tuple[int, str]]]:
     """Split plan rows into resolved rows and (row index, problem) for rows naming unknown things."""
     labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
-    slot_index = {(s.employer, s.role): k for k, s in enumerate(scenario.quantities.slots)}
     resolved, unknown = [], []
     for i, p in enumerate(plan.placements):
         w, k, e = (
@@ -115,10 +114,10 @@ def resolve_rows(scenario: Scenario, plan: Plan) -> tuple[list[ResolvedRow], lis
             unknown.append((i, f"period '{p.period}' is not in the horizon ({scenario.horizon.describe()})"))
         elif e is None:
             unknown.append((i, f"employer '{p.employer}' is not in the scenario"))
-        elif (e, p.role) not in slot_index:
+        elif (e, p.role) not in scenario.quantities.slot_index:
             unknown.append((i, f"employer '{p.employer}' has no demand for role '{p.role}'"))
         else:
-            resolved.append(ResolvedRow(i, p, w, k, e, slot_index[(e, p.role)]))
+            resolved.append(ResolvedRow(i, p, w, k, e, scenario.quantities.slot_index[(e, p.role)]))
     return resolved, unknown
 
 

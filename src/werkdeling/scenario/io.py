@@ -64,19 +64,19 @@ def problems_from(exc: ValidationError, data: Any) -> list[str]:
     return problems
 
 
-def read_data(path: str | Path) -> Any:
-    """Parse a JSON or YAML file into plain data, raising InputError for unreadable files."""
+def read_data(path: str | Path, error: type[InputError] = InputError) -> Any:
+    """Parse a JSON or YAML file into plain data, raising ``error`` for unreadable files."""
     path = Path(path)
     if not path.exists():
-        raise InputError([f"file not found: {path}"])
+        raise error([f"file not found: {path}"])
     if path.is_dir():
-        raise InputError([f"{path} is a folder; give a .json or .yaml file"])
+        raise error([f"{path} is a folder; give a .json or .yaml file"])
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError([f"cannot read the file: {exc}"], str(path)) from None
+        raise error([f"cannot read the file: {exc}"], str(path)) from None
     if not text.strip():
-        raise InputError(["the file is empty"], str(path))
+        raise error(["the file is empty"], str(path))
     suffix = path.suffix.lower()
     try:
         if suffix == ".json":
@@ -84,12 +84,12 @@ def read_data(path: str | Path) -> Any:
         if suffix in (".yaml", ".yml"):
             return yaml.safe_load(text)
     except json.JSONDecodeError as exc:
-        raise InputError([f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"], str(path)) from None
+        raise error([f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"], str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise InputError([f"not valid YAML{at}: {getattr(exc, 'problem', exc)}"], str(path)) from None
-    raise InputError([f"unknown file type '{suffix}'; use .json, .yaml or .yml"], str(path))
+        raise error([f"not valid YAML{at}: {getattr(exc, 'problem', exc)}"], str(path)) from None
+    raise error([f"unknown file type '{suffix}'; use .json, .yaml or .yml"], str(path))
 
 
 def scenario_from_data(data: Any, source: str | None = None) -> Scenario:
@@ -113,11 +113,7 @@ def load_scenario(path: str | Path) -> Scenario:
     ScenarioError
         With one readable line per problem, naming the file, the item and the field.
     """
-    try:
-        data = read_data(path)
-    except InputError as exc:
-        raise ScenarioError(exc.problems, exc.source) from None
-    return scenario_from_data(data, str(path))
+    return scenario_from_data(read_data(path, ScenarioError), str(path))
 
 
 def save_model(model: BaseModel, path: str | Path) -> None:

@@ -60,6 +60,10 @@ class Quantities:
     travel_limit_hm: IntArray
     #: Demand per (employer, role).
     slots: tuple[DemandSlot, ...]
+    #: Position in ``slots`` of each (employer position, role).
+    slot_index: dict[tuple[int, str], int]
+    #: Positions in ``slots`` of each employer's roles, by employer position.
+    slots_of_employer: tuple[tuple[int, ...], ...]
 
 
 class Scenario(Frozen):
@@ -247,14 +251,24 @@ class Scenario(Frozen):
         for worker in self.workers:
             limit = worker.max_travel_km if worker.max_travel_km is not None else self.rules.max_travel_km
             limits.append(-1 if limit is None else round(limit * HECTOMETRES_PER_KM))
-        slots = []
+        slots: list[DemandSlot] = []
+        slots_of_employer: list[list[int]] = [[] for _ in self.employers]
         for e, employer in enumerate(self.employers):
             for demand in employer.demand:
                 req, des, cap = (
                     np.array([hours_to_minutes(h) for h in s], dtype=np.int64) for s in self.demand_hours(demand)
                 )
+                slots_of_employer[e].append(len(slots))
                 slots.append(DemandSlot(e, demand.role, req, des, cap))
-        return Quantities(contract, available, distance, np.array(limits, dtype=np.int64), tuple(slots))
+        return Quantities(
+            contract_minutes=contract,
+            available=available,
+            distance_hm=distance,
+            travel_limit_hm=np.array(limits, dtype=np.int64),
+            slots=tuple(slots),
+            slot_index={(s.employer, s.role): k for k, s in enumerate(slots)},
+            slots_of_employer=tuple(tuple(group) for group in slots_of_employer),
+        )
 
     def replace(self, **changes: Any) -> Scenario:
         """A copy with ``changes`` applied, checked again from scratch.
