@@ -38,7 +38,7 @@ def describe_location(loc: tuple[int | str, ...], data: Any) -> str:
             parts.append(f"{label} '{name}'" if name is not None else f"{label} #{step + 1}")
             pending, node = None, item
             continue
-        if step in ("function-after[_check_identifier(), str]",) or "[" in step:
+        if "[" in step:
             continue  # pydantic's internal names for a type, not a field
         if pending is not None:
             parts.append(pending)
