@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -72,10 +73,7 @@ def test_solver_plans_validate_and_costs_agree(data: dict[str, Any]) -> None:
     report = validate(s, result.plan)
     assert report.is_valid, report.summary()
     assert report.objective_units == round(result.objective * 60)
-    assert (
-        sum(t.cost for t in result.terms.values()) == result.objective
-        or abs(sum(t.cost for t in result.terms.values()) - result.objective) < 1e-6
-    )
+    assert sum(t.cost for t in result.terms.values()) == pytest.approx(result.objective, rel=0, abs=1e-6)
     assert result.bound <= result.objective + 1e-6
 
 

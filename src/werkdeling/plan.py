@@ -69,12 +69,11 @@ class Plan(Frozen):
         the worker is not placed. Rows that do not fit the scenario are left out; use
         :func:`werkdeling.validate` to find them."""
         matrix = np.full((len(scenario.workers), scenario.horizon.periods), -1, dtype=np.int64)
-        labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
         for p in self.placements:
             w, e, k = (
                 scenario.worker_index.get(p.worker),
                 scenario.employer_index.get(p.employer),
-                labels.get(p.period),
+                scenario.horizon.positions.get(p.period),
             )
             if w is not None and e is not None and k is not None:
                 matrix[w, k] = e

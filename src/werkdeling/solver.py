@@ -39,13 +39,12 @@ def _levels(built: BuiltModel, mode: ObjectiveMode) -> list[tuple[Term, ...]]:
 def _hint(built: BuiltModel, plan: Plan) -> list[str]:
     """Hint every placement variable from ``plan``; return notes on rows that could not be used."""
     scenario = built.scenario
-    labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
     wanted = set()
     unused = 0
     for p in plan.placements:
         key = (
             scenario.worker_index.get(p.worker),
-            labels.get(p.period),
+            scenario.horizon.positions.get(p.period),
             scenario.quantities.slot_index.get((scenario.employer_index.get(p.employer, -1), p.role)),
         )
         if key in built.placements.x:

@@ -100,12 +100,11 @@ def term_values(scenario: Scenario, measurement: Measurement) -> dict[Term, Term
 
 def resolve_rows(scenario: Scenario, plan: Plan) -> tuple[list[ResolvedRow], list[tuple[int, str]]]:
     """Split plan rows into resolved rows and (row index, problem) for rows naming unknown things."""
-    labels = {label: k for k, label in enumerate(scenario.horizon.labels)}
     resolved, unknown = [], []
     for i, p in enumerate(plan.placements):
         w, k, e = (
             scenario.worker_index.get(p.worker),
-            labels.get(p.period),
+            scenario.horizon.positions.get(p.period),
             scenario.employer_index.get(p.employer),
         )
         if w is None:

@@ -121,13 +121,14 @@ class Horizon(Frozen):
         return tuple(_label(first + k * step, self.granularity) for k in range(self.periods))
 
     @cached_property
-    def _index(self) -> dict[str, int]:
+    def positions(self) -> dict[str, int]:
+        """Position of each period label (exact labels; :meth:`index` also strips spaces)."""
         return {label: k for k, label in enumerate(self.labels)}
 
     def index(self, label: str) -> int:
         """Position of the period called ``label``; ValueError if it is not in the horizon."""
         try:
-            return self._index[label.strip()]
+            return self.positions[label.strip()]
         except KeyError:
             raise ValueError(
                 f"period '{label}' is not in the horizon ({self.describe()}); use a label like '{self.labels[0]}'"
