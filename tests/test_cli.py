@@ -64,7 +64,7 @@ def test_validate_reports_violations_with_exit_1(tmp_path: Path) -> None:
     )
     code, out, _ = run("validate", SMALL, str(plan_file))
     assert code == 1
-    assert "[skills] row 1" in out and "[whole_period_hours]" in out
+    assert "[skills] row 1" in out and "[placement_hours]" in out
     code, out, _ = run("validate", SMALL, str(plan_file), "--json")
     assert code == 1 and json.loads(out)["is_valid"] is False
 

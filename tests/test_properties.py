@@ -122,3 +122,173 @@ def test_json_round_trips_are_lossless(data: dict[str, Any]) -> None:
     result = solve(s, time_limit=20, num_workers=1)
     assert result.plan is not None
     assert Plan.model_validate_json(result.plan.model_dump_json()) == result.plan
+
+
+# -- the programmes' rule families -----------------------------------------------------------
+
+
+def _labels(data: dict[str, Any]) -> list[str]:
+    return [f"2027-{k + 1:02d}" for k in range(data["horizon"]["periods"])]
+
+
+def _add_splits(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    step = draw(st.sampled_from([0.25, 0.5, 1.0]))
+    min_share = draw(st.sampled_from([step, min(1.0, 2 * step)]))
+    data["rules"] = {"splits": {"step": step, "min_share": min_share, "max_employers": draw(st.integers(1, 3))}}
+
+
+def _add_return_to_work(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    labels = _labels(data)
+    employer_ids = [e["id"] for e in data["employers"]]
+    for w in data["workers"]:
+        if draw(st.booleans()):
+            w["unavailable"] = []
+            ramp: dict[str, Any] = {
+                "start": draw(st.sampled_from(labels)),
+                "shares": sorted(draw(st.lists(st.sampled_from([0.2, 0.5, 0.8]), min_size=1, max_size=3))),
+                "approved_until": draw(st.one_of(st.none(), st.sampled_from(labels))),
+            }
+            if draw(st.booleans()):
+                ramp["employer"] = draw(st.sampled_from(employer_ids))
+            if draw(st.booleans()):
+                ramp["roles"] = w["skills"][:1]
+            w["return_to_work"] = ramp
+
+
+def _add_training(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    offered = sorted({d["role"] for e in data["employers"] for d in e["demand"]})
+    periods = data["horizon"]["periods"]
+    if periods < 2:
+        return
+    data["trainings"] = [
+        {
+            "id": f"t{k}",
+            "skill": draw(st.sampled_from(offered)),
+            "duration": draw(st.integers(1, periods - 1)),
+            "seats": draw(st.integers(1, 2)),
+            "cost": draw(st.sampled_from([0, 20, 500])),
+        }
+        for k in range(draw(st.integers(1, 2)))
+    ]
+    for w in data["workers"]:
+        w["guaranteed"] = draw(st.sampled_from([True, True, False]))
+        w["skills"] = w["skills"][:1]
+    # A dip, then a late peak in a taught skill, so that training is often worth it.
+    taught = data["trainings"][0]["skill"]
+    data["weights"]["idle_paid"] = 5
+    for e in data["employers"]:
+        for d in e["demand"]:
+            for k in range(periods - 1):
+                d["required"][k] = 0
+            if d["role"] == taught:
+                d["required"][-1] = d["desired"][-1] = d["maximum"][-1] = 2
+
+
+def _add_transitions(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    labels = _labels(data)
+    for e in data["employers"]:
+        if draw(st.booleans()):
+            e["vacancies"] = [
+                {"id": "v", "role": e["demand"][0]["role"], "available_from": draw(st.sampled_from(labels))}
+            ]
+    for w in data["workers"]:
+        if draw(st.booleans()):
+            w["transition_deadline"] = draw(st.sampled_from(labels))
+
+
+def _add_stability(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    labels = _labels(data)
+    ids = [e["id"] for e in data["employers"]]
+    small = st.one_of(st.none(), st.none(), st.integers(1, 3))
+    rules = {
+        "min_stint": draw(small),
+        "max_switches": draw(st.one_of(st.none(), st.integers(0, 2))),
+        "max_employers": draw(small),
+        "max_periods_per_employer": draw(small),
+        "min_work_run": draw(small),
+        "min_off_run": draw(small),
+        "max_assignment_months": draw(st.one_of(st.none(), st.sampled_from([1, 2]))),
+        "assignment_break_months": 1,
+        "forbidden_transitions": draw(
+            st.lists(
+                st.builds(
+                    lambda a, b: {"from_employer": a, "to_employer": b}, st.sampled_from(ids), st.sampled_from(ids)
+                ),
+                max_size=1,
+            )
+        ),
+        "window_limits": draw(
+            st.lists(
+                st.builds(
+                    lambda ps: {"name": "w", "periods": ps, "max_worked": 1},
+                    st.lists(st.sampled_from(labels), min_size=1),
+                ),
+                max_size=1,
+            )
+        ),
+    }
+    if draw(st.booleans()):
+        rules["max_stint"] = max(rules["min_stint"] or 1, draw(st.integers(1, 3)))
+        rules["max_work_run"] = max(rules["min_work_run"] or 1, draw(st.integers(1, 3)))
+    data["rules"] = {k: v for k, v in rules.items() if v is not None}
+    for w in data["workers"]:
+        if draw(st.booleans()):
+            w["max_total_hours"] = draw(st.sampled_from([0, 100, 300]))
+
+
+def _add_preferences(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    labels = _labels(data)
+    ids = [e["id"] for e in data["employers"]]
+    for w in data["workers"]:
+        w["preferences"] = [
+            {
+                "kind": draw(st.sampled_from(["prefer", "avoid"])),
+                "employer": draw(st.sampled_from(ids)),
+                "periods": draw(st.one_of(st.none(), st.lists(st.sampled_from(labels), min_size=1, max_size=2))),
+                "weight": draw(st.integers(1, 300)),
+            }
+            for _ in range(draw(st.integers(0, 2)))
+        ]
+    data["weights"]["fair_idle"] = draw(st.sampled_from([0, 1, 5]))
+    data["weights"]["fair_switches"] = draw(st.sampled_from([0, 100]))
+
+
+def _add_employer_limits(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    for e in data["employers"]:
+        e["max_shared_workers"] = draw(st.one_of(st.none(), st.integers(1, 2)))
+        e["coaching_capacity"] = draw(st.one_of(st.none(), st.integers(0, 1)))
+        e["overstaffing_cost"] = draw(st.sampled_from([0, 2, 20]))
+    for w in data["workers"]:
+        w["needs_coaching"] = draw(st.booleans())
+
+
+FAMILIES = {
+    "splits": _add_splits,
+    "return_to_work": _add_return_to_work,
+    "training": _add_training,
+    "transitions": _add_transitions,
+    "stability": _add_stability,
+    "preferences_fairness": _add_preferences,
+    "employer_limits": _add_employer_limits,
+}
+
+
+@st.composite
+def programme_scenarios(draw: st.DrawFn, family: str) -> dict[str, Any]:
+    data = draw(scenarios(min_workers=2))
+    FAMILIES[family](draw, data)
+    return data
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_programme_rules_give_valid_plans_and_agreeing_costs(family: str, data: st.DataObject) -> None:
+    s = Scenario.model_validate(data.draw(programme_scenarios(family)))
+    result = solve(s, time_limit=20, num_workers=1)
+    assert result.status is Status.OPTIMAL
+    assert result.plan is not None and result.objective is not None and result.bound is not None
+    report = validate(s, result.plan)
+    assert report.is_valid, report.summary()
+    assert report.objective_units == round(result.objective * 60)
+    assert result.bound <= result.objective + 1e-6

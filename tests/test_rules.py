@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from werkdeling import Status, Term, solve, validate
-from werkdeling.evaluation.measure import measure, resolve_rows
+from werkdeling.evaluation.measure import measure, resolve
 
 from .conftest import employer, hours, north, scenario, worker
 
@@ -25,7 +25,7 @@ def solved(s, **kwargs):  # type: ignore[no-untyped-def]
     return result
 
 
-def test_one_place_per_period_idle_guaranteed_worker_is_paid() -> None:
+def test_places_per_period_idle_guaranteed_worker_is_paid() -> None:
     # No demand: the guaranteed worker is idle in all 3 periods: 3 x 100 h x 5 = 1500.
     s = scenario([employer("e", [hours("a", 0)])], [worker("w", ["a"])], periods=3)
     result = solved(s)
@@ -34,7 +34,7 @@ def test_one_place_per_period_idle_guaranteed_worker_is_paid() -> None:
     assert len(result.plan) == 0
 
 
-def test_one_place_per_period_worker_fills_only_one_of_two_needs() -> None:
+def test_places_per_period_worker_fills_only_one_of_two_needs() -> None:
     # Two employers each require 100 h in the one period; one worker covers one of them.
     # The other: 100 h required (100/h) + 100 h desired (10/h) = 11000.
     s = scenario([employer("e1", [hours("a", 100)]), employer("e2", [hours("a", 100)])], [worker("w", ["a"])])
@@ -211,6 +211,5 @@ def test_measure_counts_switches_from_home_and_across_gaps(small) -> None:  # ty
             Placement(worker="an", period="2027-09", employer="orchard", role="picker", hours=164.6667),
         )
     )
-    rows, _ = resolve_rows(small, plan)
     # home orchard -> warehouse (1), warehouse again after a gap (0), -> orchard (1)
-    assert list(measure(small, rows).switches) == [2, 0, 0]
+    assert list(measure(small, resolve(small, plan)).switches) == [2, 0, 0]

@@ -35,10 +35,11 @@ def test_lexicographic_covers_demand_first() -> None:
     km = s.quantities.distance_hm[0, 0] / 10
     assert result.objective == pytest.approx(2 * km)
     # one stage per level with a weighted term; no overall bound in this mode
+    # (the fairness terms have weight 0 by default and are left out)
     assert [st.terms for st in result.stages] == [
-        (Term.REQUIRED_SHORTFALL,),
+        (Term.REQUIRED_SHORTFALL, Term.TRANSITION_MISSED),
         (Term.DESIRED_SHORTFALL,),
-        (Term.IDLE_PAID, Term.SWITCHES, Term.TRAVEL),
+        (Term.IDLE_PAID, Term.SWITCHES, Term.TRAVEL, Term.TRAINING, Term.PREFERENCES, Term.OVERSTAFFING),
     ]
     assert result.bound is None and result.gap_pct is None
 
@@ -74,7 +75,7 @@ def test_warm_start_ignores_impossible_rows_and_says_so(small: Scenario) -> None
     bad = Plan(placements=(Placement(worker="bo", period="2027-06", employer="orchard", role="picker", hours=1),))
     result = solve(small, time_limit=10, num_workers=1, warm_start=bad)
     assert result.status is Status.OPTIMAL
-    assert "1 placement(s) of the earlier plan are not possible" in result.notes[0]
+    assert "1 row(s) of the earlier plan are not possible" in result.notes[0]
 
 
 def test_zero_time_limit_reports_unknown_or_a_plan(small: Scenario) -> None:

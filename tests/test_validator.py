@@ -45,15 +45,15 @@ def test_a_correct_plan_is_valid() -> None:
         ([row(period="2027-09")], "known_references", "period '2027-09' is not in the horizon"),
         ([row(employer="bakery")], "known_references", "employer 'bakery' is not in the scenario"),
         ([row(role="b")], "known_references", "employer 'near' has no demand for role 'b'"),
-        ([row(), row(employer="far", role="b")], "one_place_per_period", "worker has 2 placements in this period"),
-        ([row(period="2027-02")], "availability", "worker is unavailable in this period"),
+        ([row(), row(employer="far", role="b")], "places_per_period", "2 placements in one period"),
+        ([row(period="2027-02")], "availability", "worker is not available in this period"),
         ([row("w", employer="far", role="b")], "skills", "worker does not have the skill 'b'"),
         (
             [row("v", employer="far", role="b"), row("w", "2027-01", "far", "b")],
             "travel_limit",
             "over the limit of 20.0 km",
         ),
-        ([row(h=80)], "whole_period_hours", "placement has 80 h but the contract is 100.00 h"),
+        ([row(h=80)], "placement_hours", "placement has 80 h but the worker's period is 100.00 h"),
         ([row(), row("v")], "employer_capacity", "200.00 h placed, above the maximum of 100.00 h"),
     ],
 )

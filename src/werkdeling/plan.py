@@ -1,8 +1,9 @@
-"""The plan: who works where, in which role, each period.
+"""The plan: who works where, in which role, each period; who trains; who moves on for good.
 
-A plan is a tidy table with one row per placement. A guaranteed worker with no row in a period
-they are available is idle but paid; a worker who is not guaranteed and has no row is not in the
-plan that period. Plans round-trip losslessly through JSON and YAML and can be edited by hand;
+A plan is a tidy table with one row per placement, plus the training spells and the permanent
+moves (*Van werk naar werk*). A guaranteed worker with no row in a period they are available is
+idle but paid; a worker who is not guaranteed and has no row is not in the plan that period.
+Plans round-trip losslessly through JSON and YAML and can be edited by hand;
 :func:`werkdeling.validate` re-checks any plan.
 """
 
@@ -30,7 +31,8 @@ COLUMNS = ("worker", "period", "employer", "role", "hours")
 class Placement(Frozen):
     """One worker placed with one employer, in one role, for one period.
 
-    ``hours`` is the worker's contract for the period: placements are whole-period.
+    ``hours`` is the worker's capacity for the period (contract hours, times the return-to-work
+    share), or with ``rules.splits`` the part of it worked here.
     """
 
     worker: str
@@ -40,10 +42,29 @@ class Placement(Frozen):
     hours: NonNegativeFloat
 
 
+class TrainingSpell(Frozen):
+    """A worker follows training ``training`` from period ``start`` for its whole duration."""
+
+    worker: str
+    training: str
+    start: str
+
+
+class PermanentMove(Frozen):
+    """A worker starts in vacancy ``vacancy`` of ``employer`` in ``period`` and leaves the pool."""
+
+    worker: str
+    employer: str
+    vacancy: str
+    period: str
+
+
 class Plan(Frozen):
-    """All placements. Immutable; build a new plan to change it."""
+    """All placements, training spells and permanent moves. Immutable; build a new plan to change it."""
 
     placements: tuple[Placement, ...] = ()
+    trainings: tuple[TrainingSpell, ...] = ()
+    transitions: tuple[PermanentMove, ...] = ()
 
     def __len__(self) -> int:
         return len(self.placements)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from werkdeling.evaluation.measure import measure, resolve_rows
+from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.plan import Plan
 from werkdeling.scenario import Scenario
 
@@ -25,7 +25,7 @@ def _fte(minutes: int, scenario: Scenario) -> str:
 
 def period_employer_table(scenario: Scenario, plan: Plan) -> str:
     """One row per period, one column per employer: ``placed/desired`` in FTE."""
-    m = measure(scenario, resolve_rows(scenario, plan)[0])
+    m = measure(scenario, resolve(scenario, plan))
     q = scenario.quantities
     header = ["period", *(e.id for e in scenario.employers)]
     rows = []
@@ -44,21 +44,28 @@ def period_employer_table(scenario: Scenario, plan: Plan) -> str:
 
 
 def worker_table(scenario: Scenario, plan: Plan) -> str:
-    """One row per worker, one column per period: the employer, ``idle``, or ``-`` (unavailable
-    or, for workers who are not guaranteed, not in the plan)."""
-    m = measure(scenario, resolve_rows(scenario, plan)[0])
+    """One row per worker, one column per period: the employer(s) joined by ``+``, ``train``,
+    ``gone`` (left for a permanent job), ``idle``, or ``-`` (unavailable or, for workers who are
+    not guaranteed, not in the plan). A ``%`` after an employer marks a part-time period."""
+    m = measure(scenario, resolve(scenario, plan))
     q = scenario.quantities
     header = ["worker", *(label[-5:] for label in scenario.horizon.labels)]
     rows = []
     for w, worker in enumerate(scenario.workers):
         cells = [worker.id + ("" if worker.guaranteed else " (s)")]
         for k in range(scenario.horizon.periods):
-            e = int(m.employer_of[w, k])
-            if e >= 0:
-                cells.append(scenario.employers[e].id[:10])
+            employers = m.employers_at.get((w, k), ())
+            if employers:
+                names = "+".join(scenario.employers[e].id[: 10 // len(employers)] for e in employers)
+                cells.append(names + ("%" if m.worked[w, k] < q.capacity_minutes[w, k] else ""))
+            elif m.training_at[w, k]:
+                cells.append("train")
+            elif not m.in_pool[w, k]:
+                cells.append("gone")
             elif q.available[w, k] and worker.guaranteed:
                 cells.append("idle")
             else:
                 cells.append("-")
         rows.append(cells)
-    return _table(header, rows) + "\n(s): seasonal worker, not guaranteed; -: unavailable or not in the plan"
+    legend = "(s): seasonal worker, not guaranteed; -: unavailable or not in the plan; %: part of the period"
+    return _table(header, rows) + "\n" + legend

@@ -15,9 +15,10 @@ from ortools.sat.python import cp_model
 from werkdeling.errors import SolverError
 from werkdeling.evaluation import compute_kpis, validate
 from werkdeling.model import BuiltModel, build_model
-from werkdeling.plan import Placement, Plan
+from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.result import Result, Stage, Status
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
+from werkdeling.scenario.scenario import hours_to_minutes
 from werkdeling.scenario.settings import ObjectiveMode
 
 _STATUS = {
@@ -36,39 +37,74 @@ def _levels(built: BuiltModel, mode: ObjectiveMode) -> list[tuple[Term, ...]]:
     return [level for level in levels if level] or [()]
 
 
-def _hint(built: BuiltModel, plan: Plan) -> list[str]:
-    """Hint every placement variable from ``plan``; return notes on rows that could not be used."""
+def _plan_keys(built: BuiltModel, plan: Plan) -> tuple[dict[int, int], int]:
+    """Value (by variable index) of each decision variable set in ``plan``, and how many rows
+    have no variable in this model."""
     scenario = built.scenario
-    wanted = set()
+    pv = built.variables
+    positions = scenario.horizon.positions
+    values: dict[int, int] = {}  # variable index -> value
     unused = 0
-    for p in plan.placements:
+    for row in plan.placements:
+        e = scenario.employer_index.get(row.employer, -1)
         key = (
-            scenario.worker_index.get(p.worker),
-            scenario.horizon.positions.get(p.period),
-            scenario.quantities.slot_index.get((scenario.employer_index.get(p.employer, -1), p.role)),
+            scenario.worker_index.get(row.worker),
+            positions.get(row.period),
+            scenario.quantities.slot_index.get((e, row.role)),
         )
-        if key in built.placements.x:
-            wanted.add(key)
+        x = pv.x.get(key)  # type: ignore[arg-type]
+        if x is None:
+            unused += 1
+            continue
+        values[x.index] = 1
+        if (a := pv.amounts.get(key)) is not None:  # type: ignore[arg-type]
+            values[a.index] = hours_to_minutes(row.hours)
+    for spell in plan.trainings:
+        key3 = (
+            scenario.worker_index.get(spell.worker),
+            scenario.training_index.get(spell.training),
+            positions.get(spell.start),
+        )
+        if (t := pv.training.get(key3)) is not None:  # type: ignore[arg-type]
+            values[t.index] = 1
         else:
             unused += 1
+    for move in plan.transitions:
+        employer = scenario.employer_index.get(move.employer)
+        vacancies = [v.id for v in scenario.employers[employer].vacancies] if employer is not None else []
+        key4 = (
+            scenario.worker_index.get(move.worker),
+            employer,
+            vacancies.index(move.vacancy) if move.vacancy in vacancies else None,
+            positions.get(move.period),
+        )
+        if (m := pv.permanent.get(key4)) is not None:  # type: ignore[arg-type]
+            values[m.index] = 1
+        else:
+            unused += 1
+    return values, unused
+
+
+def _hint(built: BuiltModel, plan: Plan) -> list[str]:
+    """Hint every decision variable from ``plan``; return notes on rows that could not be used."""
+    values, unused = _plan_keys(built, plan)
     built.model.clear_hints()
-    for key, var in built.placements.x.items():
-        built.model.add_hint(var, key in wanted)
+    for var in built.variables.decisions():
+        built.model.add_hint(var, values.get(var.index, 0))
     if unused:
-        return [
-            f"warm start: {unused} placement(s) of the earlier plan are not possible in this scenario and were ignored"
-        ]
+        return [f"warm start: {unused} row(s) of the earlier plan are not possible in this scenario and were ignored"]
     return []
 
 
 def _read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
     scenario = built.scenario
-    minutes = scenario.quantities.contract_minutes
+    pv = built.variables
     labels = scenario.horizon.labels
     placements = []
-    for (w, p, s), var in built.placements.x.items():
+    for (w, p, s), var in pv.x.items():
         if solver.boolean_value(var):
             slot = scenario.quantities.slots[s]
+            minutes = int(solver.value(pv.amount(w, p, s)))
             placements.append(
                 Placement(
                     worker=scenario.workers[w].id,
@@ -76,10 +112,25 @@ def _read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
                     employer=scenario.employers[slot.employer].id,
                     role=slot.role,
                     # minutes/60 to 4 decimals always maps back to the same whole minute
-                    hours=round(int(minutes[w]) / 60, 4),
+                    hours=round(minutes / 60, 4),
                 )
             )
-    return Plan(placements=tuple(placements))
+    trainings = [
+        TrainingSpell(worker=scenario.workers[w].id, training=scenario.trainings[o].id, start=labels[q])
+        for (w, o, q), var in pv.training.items()
+        if solver.boolean_value(var)
+    ]
+    transitions = [
+        PermanentMove(
+            worker=scenario.workers[w].id,
+            employer=scenario.employers[e].id,
+            vacancy=scenario.employers[e].vacancies[v].id,
+            period=labels[q],
+        )
+        for (w, e, v, q), var in pv.permanent.items()
+        if solver.boolean_value(var)
+    ]
+    return Plan(placements=tuple(placements), trainings=tuple(trainings), transitions=tuple(transitions))
 
 
 def solve(
@@ -106,7 +157,7 @@ def solve(
     log
         Print CP-SAT's search log to stdout.
     warm_start
-        An earlier plan to start from; placements impossible in this scenario are ignored.
+        An earlier plan to start from; rows impossible in this scenario are ignored.
     mode
         ``weighted`` or ``lexicographic``; defaults to ``scenario.objective.mode``.
     parameters
@@ -156,8 +207,8 @@ def solve(
             # Fix this level at the value found, and start the next level from this plan.
             built.model.add(objective <= round(solver.objective_value))
             built.model.clear_hints()
-            for var in built.placements.x.values():
-                built.model.add_hint(var, solver.boolean_value(var))
+            for var in built.variables.decisions():
+                built.model.add_hint(var, solver.value(var))
 
     runtime = time.perf_counter() - started
     if plan is None or last_solver is None:

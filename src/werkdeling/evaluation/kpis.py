@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from werkdeling.evaluation.measure import measure, resolve_rows
+from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.plan import Plan
 from werkdeling.scenario import Scenario
 
@@ -55,6 +55,15 @@ class Kpis(BaseModel):
     switches_per_worker: dict[str, int]
     #: One-way km from home to employer, summed over placed periods.
     travel_km: float
+    #: Paid hours spent in training, and the number of courses followed.
+    training_hours: float = 0.0
+    trainings: int = 0
+    #: Workers with a transition deadline, and how many of them moved to a permanent job by it
+    #: (the Noordoost-Brabant pilot: 70 % within 6 months).
+    transition_workers: int = 0
+    transitions_in_time: int = 0
+    #: Workers whose return to work is unfinished when the approval ends (re-assess them).
+    needs_reassessment: tuple[str, ...] = ()
 
     @property
     def required_pct(self) -> float:
@@ -75,6 +84,10 @@ class Kpis(BaseModel):
         return _pct(self.placed_hours, self.paid_hours)
 
     @property
+    def transitions_in_time_pct(self) -> float:
+        return _pct(self.transitions_in_time, self.transition_workers)
+
+    @property
     def total_switches(self) -> int:
         return sum(self.switches_per_worker.values())
 
@@ -93,13 +106,23 @@ class Kpis(BaseModel):
             f"switches                  {self.total_switches:6d}  (at most {self.max_switches} for one worker)",
             f"travel, one-way km        {self.travel_km:9.1f}",
         ]
+        if self.trainings:
+            lines.append(
+                f"training                  {self.trainings:6d}  courses, {self.training_hours:.1f} paid hours"
+            )
+        if self.transition_workers:
+            lines.append(
+                f"permanent job by deadline {self.transitions_in_time_pct:6.1f} %  "
+                f"({self.transitions_in_time} of {self.transition_workers})"
+            )
+        if self.needs_reassessment:
+            lines.append(f"re-assess (ramp unfinished) {', '.join(self.needs_reassessment)}")
         return "\n".join(lines)
 
 
 def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:
     """KPIs of ``plan``; rows naming unknown things are ignored (``validate`` reports them)."""
-    rows, _ = resolve_rows(scenario, plan)
-    m = measure(scenario, rows)
+    m = measure(scenario, resolve(scenario, plan))
     q = scenario.quantities
     coverage = []
     for e, employer in enumerate(scenario.employers):
@@ -118,8 +141,10 @@ def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:
             )
         )
     guaranteed = np.array([w.guaranteed for w in scenario.workers], dtype=np.bool_)
-    fully = (~q.available | (m.employer_of >= 0)).all(axis=1) if len(scenario.workers) else np.array([], bool)
-    paid = int(m.idle_minutes.sum()) + int(m.placed_minutes.sum())
+    # Placed in every period they could work, left out periods in training or after moving on.
+    could_work = (q.capacity_minutes > 0) & m.in_pool & (m.training_at == 0)
+    fully = (~could_work | (m.employer_of >= 0)).all(axis=1) if len(scenario.workers) else np.array([], bool)
+    paid = int(m.idle_minutes.sum()) + int(m.placed_minutes.sum()) + int(m.training_minutes.sum())
     return Kpis(
         coverage=tuple(coverage),
         guaranteed_workers=int(guaranteed.sum()),
@@ -129,4 +154,9 @@ def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:
         paid_hours=paid / 60,
         switches_per_worker={w.id: int(m.switches[i]) for i, w in enumerate(scenario.workers)},
         travel_km=int(m.travel_hm.sum()) / 10,
+        training_hours=int(m.training_minutes.sum()) / 60,
+        trainings=len(m.resolved.spells),
+        transition_workers=len(m.moved_in_time),
+        transitions_in_time=sum(m.moved_in_time.values()),
+        needs_reassessment=tuple(scenario.workers[w].id for w in q.needs_reassessment),
     )

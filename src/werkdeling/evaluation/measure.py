@@ -1,18 +1,20 @@
 """Measure a plan against its scenario with plain numpy: who is where, coverage, idle time,
-switches and travel. Used by the validator and the KPIs; never by the solver, and it never
-imports the solver, so it can referee the solver's plans.
+switches, travel, training and permanent moves. Used by the validator and the KPIs; never by the
+solver, and it never imports the solver, so it can referee the solver's plans.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from werkdeling.plan import Placement, Plan
+from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
-from werkdeling.scenario.scenario import IntArray
+from werkdeling.scenario.programmes import PreferenceKind
+from werkdeling.scenario.scenario import BoolArray, IntArray, hours_to_minutes
 from werkdeling.scenario.settings import TERM_QUANTITY
 
 
@@ -26,29 +28,74 @@ class ResolvedRow:
     period: int
     employer: int
     slot: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class ResolvedSpell:
+    index: int
+    spell: TrainingSpell
+    worker: int
+    training: int
+    start: int
+
+
+@dataclass(frozen=True)
+class ResolvedMove:
+    index: int
+    move: PermanentMove
+    worker: int
+    employer: int
+    vacancy: int
+    period: int
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """The rows of a plan that name things that exist, and what is wrong with the others."""
+
+    rows: tuple[ResolvedRow, ...]
+    spells: tuple[ResolvedSpell, ...]
+    moves: tuple[ResolvedMove, ...]
+    unknown: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Measurement:
-    """What a plan does, in exact integers.
+    """What a plan does, in exact integers."""
 
-    Every resolved row counts for coverage and travel. Idle time and switches use the first row
-    of a worker in a period; a plan with two rows for one worker-period is invalid anyway.
-    """
-
-    rows: tuple[ResolvedRow, ...]
-    #: Employer position each worker is placed with in each period, -1 if none; (workers, periods).
+    resolved: Resolved
+    #: Employers each worker works for in each period (sorted), for worker-periods with work.
+    employers_at: dict[tuple[int, int], tuple[int, ...]]
+    #: First employer each worker works for in each period, -1 if none; (workers, periods).
     employer_of: IntArray
+    #: Minutes worked per worker and period; (workers, periods).
+    worked: IntArray
+    #: Whether the worker is still in the pool (no permanent move yet); (workers, periods).
+    in_pool: BoolArray
+    #: Training spells covering each worker-period; (workers, periods).
+    training_at: IntArray
     #: Minutes placed per demand slot and period; (slots, periods).
     covered: IntArray
     required_shortfall: IntArray
     desired_shortfall: IntArray
     #: Idle paid minutes per worker (guaranteed workers only).
     idle_minutes: IntArray
-    #: Placed minutes per worker.
-    placed_minutes: IntArray
+    #: Minutes in training per worker.
+    training_minutes: IntArray
     switches: IntArray
     travel_hm: IntArray
+    training_points: int
+    #: Per worker with a transition deadline: whether they moved on by it.
+    moved_in_time: dict[int, bool]
+    preference_points: int
+    #: Overstaffing cost in point-minutes.
+    overstaffing: int
+
+    @property
+    def placed_minutes(self) -> IntArray:
+        """Minutes worked per worker."""
+        return np.asarray(self.worked.sum(axis=1), dtype=np.int64)
 
     def quantity(self, term: Term) -> int:
         """The term's quantity in its integer unit (see ``TERM_QUANTITY``)."""
@@ -59,6 +106,12 @@ class Measurement:
                 Term.IDLE_PAID: self.idle_minutes.sum(),
                 Term.SWITCHES: self.switches.sum(),
                 Term.TRAVEL: self.travel_hm.sum(),
+                Term.TRAINING: self.training_points,
+                Term.TRANSITION_MISSED: sum(not moved for moved in self.moved_in_time.values()),
+                Term.PREFERENCES: self.preference_points,
+                Term.OVERSTAFFING: self.overstaffing,
+                Term.FAIR_IDLE: self.idle_minutes.max(initial=0),
+                Term.FAIR_SWITCHES: self.switches.max(initial=0),
             }[term]
         )
 
@@ -66,8 +119,8 @@ class Measurement:
 class TermValue(BaseModel):
     """One named objective term measured on a plan.
 
-    ``quantity`` is in ``unit`` (hours, switches, km); ``cost = weight x quantity``.
-    ``cost_units`` is the exact integer cost (``OBJECTIVE_SCALE`` units per cost point).
+    ``quantity`` is in ``unit`` (hours, switches, km, points, workers); ``cost = weight x
+    quantity``. ``cost_units`` is the exact integer cost (``OBJECTIVE_SCALE`` units per point).
     """
 
     model_config = ConfigDict(frozen=True)
@@ -98,67 +151,144 @@ def term_values(scenario: Scenario, measurement: Measurement) -> dict[Term, Term
     return values
 
 
-def resolve_rows(scenario: Scenario, plan: Plan) -> tuple[list[ResolvedRow], list[tuple[int, str]]]:
-    """Split plan rows into resolved rows and (row index, problem) for rows naming unknown things."""
-    resolved, unknown = [], []
+def resolve(scenario: Scenario, plan: Plan) -> Resolved:
+    """Match plan rows to the scenario; rows naming unknown things are described, not kept."""
+    positions = scenario.horizon.positions
+    where = scenario.horizon.describe()
+    rows, spells, moves, unknown = [], [], [], []
     for i, p in enumerate(plan.placements):
-        w, k, e = (
-            scenario.worker_index.get(p.worker),
-            scenario.horizon.positions.get(p.period),
-            scenario.employer_index.get(p.employer),
-        )
+        w, k, e = scenario.worker_index.get(p.worker), positions.get(p.period), scenario.employer_index.get(p.employer)
         if w is None:
-            unknown.append((i, f"worker '{p.worker}' is not in the scenario"))
+            unknown.append(f"row {i + 1}: worker '{p.worker}' is not in the scenario")
         elif k is None:
-            unknown.append((i, f"period '{p.period}' is not in the horizon ({scenario.horizon.describe()})"))
+            unknown.append(f"row {i + 1}: period '{p.period}' is not in the horizon ({where})")
         elif e is None:
-            unknown.append((i, f"employer '{p.employer}' is not in the scenario"))
+            unknown.append(f"row {i + 1}: employer '{p.employer}' is not in the scenario")
         elif (e, p.role) not in scenario.quantities.slot_index:
-            unknown.append((i, f"employer '{p.employer}' has no demand for role '{p.role}'"))
+            unknown.append(f"row {i + 1}: employer '{p.employer}' has no demand for role '{p.role}'")
         else:
-            resolved.append(ResolvedRow(i, p, w, k, e, scenario.quantities.slot_index[(e, p.role)]))
-    return resolved, unknown
+            slot = scenario.quantities.slot_index[(e, p.role)]
+            rows.append(ResolvedRow(i, p, w, k, e, slot, hours_to_minutes(p.hours)))
+    for i, t in enumerate(plan.trainings):
+        w, o, k = scenario.worker_index.get(t.worker), scenario.training_index.get(t.training), positions.get(t.start)
+        if w is None:
+            unknown.append(f"training {i + 1}: worker '{t.worker}' is not in the scenario")
+        elif o is None:
+            unknown.append(f"training {i + 1}: training '{t.training}' is not in the scenario")
+        elif k is None:
+            unknown.append(f"training {i + 1}: start '{t.start}' is not in the horizon ({where})")
+        else:
+            spells.append(ResolvedSpell(i, t, w, o, k))
+    for i, m in enumerate(plan.transitions):
+        w, e, k = scenario.worker_index.get(m.worker), scenario.employer_index.get(m.employer), positions.get(m.period)
+        vacancies = [v.id for v in scenario.employers[e].vacancies] if e is not None else []
+        if w is None:
+            unknown.append(f"transition {i + 1}: worker '{m.worker}' is not in the scenario")
+        elif e is None:
+            unknown.append(f"transition {i + 1}: employer '{m.employer}' is not in the scenario")
+        elif m.vacancy not in vacancies:
+            unknown.append(f"transition {i + 1}: employer '{m.employer}' has no vacancy '{m.vacancy}'")
+        elif k is None:
+            unknown.append(f"transition {i + 1}: period '{m.period}' is not in the horizon ({where})")
+        else:
+            moves.append(ResolvedMove(i, m, w, e, vacancies.index(m.vacancy), k))
+    return Resolved(tuple(rows), tuple(spells), tuple(moves), tuple(unknown))
 
 
-def measure(scenario: Scenario, rows: list[ResolvedRow]) -> Measurement:
+def _switches(scenario: Scenario, employers_at: dict[tuple[int, int], tuple[int, ...]]) -> IntArray:
+    """A switch is a start with an employer not worked for in the last worked period (remembered
+    across gaps; ``home_employer`` counts as the last one before the horizon)."""
+    switches = np.zeros(len(scenario.workers), dtype=np.int64)
+    for w, worker in enumerate(scenario.workers):
+        last: set[int] = {scenario.employer_index[worker.home_employer]} if worker.home_employer is not None else set()
+        for p in range(scenario.horizon.periods):
+            now = employers_at.get((w, p))
+            if not now:
+                continue
+            if last:
+                switches[w] += sum(e not in last for e in now)
+            last = set(now)
+    return switches
+
+
+def _preference_points(scenario: Scenario, employers_at: dict[tuple[int, int], tuple[int, ...]]) -> int:
+    points = 0
+    for w, worker in enumerate(scenario.workers):
+        for preference in worker.preferences:
+            periods = (
+                {k for r in preference.periods for k in scenario.horizon.resolve(r)}
+                if preference.periods is not None
+                else set(range(scenario.horizon.periods))
+            )
+            e = scenario.employer_index[preference.employer] if preference.employer is not None else None
+            for p in periods:
+                here = employers_at.get((w, p), ())
+                worked = bool(here) if e is None else e in here
+                unmet = not worked if preference.kind is PreferenceKind.PREFER else worked
+                points += preference.weight * unmet
+    return points
+
+
+def measure(scenario: Scenario, resolved: Resolved) -> Measurement:
     q = scenario.quantities
     n_workers, n_periods = len(scenario.workers), scenario.horizon.periods
-    employer_of = np.full((n_workers, n_periods), -1, dtype=np.int64)
     covered = np.zeros((len(q.slots), n_periods), dtype=np.int64)
+    worked = np.zeros((n_workers, n_periods), dtype=np.int64)
     travel = np.zeros(n_workers, dtype=np.int64)
-    placed = np.zeros(n_workers, dtype=np.int64)
-    for row in rows:
-        covered[row.slot, row.period] += q.contract_minutes[row.worker]
+    at: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for row in resolved.rows:
+        covered[row.slot, row.period] += row.minutes
+        worked[row.worker, row.period] += row.minutes
         travel[row.worker] += q.distance_hm[row.worker, row.employer]
-        placed[row.worker] += q.contract_minutes[row.worker]
-        if employer_of[row.worker, row.period] < 0:
-            employer_of[row.worker, row.period] = row.employer
+        at[(row.worker, row.period)].add(row.employer)
+    employers_at = {key: tuple(sorted(es)) for key, es in at.items()}
+    employer_of = np.full((n_workers, n_periods), -1, dtype=np.int64)
+    for (w, p), es in employers_at.items():
+        employer_of[w, p] = es[0]
+
+    training_at = np.zeros((n_workers, n_periods), dtype=np.int64)
+    for spell in resolved.spells:
+        duration = scenario.trainings[spell.training].duration
+        training_at[spell.worker, spell.start : spell.start + duration] += 1
+    in_pool = np.ones((n_workers, n_periods), dtype=np.bool_)
+    first_move: dict[int, int] = {}
+    for move in resolved.moves:
+        first_move[move.worker] = min(first_move.get(move.worker, n_periods), move.period)
+        in_pool[move.worker, move.period :] = False
 
     required = np.array([s.required for s in q.slots], dtype=np.int64).reshape(len(q.slots), n_periods)
     desired = np.array([s.desired for s in q.slots], dtype=np.int64).reshape(len(q.slots), n_periods)
+    maximum = np.array([s.maximum for s in q.slots], dtype=np.int64).reshape(len(q.slots), n_periods)
 
     guaranteed = np.array([w.guaranteed for w in scenario.workers], dtype=np.bool_)
-    idle_periods = (q.available & (employer_of < 0)).sum(axis=1)
-    idle = np.where(guaranteed, idle_periods * q.contract_minutes, 0).astype(np.int64)
+    capacity = q.capacity_minutes
+    training_minutes = (capacity * (training_at > 0)).sum(axis=1).astype(np.int64)
+    paid = (capacity * in_pool).sum(axis=1)
+    idle = np.where(guaranteed, np.maximum(paid - training_minutes - worked.sum(axis=1), 0), 0).astype(np.int64)
 
-    switches = np.zeros(n_workers, dtype=np.int64)
-    for w, worker in enumerate(scenario.workers):
-        last = scenario.employer_index[worker.home_employer] if worker.home_employer is not None else -1
-        for e in employer_of[w]:
-            if e < 0:
-                continue  # idle, unavailable or out: the last employer is remembered across gaps
-            if last >= 0 and e != last:
-                switches[w] += 1
-            last = int(e)
-
+    deadlines = {
+        w: scenario.horizon.index(worker.transition_deadline)
+        for w, worker in enumerate(scenario.workers)
+        if worker.transition_deadline is not None
+    }
+    overstaffing_cost = np.array([scenario.employers[s.employer].overstaffing_cost for s in q.slots], dtype=np.int64)
+    over = np.clip(covered - desired, 0, np.maximum(maximum - desired, 0))
     return Measurement(
-        rows=tuple(rows),
+        resolved=resolved,
+        employers_at=employers_at,
         employer_of=employer_of,
+        worked=worked,
+        in_pool=in_pool,
+        training_at=training_at,
         covered=covered,
         required_shortfall=np.maximum(required - covered, 0),
         desired_shortfall=np.maximum(desired - covered, 0),
         idle_minutes=idle,
-        placed_minutes=placed,
-        switches=switches,
+        training_minutes=training_minutes,
+        switches=_switches(scenario, employers_at),
         travel_hm=travel,
+        training_points=sum(scenario.trainings[s.training].cost for s in resolved.spells),
+        moved_in_time={w: first_move.get(w, n_periods) <= d for w, d in deadlines.items()},
+        preference_points=_preference_points(scenario, employers_at),
+        overstaffing=int((over.sum(axis=1) * overstaffing_cost).sum()) if len(q.slots) else 0,
     )

@@ -1,8 +1,9 @@
 """Stage 2 of the pipeline: turn a scenario into a CP-SAT model.
 
-:func:`build_model` creates the placement variables (eligibility rules decide which exist),
-adds the constraint rules, then the objective terms whose weight is above zero. The order
-matters only in that variables come first; rules and terms are independent of each other.
+:func:`build_model` creates the decision variables (eligibility rules decide which exist), adds
+the constraint rules, then the objective terms whose weight is above zero. The order matters only
+in that variables come first; rules and terms are independent of each other (the switch count is
+built once and shared by whoever needs it first).
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-from werkdeling.model import rules
-from werkdeling.model.objective import TERM_BUILDERS, Expr
-from werkdeling.model.variables import PlacementVars, create_placement_vars
+from werkdeling.model.objective import TERM_BUILDERS
+from werkdeling.model.rules import RULES
+from werkdeling.model.variables import Expr, PlanVars, create_variables
 from werkdeling.scenario import Scenario, Term
 from werkdeling.scenario.settings import TERM_QUANTITY
 
@@ -24,7 +25,7 @@ class BuiltModel:
 
     scenario: Scenario
     model: cp_model.CpModel
-    placements: PlacementVars
+    variables: PlanVars
     #: Quantity expression of each term with a weight above zero, in its integer unit.
     terms: dict[Term, Expr]
 
@@ -38,13 +39,11 @@ class BuiltModel:
 def build_model(scenario: Scenario) -> BuiltModel:
     model = cp_model.CpModel()
     model.name = scenario.name
-    placements = create_placement_vars(model, scenario, rules.possible_placements(scenario))
-    rules.add_one_place_per_period(model, placements)
-    rules.add_employer_capacity(model, scenario, placements)
+    variables = create_variables(model, scenario)
+    for add_rule in RULES:
+        add_rule(model, variables)
     # Zero weight, zero cost: a term with weight 0 gets no helper variables at all.
     terms = {
-        term: builder(model, scenario, placements)
-        for term, builder in TERM_BUILDERS.items()
-        if scenario.weights.of(term) > 0
+        term: builder(model, variables) for term, builder in TERM_BUILDERS.items() if scenario.weights.of(term) > 0
     }
-    return BuiltModel(scenario, model, placements, terms)
+    return BuiltModel(scenario, model, variables, terms)

@@ -1,38 +1,40 @@
 """Objective terms, one function per named term.
 
 Each function returns the term's quantity as an exact CP-SAT expression in its integer unit
-(minutes, switches or hectometres; see ``TERM_QUANTITY``). Exact matters: helper variables are
-pinned to their true value (``max`` equalities, not one-sided bounds), so the objective of any
-plan the solver reports, optimal or not, equals the validator's recomputation from the plan.
+(see ``TERM_QUANTITY``). Exact matters: helper variables are pinned to their true value (``max``
+equalities, not one-sided bounds), so the objective of any plan the solver reports, optimal or
+not, equals the validator's recomputation from the plan.
 
-Notation as in :mod:`werkdeling.model.rules`; ``cov[s,p] = sum_w c_w x[w,p,s]``, ``R[s,p]`` and
-``D[s,p]`` the required and desired minutes, ``d[w,e]`` hectometres from home to employer.
+Notation as in :mod:`werkdeling.model.rules`; ``cov[s,p] = sum_w a[w,p,s]``, ``R``, ``D`` the
+required and desired minutes, ``d[w,e]`` hectometres from home to employer.
 
 * required_shortfall = ``sum_{s,p} max(0, R[s,p] - cov[s,p])``
 * desired_shortfall = ``sum_{s,p} max(0, D[s,p] - cov[s,p])``
-* idle_paid = ``sum_{w guaranteed} sum_{p available} c_w (1 - sum_s x[w,p,s])``
+* idle_paid = ``sum_{w guaranteed} idle[w]``, with
+  ``idle[w] = sum_p C[w,p] (in_pool[w,p] - training_at[w,p]) - sum_{p,s} a[w,p,s]``
+* switches: see :mod:`werkdeling.model.switching`
 * travel = ``sum_{w,p,s} d[w,e(s)] x[w,p,s]``
-* switches: see :func:`switches`.
+* training = ``sum cost_o t[w,o,q]``
+* transition_missed = ``sum_{w with a deadline} (1 - sum_{q <= deadline_w} m[w,.,.,q])``
+* preferences: see :func:`preferences`
+* overstaffing = ``sum_{s,p} cost_e(s) max(0, cov[s,p] - D[s,p])``
+* fair_idle = ``max_w idle[w]``; fair_switches = ``max_w switches[w]``
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeAlias
 
 from ortools.sat.python import cp_model
 
-from werkdeling.model.variables import PlacementVars
-from werkdeling.scenario import Scenario, Term
+from werkdeling.model.switching import worker_switches
+from werkdeling.model.variables import Expr, PlanVars
+from werkdeling.scenario import Term
+from werkdeling.scenario.programmes import PreferenceKind
 from werkdeling.scenario.scenario import IntArray
 
-#: A CP-SAT linear expression (OR-Tools is treated as untyped, see pyproject.toml).
-Expr: TypeAlias = Any
-#: A 0/1 value that is either known when building (an int) or decided by the solver.
-ZeroOne: TypeAlias = Any
 
-
-def _shortfall(model: cp_model.CpModel, placements: PlacementVars, level: list[IntArray], name: str) -> Expr:
+def _shortfall(model: cp_model.CpModel, pv: PlanVars, level: list[IntArray], name: str) -> Expr:
     terms: list[Expr] = []
     constant = 0
     for s, targets in enumerate(level):
@@ -40,11 +42,11 @@ def _shortfall(model: cp_model.CpModel, placements: PlacementVars, level: list[I
             target = int(target)
             if target <= 0:
                 continue
-            if not placements.by_slot_period.get((s, p)):
+            if not pv.by_slot_period.get((s, p)):
                 constant += target  # nobody can be placed here: the shortfall is known
                 continue
             short = model.new_int_var(0, target, f"{name}[{s},{p}]")
-            coverage = placements.coverage(s, p)
+            coverage = pv.coverage(s, p)
             model.add_max_equality(short, [target - coverage, 0])
             # The convex half again as a plain linear row: CP-SAT's default LP relaxation leaves
             # max equalities out, which made it see shortfall as free and weakened the bound.
@@ -53,36 +55,42 @@ def _shortfall(model: cp_model.CpModel, placements: PlacementVars, level: list[I
     return cp_model.LinearExpr.sum(terms) + constant
 
 
-def required_shortfall(model: cp_model.CpModel, scenario: Scenario, placements: PlacementVars) -> Expr:
-    return _shortfall(model, placements, [s.required for s in scenario.quantities.slots], "short_req")
+def required_shortfall(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    return _shortfall(model, pv, [s.required for s in pv.scenario.quantities.slots], "short_req")
 
 
-def desired_shortfall(model: cp_model.CpModel, scenario: Scenario, placements: PlacementVars) -> Expr:
-    return _shortfall(model, placements, [s.desired for s in scenario.quantities.slots], "short_des")
+def desired_shortfall(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    return _shortfall(model, pv, [s.desired for s in pv.scenario.quantities.slots], "short_des")
 
 
-def idle_paid(model: cp_model.CpModel, scenario: Scenario, placements: PlacementVars) -> Expr:
-    q = scenario.quantities
-    constant = 0
-    variables, coefficients = [], []
-    for w, worker in enumerate(scenario.workers):
-        if not worker.guaranteed:
+def worker_idle(pv: PlanVars, w: int) -> Expr:
+    """Idle paid minutes of guaranteed worker ``w`` (see the module docstring)."""
+    capacity = pv.scenario.quantities.capacity_minutes[w]
+    parts: list[Expr] = []
+    for p in range(pv.scenario.horizon.periods):
+        c = int(capacity[p])
+        if c == 0:
             continue
-        c = int(q.contract_minutes[w])
-        for p in range(scenario.horizon.periods):
-            if not q.available[w, p]:
-                continue
-            constant += c
-            for _, var in placements.by_worker_period.get((w, p), []):
-                variables.append(var)
-                coefficients.append(-c)
-    return cp_model.LinearExpr.weighted_sum(variables, coefficients) + constant
+        parts.append(c * pv.in_pool(w, p))
+        parts.extend(-c * t for t in pv.training_at.get((w, p), []))
+        parts.append(-pv.worked(w, p))
+    return cp_model.LinearExpr.sum(parts)
 
 
-def travel(model: cp_model.CpModel, scenario: Scenario, placements: PlacementVars) -> Expr:
-    q = scenario.quantities
+def idle_paid(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    return cp_model.LinearExpr.sum(
+        [worker_idle(pv, w) for w, worker in enumerate(pv.scenario.workers) if worker.guaranteed]
+    )
+
+
+def switches(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    return cp_model.LinearExpr.sum(list(worker_switches(model, pv).values()))
+
+
+def travel(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    q = pv.scenario.quantities
     variables, coefficients = [], []
-    for (w, _, s), var in placements.x.items():
+    for (w, _, s), var in pv.x.items():
         distance = int(q.distance_hm[w, q.slots[s].employer])
         if distance:
             variables.append(var)
@@ -90,86 +98,94 @@ def travel(model: cp_model.CpModel, scenario: Scenario, placements: PlacementVar
     return cp_model.LinearExpr.weighted_sum(variables, coefficients)
 
 
-def _and(model: cp_model.CpModel, a: ZeroOne, b: ZeroOne, name: str) -> ZeroOne:
-    """``a AND b`` for 0/1 values, as a constant when either is known."""
-    if isinstance(a, int) or isinstance(b, int):
-        known, other = (a, b) if isinstance(a, int) else (b, a)
-        return other if known else 0
-    both = model.new_bool_var(name)
-    model.add(both <= a)
-    model.add(both <= b)
-    model.add(both >= a + b - 1)
-    return both
+def training(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    offers = pv.scenario.trainings
+    return cp_model.LinearExpr.weighted_sum(list(pv.training.values()), [offers[o].cost for (_, o, _) in pv.training])
 
 
-def switches(model: cp_model.CpModel, scenario: Scenario, placements: PlacementVars) -> Expr:
-    """Times a worker starts at an employer other than the one they last worked for.
-
-    The last employer is remembered across idle or unavailable periods, and a worker's
-    ``home_employer`` is their last employer before the horizon. With ``y[p,e] = sum_{s of e}
-    x[w,p,s]`` and ``placed[p] = sum_e y[p,e]``, a state ``last[p,e]`` (1 if ``e`` is the last
-    employer after period ``p``) follows
-
-        last[p,e] = y[p,e] + (1 - placed[p]) last[p-1,e]
-
-    written as four linear inequalities that pin it exactly. Then
-
-        switch[p] = sum_e ( y[p,e] AND sum_{e' != e} last[p-1,e'] )
-
-    which is 1 exactly when the worker works in ``p`` for someone other than their last employer.
-    Each AND is pinned by three inequalities (``z <= a``, ``z <= b``, ``z >= a + b - 1``).
-    """
-    q = scenario.quantities
-    total: list[Expr] = []
+def transition_missed(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    scenario = pv.scenario
+    missed: list[Expr] = []
     for w, worker in enumerate(scenario.workers):
-        by_period: list[dict[int, list[cp_model.IntVar]]] = []
+        if worker.transition_deadline is None:
+            continue
+        deadline = scenario.horizon.index(worker.transition_deadline)
+        in_time = [m for start, m in pv.moves_of_worker.get(w, []) if start <= deadline]
+        missed.append(1 - cp_model.LinearExpr.sum(in_time) if in_time else 1)
+    return cp_model.LinearExpr.sum(missed)
+
+
+def preferences(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    """Unmet preference points; per listed period (all periods if none are listed):
+
+    * prefer employer ``e``: ``weight (1 - y[w,p,e])``; prefer periods: ``weight (1 - placed[w,p])``;
+    * avoid employer ``e``: ``weight y[w,p,e]``; avoid periods: ``weight placed[w,p]``.
+    """
+    scenario = pv.scenario
+    parts: list[Expr] = []
+    for w, worker in enumerate(scenario.workers):
+        for preference in worker.preferences:
+            periods = (
+                sorted({k for r in preference.periods for k in scenario.horizon.resolve(r)})
+                if preference.periods is not None
+                else range(scenario.horizon.periods)
+            )
+            e = scenario.employer_index[preference.employer] if preference.employer is not None else None
+            for p in periods:
+                worked = pv.placed_at(w, p) if e is None else pv.flag(w, p, e)
+                unmet = 1 - worked if preference.kind is PreferenceKind.PREFER else worked
+                parts.append(preference.weight * unmet)
+    return cp_model.LinearExpr.sum(parts)
+
+
+def overstaffing(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    scenario = pv.scenario
+    parts: list[Expr] = []
+    for s, slot in enumerate(scenario.quantities.slots):
+        cost = scenario.employers[slot.employer].overstaffing_cost
+        if cost == 0:
+            continue
         for p in range(scenario.horizon.periods):
-            per_employer: dict[int, list[cp_model.IntVar]] = {}
-            for s, var in placements.by_worker_period.get((w, p), []):
-                per_employer.setdefault(q.slots[s].employer, []).append(var)
-            by_period.append(per_employer)
-        employers = sorted({e for per in by_period for e in per})
-        home = scenario.employer_index[worker.home_employer] if worker.home_employer is not None else None
-        if not employers or (len(employers) == 1 and home in (None, employers[0])):
-            continue  # only one employer is ever possible: no switch can happen
-        states = sorted(set(employers) | ({home} if home is not None else set()))
-        last: dict[int, ZeroOne] = {e: int(e == home) for e in states}
-        for p, per_employer in enumerate(by_period):
-            if not per_employer:
-                continue  # not placed: the last employer stays as it was
-            y: dict[int, ZeroOne] = {e: cp_model.LinearExpr.sum(per_employer.get(e, [])) for e in states}
-            placed = cp_model.LinearExpr.sum([v for vs in per_employer.values() for v in vs])
-            # move[p,e] = y[p,e] AND (the last employer is someone other than e): each is >= 0,
-            # which keeps the LP relaxation's switch count non-negative.
-            for e in per_employer:
-                others = [v for e2, v in last.items() if e2 != e]
-                other: ZeroOne = (
-                    sum(int(v) for v in others)
-                    if all(isinstance(v, int) for v in others)
-                    else cp_model.LinearExpr.sum(others)
-                )
-                total.append(_and(model, y[e], other, f"move[{worker.id},{p},{e}]"))
-            if p == scenario.horizon.periods - 1:
-                break
-            new_last: dict[int, ZeroOne] = {}
-            for e in states:
-                state = model.new_bool_var(f"last[{worker.id},{p},{e}]")
-                model.add(state >= y[e])
-                model.add(state >= last[e] - placed)
-                model.add(state <= y[e] + last[e])
-                model.add(state <= y[e] + 1 - placed)
-                new_last[e] = state
-            # Implied by the above for integers; stated so the LP relaxation knows it too.
-            model.add_at_most_one(new_last.values())
-            last = new_last
-    return cp_model.LinearExpr.sum(total)
+            room = int(slot.maximum[p] - slot.desired[p])
+            if room <= 0 or not pv.by_slot_period.get((s, p)):
+                continue
+            over = model.new_int_var(0, room, f"over[{s},{p}]")
+            model.add_max_equality(over, [pv.coverage(s, p) - int(slot.desired[p]), 0])
+            parts.append(cost * over)
+    return cp_model.LinearExpr.sum(parts)
+
+
+def _max_of(model: cp_model.CpModel, values: list[Expr], upper: int, name: str) -> Expr:
+    if not values:
+        return 0
+    most = model.new_int_var(0, upper, name)
+    model.add_max_equality(most, values)
+    return most
+
+
+def fair_idle(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    q = pv.scenario.quantities
+    guaranteed = [w for w, worker in enumerate(pv.scenario.workers) if worker.guaranteed]
+    upper = int(q.capacity_minutes.sum(axis=1).max()) if guaranteed else 0
+    return _max_of(model, [worker_idle(pv, w) for w in guaranteed], upper, "fair_idle")
+
+
+def fair_switches(model: cp_model.CpModel, pv: PlanVars) -> Expr:
+    most = pv.scenario.horizon.periods * len(pv.scenario.employers)
+    return _max_of(model, list(worker_switches(model, pv).values()), most, "fair_switches")
 
 
 #: The builder of each term, in reporting order.
-TERM_BUILDERS: dict[Term, Callable[[cp_model.CpModel, Scenario, PlacementVars], Expr]] = {
+TERM_BUILDERS: dict[Term, Callable[[cp_model.CpModel, PlanVars], Expr]] = {
     Term.REQUIRED_SHORTFALL: required_shortfall,
     Term.DESIRED_SHORTFALL: desired_shortfall,
     Term.IDLE_PAID: idle_paid,
     Term.SWITCHES: switches,
     Term.TRAVEL: travel,
+    Term.TRAINING: training,
+    Term.TRANSITION_MISSED: transition_missed,
+    Term.PREFERENCES: preferences,
+    Term.OVERSTAFFING: overstaffing,
+    Term.FAIR_IDLE: fair_idle,
+    Term.FAIR_SWITCHES: fair_switches,
 }

@@ -1,46 +1,173 @@
-"""Decision variables: one boolean per possible placement, and nothing else."""
+"""Decision variables, created only where eligibility allows, and the exact expressions built on them.
+
+Decisions:
+
+* ``x[w,p,s]`` (bool): worker ``w`` works in period ``p`` in demand slot ``s``;
+* ``a[w,p,s]`` (minutes): how long. Whole-period placements use the period's capacity,
+  ``a = C[w,p] x``; with ``rules.splits`` it is a variable whose domain holds the allowed step
+  amounts ``floor(C k / K)`` for ``k`` from the minimum to ``K`` (and 0), with ``x = (a > 0)``;
+* ``t[w,o,q]`` (bool): worker ``w`` starts training ``o`` in period ``q``;
+* ``m[w,e,v,q]`` (bool): worker ``w`` starts in vacancy ``v`` of employer ``e`` in period ``q``.
+
+Derived, each pinned to its exact value:
+
+* ``y[w,p,e]``: works for employer ``e`` in ``p`` (sum of ``x`` over e's slots, or their OR when
+  a worker may hold two of e's roles at once);
+* ``placed[w,p]``: works at all in ``p`` (sum of ``y``, or their OR with splits);
+* ``training_at[w,p]``: sum of the spells covering ``p``;
+* ``in_pool[w,p] = 1 - sum_{q <= p} m[w,.,.,q]``.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any, TypeAlias
 
-import numpy as np
 from ortools.sat.python import cp_model
 
+from werkdeling.model import eligibility
 from werkdeling.scenario import Scenario
-from werkdeling.scenario.scenario import BoolArray
+
+#: A CP-SAT linear expression, or an int where the value is known when building (OR-Tools is
+#: treated as untyped, see pyproject.toml).
+Expr: TypeAlias = Any
 
 
 @dataclass
-class PlacementVars:
-    """``x[w,p,s]`` for each possible placement, indexed three ways for the rule functions."""
+class PlanVars:
+    """Every decision variable, indexed the ways the rule functions need."""
 
     scenario: Scenario
+    split: bool
     x: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
-    #: (worker, period) -> [(slot, var)]
+    #: Amount variables of split placements (minutes).
+    amounts: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: (worker, period) -> [(slot, x)]
     by_worker_period: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    #: (slot, period) -> [(worker, var)]
+    #: (slot, period) -> [(worker, x)]
     by_slot_period: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    #: (worker, period) -> {employer: y}
+    employer_flags: dict[tuple[int, int], dict[int, Expr]] = field(default_factory=dict)
+    #: (worker, period) -> placed
+    placed: dict[tuple[int, int], Expr] = field(default_factory=dict)
+    #: (worker, training, start) -> t
+    training: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: (worker, period) -> spells covering the period
+    training_at: dict[tuple[int, int], list[cp_model.IntVar]] = field(default_factory=lambda: defaultdict(list))
+    #: (worker, employer, vacancy, start) -> m
+    permanent: dict[tuple[int, int, int, int], cp_model.IntVar] = field(default_factory=dict)
+    #: worker -> [(start, m)]
+    moves_of_worker: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
+    #: Switch count per worker, built on first use (see :mod:`werkdeling.model.switching`).
+    switch_counts: dict[int, Expr] | None = None
 
-    def coverage(self, slot: int, period: int) -> cp_model.LinearExprT:
-        """Minutes placed in ``slot`` in ``period``: ``sum_w c_w x[w,p,s]``."""
-        minutes = self.scenario.quantities.contract_minutes
-        options = self.by_slot_period.get((slot, period), [])
-        return cp_model.LinearExpr.weighted_sum([v for _, v in options], [int(minutes[w]) for w, _ in options])
+    def amount(self, w: int, p: int, s: int) -> Expr:
+        """Minutes of placement ``(w, p, s)``."""
+        if (w, p, s) in self.amounts:
+            return self.amounts[(w, p, s)]
+        return int(self.scenario.quantities.capacity_minutes[w, p]) * self.x[(w, p, s)]
+
+    def coverage(self, slot: int, period: int) -> Expr:
+        """Minutes placed in ``slot`` in ``period``."""
+        return cp_model.LinearExpr.sum([self.amount(w, period, slot) for w, _ in self.by_slot_period[(slot, period)]])
+
+    def worked(self, w: int, p: int) -> Expr:
+        """Minutes worker ``w`` works in period ``p``."""
+        return cp_model.LinearExpr.sum([self.amount(w, p, s) for s, _ in self.by_worker_period.get((w, p), [])])
+
+    def in_pool(self, w: int, p: int) -> Expr:
+        """1 while the worker has not left the pool for a permanent job."""
+        left = [m for start, m in self.moves_of_worker.get(w, []) if start <= p]
+        return 1 - cp_model.LinearExpr.sum(left) if left else 1
+
+    def flag(self, w: int, p: int, e: int) -> Expr:
+        """``y[w,p,e]``, or 0 where the placement is impossible."""
+        return self.employer_flags.get((w, p), {}).get(e, 0)
+
+    def placed_at(self, w: int, p: int) -> Expr:
+        """``placed[w,p]``, or 0 where no placement is possible."""
+        return self.placed.get((w, p), 0)
+
+    def employers_of(self, w: int) -> list[int]:
+        """Employers worker ``w`` can work for in some period."""
+        periods = range(self.scenario.horizon.periods)
+        return sorted({e for p in periods for e in self.employer_flags.get((w, p), {})})
+
+    def decisions(self) -> list[cp_model.IntVar]:
+        """Variables that fix a plan (for warm starts)."""
+        return [*self.x.values(), *self.amounts.values(), *self.training.values(), *self.permanent.values()]
 
 
-def create_placement_vars(model: cp_model.CpModel, scenario: Scenario, allowed: BoolArray) -> PlacementVars:
-    """One boolean per True entry of ``allowed`` (workers, periods, slots)."""
-    placements = PlacementVars(scenario)
-    for w, p, s in zip(*np.nonzero(allowed), strict=True):
-        key = (int(w), int(p), int(s))
-        var = model.new_bool_var(f"x[{scenario.workers[key[0]].id},{key[1]},{key[2]}]")
-        placements.x[key] = var
-        placements.by_worker_period[(key[0], key[1])].append((key[2], var))
-        placements.by_slot_period[(key[2], key[1])].append((key[0], var))
-    return placements
+def _or(model: cp_model.CpModel, literals: list[cp_model.IntVar], name: str) -> Expr:
+    """``max(literals)`` pinned exactly; a single literal is returned as is."""
+    if len(literals) == 1:
+        return literals[0]
+    flag = model.new_bool_var(name)
+    model.add_max_equality(flag, literals)
+    return flag
+
+
+def _split_values(capacity: int, maximum: int, steps: int, min_steps: int) -> list[int]:
+    amounts = {capacity * k // steps for k in range(min_steps, steps + 1)}
+    return sorted(v for v in amounts if 0 < v <= maximum)
+
+
+def create_variables(model: cp_model.CpModel, scenario: Scenario) -> PlanVars:
+    """Create every decision variable that eligibility allows, and the derived flags."""
+    q = scenario.quantities
+    splits = scenario.effective_rules.splits
+    pv = PlanVars(scenario, split=splits is not None)
+    allowed = eligibility.possible_placements(scenario)
+    for w, worker in enumerate(scenario.workers):
+        for p in range(scenario.horizon.periods):
+            capacity = int(q.capacity_minutes[w, p])
+            for s in map(int, allowed[w, p].nonzero()[0]):
+                maximum = int(q.slots[s].maximum[p])
+                name = f"[{worker.id},{p},{s}]"
+                if splits is None:
+                    if capacity > maximum:
+                        continue  # the whole period would overfill the slot
+                    var = model.new_bool_var("x" + name)
+                else:
+                    values = _split_values(capacity, maximum, splits.steps, splits.min_steps)
+                    if not values:
+                        continue
+                    var = model.new_bool_var("x" + name)
+                    a = model.new_int_var_from_domain(cp_model.Domain.from_values([0, *values]), "a" + name)
+                    model.add(a <= values[-1] * var)
+                    model.add(a >= values[0] * var)
+                    pv.amounts[(w, p, s)] = a
+                pv.x[(w, p, s)] = var
+                pv.by_worker_period[(w, p)].append((s, var))
+                pv.by_slot_period[(s, p)].append((w, var))
+
+    for (w, p), options in pv.by_worker_period.items():
+        per_employer: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        for s, var in options:
+            per_employer[q.slots[s].employer].append(var)
+        tag = f"[{scenario.workers[w].id},{p}"
+        if splits is None:
+            # At most one placement per period (a rule), so sums are exact 0/1 values.
+            pv.employer_flags[(w, p)] = {e: cp_model.LinearExpr.sum(vs) for e, vs in per_employer.items()}
+            pv.placed[(w, p)] = cp_model.LinearExpr.sum([v for _, v in options])
+        else:
+            flags = {e: _or(model, vs, f"y{tag},{e}]") for e, vs in per_employer.items()}
+            pv.employer_flags[(w, p)] = flags
+            pv.placed[(w, p)] = _or(model, list(flags.values()), f"placed{tag}]")
+
+    for w, o, start in eligibility.training_starts(scenario):
+        t = model.new_bool_var(f"train[{scenario.workers[w].id},{scenario.trainings[o].id},{start}]")
+        pv.training[(w, o, start)] = t
+        for p in range(start, start + scenario.trainings[o].duration):
+            pv.training_at[(w, p)].append(t)
+
+    for w, e, v, start in eligibility.permanent_moves(scenario):
+        m = model.new_bool_var(f"move[{scenario.workers[w].id},{scenario.employers[e].id},{v},{start}]")
+        pv.permanent[(w, e, v, start)] = m
+        pv.moves_of_worker[w].append((start, m))
+    return pv

@@ -14,15 +14,18 @@ from typing import Annotated, Any
 
 from pydantic import (
     Field,
+    NonNegativeInt,
     PlainSerializer,
     PlainValidator,
     PositiveFloat,
+    PositiveInt,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
 from werkdeling.scenario.base import Frozen, Identifier
+from werkdeling.scenario.programmes import Preference, ReturnToWork, Vacancy
 
 #: Mean Earth radius in km, for great-circle distances.
 EARTH_RADIUS_KM = 6371.0088
@@ -138,6 +141,19 @@ class Employer(Frozen):
         Free text, e.g. ``agriculture``; used in reports.
     demand
         One entry per role, each role at most once.
+    member
+        Whether the employer is a member of the pool (default). With ``rules.members_only`` (the
+        employer-group presets) workers are placed only with members.
+    vacancies
+        Permanent jobs on offer; see :class:`~werkdeling.scenario.programmes.Vacancy`.
+    max_shared_workers
+        Most pool workers the employer takes in any one period.
+    coaching_capacity
+        Most workers who need coaching (``Worker.needs_coaching``) the employer takes in any one
+        period; Werkplekarchitecten coach only a few people at a time. ``None``: no limit.
+    overstaffing_cost
+        Cost points per hour placed above the desired level (up to the maximum), for employers
+        who accept extra hands but would rather not pay for them. Default 0.
     """
 
     id: Identifier
@@ -145,6 +161,11 @@ class Employer(Frozen):
     location: Location
     sector: str | None = None
     demand: tuple[RoleDemand, ...] = ()
+    member: bool = True
+    vacancies: tuple[Vacancy, ...] = ()
+    max_shared_workers: PositiveInt | None = None
+    coaching_capacity: NonNegativeInt | None = None
+    overstaffing_cost: NonNegativeInt = 0
 
     @model_validator(mode="after")
     def _default_name(self) -> Employer:
@@ -161,6 +182,15 @@ class Employer(Frozen):
                 raise ValueError(f"role '{item.role}' is listed twice; merge the two entries into one")
             seen.add(item.role)
         return demand
+
+    @field_validator("vacancies")
+    @classmethod
+    def _vacancies_unique(cls, vacancies: tuple[Vacancy, ...]) -> tuple[Vacancy, ...]:
+        ids = [v.id for v in vacancies]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"vacancy id '{duplicates[0]}' is used twice; give every vacancy its own id")
+        return vacancies
 
 
 class Worker(Frozen):
@@ -190,6 +220,21 @@ class Worker(Frozen):
         ``rules.max_travel_km`` of the scenario.
     home_employer
         Employer that currently employs the worker, if any. Leaving it counts as a switch.
+    return_to_work
+        A gradual return after long illness; see
+        :class:`~werkdeling.scenario.programmes.ReturnToWork`.
+    transition_deadline
+        For a worker threatened with dismissal (*Van werk naar werk*): the last period by which
+        they should start in a permanent vacancy. Only such workers take vacancies; each one not
+        placed by the deadline costs ``weights.transition_missed``.
+    min_total_hours, max_total_hours
+        Annualised hours: fewest and most hours worked over the whole horizon.
+    preferences
+        Employers or periods the worker prefers or avoids; see
+        :class:`~werkdeling.scenario.programmes.Preference`.
+    needs_coaching
+        The worker needs job or language coaching, which limits where they can go (see
+        ``Employer.coaching_capacity``).
     """
 
     id: Identifier
@@ -202,11 +247,23 @@ class Worker(Frozen):
     unavailable: tuple[str, ...] = ()
     max_travel_km: PositiveFloat | None = None
     home_employer: Identifier | None = None
+    return_to_work: ReturnToWork | None = None
+    transition_deadline: str | None = None
+    min_total_hours: float | None = Field(default=None, ge=0)
+    max_total_hours: float | None = Field(default=None, ge=0)
+    preferences: tuple[Preference, ...] = ()
+    needs_coaching: bool = False
 
     @model_validator(mode="after")
     def _defaults(self) -> Worker:
         if self.fte is not None and self.hours is not None:
             raise ValueError("give the contract as 'fte' or as 'hours', not both")
+        low, high = self.min_total_hours, self.max_total_hours
+        if low is not None and high is not None and low > high:
+            raise ValueError(
+                f"min_total_hours ({self.min_total_hours:g}) is above max_total_hours "
+                f"({self.max_total_hours:g}); the minimum must not exceed the maximum"
+            )
         if self.fte is None and self.hours is None:
             object.__setattr__(self, "fte", 1.0)
         if not self.name:

@@ -1,0 +1,145 @@
+"""Eligibility rules: which decisions can exist at all.
+
+A decision that breaks one of these rules gets no variable, which keeps the model small. Masks
+are numpy arrays; notation as in :mod:`werkdeling.model.rules`.
+
+* :func:`skills`: the worker holds the slot's role, or can learn it on a training (then the
+  placement is gated by that training, see :func:`werkdeling.model.rules.add_training`);
+* :func:`availability`: the worker has capacity in the period (``C[w,p] > 0``);
+* :func:`travel_limit`: distance(w, e) is within the worker's limit;
+* :func:`members_only`: with ``rules.members_only``, only members take workers;
+* :func:`return_to_work`: during a restricted ramp, only adapted roles / the one employer.
+
+Whether a placement's hours fit the slot's maximum is decided where the amounts are made
+(:func:`werkdeling.model.variables.create_variables`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from werkdeling.scenario import Scenario
+from werkdeling.scenario.scenario import BoolArray
+
+
+def skills(scenario: Scenario) -> BoolArray:
+    """(workers, slots): the worker holds the slot's role."""
+    slots = scenario.quantities.slots
+    return np.array([[s.role in w.skills for s in slots] for w in scenario.workers], dtype=np.bool_).reshape(
+        len(scenario.workers), len(slots)
+    )
+
+
+def learnable(scenario: Scenario) -> BoolArray:
+    """(workers, slots): the worker lacks the role but a training teaches it (guaranteed workers only)."""
+    taught = {t.skill for t in scenario.trainings}
+    slots = scenario.quantities.slots
+    return np.array(
+        [[w.guaranteed and s.role in taught and s.role not in w.skills for s in slots] for w in scenario.workers],
+        dtype=np.bool_,
+    ).reshape(len(scenario.workers), len(slots))
+
+
+def availability(scenario: Scenario) -> BoolArray:
+    """(workers, periods): the worker can work in the period."""
+    return scenario.quantities.capacity_minutes > 0
+
+
+def travel_limit(scenario: Scenario) -> BoolArray:
+    """(workers, employers): the employer is within the worker's travel limit."""
+    q = scenario.quantities
+    limit = q.travel_limit_hm[:, None]
+    return (limit < 0) | (q.distance_hm <= limit)
+
+
+def members_only(scenario: Scenario) -> BoolArray:
+    """(employers,): the employer may take pool workers."""
+    members = np.array([e.member for e in scenario.employers], dtype=np.bool_)
+    return members if scenario.effective_rules.members_only else np.ones_like(members)
+
+
+def return_to_work(scenario: Scenario) -> BoolArray:
+    """(workers, periods, slots): no ramp restriction forbids the slot in the period."""
+    q = scenario.quantities
+    allowed = np.ones((len(scenario.workers), scenario.horizon.periods, len(q.slots)), dtype=np.bool_)
+    for w, worker in enumerate(scenario.workers):
+        ramp = worker.return_to_work
+        if ramp is None or not q.restricted[w].any():
+            continue
+        fits = np.array(
+            [
+                (ramp.roles is None or s.role in ramp.roles)
+                and (ramp.employer is None or scenario.employers[s.employer].id == ramp.employer)
+                for s in q.slots
+            ],
+            dtype=np.bool_,
+        )
+        allowed[w, q.restricted[w], :] = fits
+    return allowed
+
+
+def possible_placements(scenario: Scenario) -> BoolArray:
+    """(workers, periods, slots): every eligibility rule allows the placement."""
+    q = scenario.quantities
+    slot_employer = np.array([s.employer for s in q.slots], dtype=np.int64)
+    allowed = (
+        availability(scenario)[:, :, None]
+        & (skills(scenario) | learnable(scenario))[:, None, :]
+        & (travel_limit(scenario) & members_only(scenario)[None, :])[:, slot_employer][:, None, :]
+        & return_to_work(scenario)
+    )
+    return np.asarray(allowed, dtype=np.bool_)
+
+
+def training_starts(scenario: Scenario) -> list[tuple[int, int, int]]:
+    """(worker, training, start period) of every possible training spell.
+
+    A spell needs a guaranteed worker without the skill, a start the offer allows, capacity in
+    every period of the course, at least one period left after it to use the skill, and the
+    course location (if any) within the worker's travel limit.
+    """
+    q = scenario.quantities
+    n = scenario.horizon.periods
+    within = travel_limit(scenario)
+    spells = []
+    for o, offer in enumerate(scenario.trainings):
+        starts = (
+            sorted({k for r in offer.starts for k in scenario.horizon.resolve(r)})
+            if offer.starts is not None
+            else range(n)
+        )
+        for w, worker in enumerate(scenario.workers):
+            if not worker.guaranteed or offer.skill in worker.skills:
+                continue
+            if offer.location is not None and not within[w, scenario.employer_index[offer.location]]:
+                continue
+            for start in starts:
+                end = start + offer.duration  # first period with the skill
+                if end < n and (q.capacity_minutes[w, start:end] > 0).all():
+                    spells.append((w, o, start))
+    return spells
+
+
+def permanent_moves(scenario: Scenario) -> list[tuple[int, int, int, int]]:
+    """(worker, employer, vacancy position, start period) of every possible permanent move.
+
+    Only workers with a ``transition_deadline`` move; the vacancy's role must be one of their
+    skills, its employer within their travel limit, and they must be available when they start.
+    """
+    q = scenario.quantities
+    within = travel_limit(scenario)
+    moves = []
+    for w, worker in enumerate(scenario.workers):
+        if worker.transition_deadline is None:
+            continue
+        for e, employer in enumerate(scenario.employers):
+            if not within[w, e]:
+                continue
+            for v, vacancy in enumerate(employer.vacancies):
+                if vacancy.role not in worker.skills:
+                    continue
+                first = scenario.horizon.index(vacancy.available_from)
+                for p in range(first, scenario.horizon.periods):
+                    if q.capacity_minutes[w, p] > 0:
+                        moves.append((w, e, v, p))
+    return moves
