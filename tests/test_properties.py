@@ -7,13 +7,14 @@ and plan survive a JSON round trip.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from werkdeling import Plan, Scenario, Status, solve, validate
+from werkdeling import Plan, Scenario, Status, size_pool, solve, validate
 
 ROLES = ["a", "b", "c"]
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -262,7 +263,34 @@ def _add_employer_limits(draw: st.DrawFn, data: dict[str, Any]) -> None:
         w["needs_coaching"] = draw(st.booleans())
 
 
+def _add_legal_form(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    form = draw(
+        st.sampled_from(
+            [
+                "be_werkgeversgroepering",
+                "be_terbeschikkingstelling",
+                "de_aueg",
+                "nl_collegiaal_uitlenen",
+                "fr_groupement",
+            ]
+        )
+    )
+    data["legal_form"] = form
+    for e in data["employers"]:
+        e["member"] = draw(st.booleans())
+    data["employers"][0]["member"] = True
+    if form == "be_terbeschikkingstelling":
+        data["rules"] = {"max_periods_per_employer": draw(st.integers(1, 3))}
+        for w in data["workers"]:
+            w["guaranteed"] = True
+            w["home_employer"] = draw(st.sampled_from([e["id"] for e in data["employers"]]))
+    if form == "de_aueg":
+        # Short limits so they bind within a few months.
+        data["rules"] = {"max_assignment_months": draw(st.sampled_from([1, 2])), "assignment_break_months": 1}
+
+
 FAMILIES = {
+    "legal_form": _add_legal_form,
     "splits": _add_splits,
     "return_to_work": _add_return_to_work,
     "training": _add_training,
@@ -292,3 +320,18 @@ def test_programme_rules_give_valid_plans_and_agreeing_costs(family: str, data: 
     assert report.is_valid, report.summary()
     assert report.objective_units == round(result.objective * 60)
     assert result.bound <= result.objective + 1e-6
+
+
+@SETTINGS
+@given(scenarios(), st.sampled_from([0.0, 0.1, 0.3]))
+def test_pool_sizing_is_the_most_within_the_idle_share(data: dict[str, Any], share: float) -> None:
+    s = Scenario.model_validate(data)
+    sizing = size_pool(s, max_idle_share=share)
+    curve = {p.contracts: p for p in sizing.curve}
+    # The curve's idle time never falls as contracts are added (an extra contract can idle).
+    idle = [p.idle_hours for p in sizing.curve]
+    assert all(b >= a - 1e-6 for a, b in itertools.pairwise(idle))
+    # The answer is the largest number of contracts whose least idle time is within the share.
+    within = [n for n, p in curve.items() if p.idle_hours <= share * p.paid_hours + 1e-6]
+    assert sizing.best.contracts == max(within)
+    assert sizing.best.idle_hours == pytest.approx(curve[sizing.best.contracts].idle_hours)
