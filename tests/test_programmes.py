@@ -426,3 +426,12 @@ def test_validator_names_programme_rules() -> None:
     )
     rules = {v.rule for v in validate(s, plan).violations}
     assert rules == {"stints", "switch_limits"}
+
+
+def test_warm_start_uses_trainings_and_moves() -> None:
+    # Every row of a plan with a training and a permanent move maps back onto the model.
+    for s in (learning(), threatened()):
+        first = solved(s)
+        again = solved(s, warm_start=first.plan)
+        assert again.notes == ()
+        assert again.objective == first.objective

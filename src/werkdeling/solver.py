@@ -14,11 +14,11 @@ from ortools.sat.python import cp_model
 
 from werkdeling.errors import SolverError
 from werkdeling.evaluation import compute_kpis, validate
+from werkdeling.evaluation.measure import resolve
 from werkdeling.model import BuiltModel, build_model
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.result import Result, Stage, Status
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
-from werkdeling.scenario.scenario import hours_to_minutes
 from werkdeling.scenario.settings import ObjectiveMode
 
 _STATUS = {
@@ -37,48 +37,29 @@ def _levels(built: BuiltModel, mode: ObjectiveMode) -> list[tuple[Term, ...]]:
     return [level for level in levels if level] or [()]
 
 
-def _plan_keys(built: BuiltModel, plan: Plan) -> tuple[dict[int, int], int]:
+def _plan_values(built: BuiltModel, plan: Plan) -> tuple[dict[int, int], int]:
     """Value (by variable index) of each decision variable set in ``plan``, and how many rows
-    have no variable in this model."""
-    scenario = built.scenario
+    have no variable in this model. Rows are matched to the scenario by the validator's
+    :func:`~werkdeling.evaluation.measure.resolve`."""
     pv = built.variables
-    positions = scenario.horizon.positions
-    values: dict[int, int] = {}  # variable index -> value
-    unused = 0
-    for row in plan.placements:
-        e = scenario.employer_index.get(row.employer, -1)
-        key = (
-            scenario.worker_index.get(row.worker),
-            positions.get(row.period),
-            scenario.quantities.slot_index.get((e, row.role)),
-        )
-        x = pv.x.get(key)  # type: ignore[arg-type]
-        if x is None:
+    resolved = resolve(built.scenario, plan)
+    values: dict[int, int] = {}
+    unused = len(resolved.unknown)
+    for row in resolved.rows:
+        key = (row.worker, row.period, row.slot)
+        if key not in pv.x:
             unused += 1
             continue
-        values[x.index] = 1
-        if (a := pv.amounts.get(key)) is not None:  # type: ignore[arg-type]
-            values[a.index] = hours_to_minutes(row.hours)
-    for spell in plan.trainings:
-        key3 = (
-            scenario.worker_index.get(spell.worker),
-            scenario.training_index.get(spell.training),
-            positions.get(spell.start),
-        )
-        if (t := pv.training.get(key3)) is not None:  # type: ignore[arg-type]
+        values[pv.x[key].index] = 1
+        if key in pv.amounts:
+            values[pv.amounts[key].index] = row.minutes
+    for spell in resolved.spells:
+        if (t := pv.training.get((spell.worker, spell.training, spell.start))) is not None:
             values[t.index] = 1
         else:
             unused += 1
-    for move in plan.transitions:
-        employer = scenario.employer_index.get(move.employer)
-        vacancies = [v.id for v in scenario.employers[employer].vacancies] if employer is not None else []
-        key4 = (
-            scenario.worker_index.get(move.worker),
-            employer,
-            vacancies.index(move.vacancy) if move.vacancy in vacancies else None,
-            positions.get(move.period),
-        )
-        if (m := pv.permanent.get(key4)) is not None:  # type: ignore[arg-type]
+    for move in resolved.moves:
+        if (m := pv.permanent.get((move.worker, move.employer, move.vacancy, move.period))) is not None:
             values[m.index] = 1
         else:
             unused += 1
@@ -87,7 +68,7 @@ def _plan_keys(built: BuiltModel, plan: Plan) -> tuple[dict[int, int], int]:
 
 def _hint(built: BuiltModel, plan: Plan) -> list[str]:
     """Hint every decision variable from ``plan``; return notes on rows that could not be used."""
-    values, unused = _plan_keys(built, plan)
+    values, unused = _plan_values(built, plan)
     built.model.clear_hints()
     for var in built.variables.decisions():
         built.model.add_hint(var, values.get(var.index, 0))
