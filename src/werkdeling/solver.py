@@ -147,7 +147,9 @@ def solve(
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
     built = build_model(scenario)
-    notes = _hint(built, warm_start) if warm_start is not None else []
+    # Without a warm start, hint the empty plan: it keeps every hard rule except a minimum of
+    # total hours, so CP-SAT has a first solution at once instead of searching for one.
+    notes = _hint(built, warm_start if warm_start is not None else Plan())
     levels = _levels(built, mode)
 
     stages: list[Stage] = []
@@ -185,10 +187,13 @@ def solve(
             break
         plan, last_solver, last_level = _read_plan(built, solver), solver, level
         if k < len(levels) - 1:
-            # Fix this level at the value found, and start the next level from this plan.
+            # Fix this level at the value found, and start the next level from this solution. Every
+            # variable is hinted (helpers too), so the next stage has a complete feasible solution
+            # at once and never ends without a plan.
             built.model.add(objective <= round(solver.objective_value))
             built.model.clear_hints()
-            for var in built.variables.decisions():
+            for index in range(len(built.model.proto.variables)):
+                var = built.model.get_int_var_from_proto_index(index)
                 built.model.add_hint(var, solver.value(var))
 
     runtime = time.perf_counter() - started
