@@ -435,3 +435,14 @@ def test_warm_start_uses_trainings_and_moves() -> None:
         again = solved(s, warm_start=first.plan)
         assert again.notes == ()
         assert again.objective == first.objective
+
+
+def test_training_ids_are_unique() -> None:
+    data = {
+        "horizon": {"start": "2027-01", "periods": 2},
+        "employers": [employer("e", [hours("a", 0)])],
+        "workers": [worker("w", ["a"])],
+        "trainings": [{"id": "t", "skill": "a"}, {"id": "t", "skill": "a"}],
+    }
+    with pytest.raises(InputError, match="training id 't' is used twice"):
+        scenario_from_data(data)

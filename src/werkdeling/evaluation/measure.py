@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
@@ -91,6 +92,15 @@ class Measurement:
     preference_points: int
     #: Overstaffing cost in point-minutes.
     overstaffing: int
+
+    @cached_property
+    def employers_of_worker(self) -> dict[int, tuple[int, ...]]:
+        """Employers each worker works for somewhere in the plan (sorted); built once, so the
+        per-worker checks stay linear in the plan's size."""
+        found: dict[int, set[int]] = defaultdict(set)
+        for (w, _), employers in self.employers_at.items():
+            found[w].update(employers)
+        return {w: tuple(sorted(es)) for w, es in found.items()}
 
     @property
     def placed_minutes(self) -> IntArray:
@@ -215,11 +225,7 @@ def _preference_points(scenario: Scenario, employers_at: dict[tuple[int, int], t
     points = 0
     for w, worker in enumerate(scenario.workers):
         for preference in worker.preferences:
-            periods = (
-                {k for r in preference.periods for k in scenario.horizon.resolve(r)}
-                if preference.periods is not None
-                else set(range(scenario.horizon.periods))
-            )
+            periods = scenario.horizon.resolve_all(preference.periods)
             e = scenario.employer_index[preference.employer] if preference.employer is not None else None
             for p in periods:
                 here = employers_at.get((w, p), ())

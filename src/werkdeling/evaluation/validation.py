@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from werkdeling.evaluation.measure import Measurement, ResolvedRow, TermValue, measure, resolve, term_values
@@ -139,11 +140,11 @@ def check_places_per_period(scenario: Scenario, m: Measurement) -> list[Violatio
             violations.append(_about("places_per_period", scenario, "placed while in training", w, p))
         if not m.in_pool[w, p]:
             violations.append(_about("places_per_period", scenario, "placed after leaving the pool for good", w, p))
-    for (w, p), n in zip(zip(*m.training_at.nonzero(), strict=True), m.training_at[m.training_at > 0], strict=True):
-        if n > 1:
-            violations.append(_about("places_per_period", scenario, f"{n} trainings at once", int(w), int(p)))
+    for w, p in np.argwhere(m.training_at > 0).tolist():
+        if m.training_at[w, p] > 1:
+            violations.append(_about("places_per_period", scenario, f"{m.training_at[w, p]} trainings at once", w, p))
         if not m.in_pool[w, p]:
-            violations.append(_about("places_per_period", scenario, "training after leaving the pool", int(w), int(p)))
+            violations.append(_about("places_per_period", scenario, "training after leaving the pool", w, p))
     return violations
 
 
@@ -276,7 +277,7 @@ def check_training(scenario: Scenario, m: Measurement) -> list[Violation]:
             problems.append("only guaranteed workers train")
         if offer.skill in worker.skills:
             problems.append(f"the worker already has '{offer.skill}'")
-        if offer.starts is not None and s.start not in {k for r in offer.starts for k in scenario.horizon.resolve(r)}:
+        if s.start not in scenario.horizon.resolve_all(offer.starts):
             problems.append("the course does not start in this period")
         if end >= n:
             problems.append("the course must end before the last period so the skill can be used")
@@ -396,17 +397,13 @@ def _worked_for(m: Measurement, w: int, e: int | None, periods: int) -> list[boo
     ]
 
 
-def _employers_worked(m: Measurement, w: int) -> list[int]:
-    return sorted({e for (w2, _), es in m.employers_at.items() if w2 == w for e in es})
-
-
 def check_stints(scenario: Scenario, m: Measurement) -> list[Violation]:
     rules = scenario.effective_rules
     if rules.min_stint is None and rules.max_stint is None:
         return []
     violations = []
     for w in range(len(scenario.workers)):
-        for e in _employers_worked(m, w):
+        for e in m.employers_of_worker.get(w, ()):
             series = _worked_for(m, w, e, scenario.horizon.periods)
             what = f"stint at '{scenario.employers[e].id}'"
             violations += _run_violations("stints", scenario, w, series, what, rules.min_stint, rules.max_stint)
@@ -436,7 +433,7 @@ def check_switch_limits(scenario: Scenario, m: Measurement) -> list[Violation]:
             violations.append(
                 _about("switch_limits", scenario, f"{m.switches[w]} switches, more than {rules.max_switches}", w)
             )
-        employers = _employers_worked(m, w)
+        employers = m.employers_of_worker.get(w, ())
         if rules.max_employers is not None and len(employers) > rules.max_employers:
             violations.append(
                 _about(
@@ -483,7 +480,7 @@ def check_forbidden_transitions(scenario: Scenario, m: Measurement) -> list[Viol
 def check_window_limits(scenario: Scenario, m: Measurement) -> list[Violation]:
     violations = []
     for limit in scenario.effective_rules.window_limits:
-        periods = {k for r in limit.periods for k in scenario.horizon.resolve(r)}
+        periods = scenario.horizon.resolve_all(limit.periods)
         for w in range(len(scenario.workers)):
             worked = sum(bool(m.employers_at.get((w, p))) for p in periods)
             if worked > limit.max_worked:
@@ -505,7 +502,7 @@ def check_assignment_limit(scenario: Scenario, m: Measurement) -> list[Violation
     most, reset = rules.assignment_periods(scenario.horizon.granularity)
     violations = []
     for w in range(len(scenario.workers)):
-        for e in _employers_worked(m, w):
+        for e in m.employers_of_worker.get(w, ()):
             count = away = 0
             for p, worked in enumerate(_worked_for(m, w, e, scenario.horizon.periods)):
                 count, away = (count + 1, 0) if worked else (count, away + 1)

@@ -103,11 +103,7 @@ def training_starts(scenario: Scenario) -> list[tuple[int, int, int]]:
     within = travel_limit(scenario)
     spells = []
     for o, offer in enumerate(scenario.trainings):
-        starts = (
-            sorted({k for r in offer.starts for k in scenario.horizon.resolve(r)})
-            if offer.starts is not None
-            else range(n)
-        )
+        starts = scenario.horizon.resolve_all(offer.starts)
         for w, worker in enumerate(scenario.workers):
             if not worker.guaranteed or offer.skill in worker.skills:
                 continue

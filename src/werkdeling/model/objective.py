@@ -125,11 +125,7 @@ def preferences(model: cp_model.CpModel, pv: PlanVars) -> Expr:
     parts: list[Expr] = []
     for w, worker in enumerate(scenario.workers):
         for preference in worker.preferences:
-            periods = (
-                sorted({k for r in preference.periods for k in scenario.horizon.resolve(r)})
-                if preference.periods is not None
-                else range(scenario.horizon.periods)
-            )
+            periods = scenario.horizon.resolve_all(preference.periods)
             e = scenario.employer_index[preference.employer] if preference.employer is not None else None
             for p in periods:
                 worked = pv.placed_at(w, p) if e is None else pv.flag(w, p, e)

@@ -230,7 +230,7 @@ def add_window_limits(model: cp_model.CpModel, pv: PlanVars) -> None:
     """``sum_{p in window} placed[w,p] <= k`` for every window limit and worker."""
     scenario = pv.scenario
     for limit in scenario.effective_rules.window_limits:
-        periods = sorted({k for r in limit.periods for k in scenario.horizon.resolve(r)})
+        periods = scenario.horizon.resolve_all(limit.periods)
         for w in range(len(scenario.workers)):
             worked = [pv.placed_at(w, p) for p in periods]
             worked = [v for v in worked if not isinstance(v, int)]

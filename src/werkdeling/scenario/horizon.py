@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from functools import cached_property
 
@@ -143,6 +144,12 @@ class Horizon(Frozen):
                 raise ValueError(f"range '{reference}' runs backwards; write the earlier period first")
             return list(range(lo, hi + 1))
         return [self.index(reference)]
+
+    def resolve_all(self, references: Iterable[str] | None) -> list[int]:
+        """Sorted positions named by any of ``references``; every period when it is ``None``."""
+        if references is None:
+            return list(range(self.periods))
+        return sorted({k for reference in references for k in self.resolve(reference)})
 
     def describe(self) -> str:
         if self.periods == 1:

@@ -138,7 +138,12 @@ class Scenario(Frozen):
         problems = []
         if not self.employers:
             problems.append("employers: the scenario has no employers; add at least one")
-        for kind, items in (("employer", self.employers), ("worker", self.workers)):
+        kinds: tuple[tuple[str, tuple[Employer | Worker | TrainingOffer, ...]], ...] = (
+            ("employer", self.employers),
+            ("worker", self.workers),
+            ("training", self.trainings),
+        )
+        for kind, items in kinds:
             seen: set[str] = set()
             for item in items:
                 if item.id in seen:
@@ -255,12 +260,8 @@ class Scenario(Frozen):
         employer_ids = {e.id for e in self.employers}
         demanded = {d.role for e in self.employers for d in e.demand}
         catalogue = set(self.skills) if self.skills is not None else None
-        seen: set[str] = set()
         for offer in self.trainings:
             where = f"training '{offer.id}'"
-            if offer.id in seen:
-                problems.append(f"training id '{offer.id}' is used twice; give every training its own id")
-            seen.add(offer.id)
             if offer.skill not in demanded:
                 problems.append(
                     f"{where}: skill '{offer.skill}' is not a role any employer asks for, so nobody could use it"
