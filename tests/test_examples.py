@@ -1,5 +1,8 @@
 """The example scripts run end to end and print their KPIs (short time limits keep this quick;
-the full runs are timed by hand, see README)."""
+the full runs are timed by hand, see README).
+
+8 s, not less: the Brabant example solves in four lexicographic stages and its first stage gets a
+quarter of the limit; at 3 s a loaded 2-core machine sometimes found no plan in that quarter."""
 
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ def test_there_are_three_examples() -> None:
 def test_example_runs_and_prints_kpis(script: Path) -> None:
     load_scenario(script.with_suffix(".yaml"))  # the data beside the script is a valid scenario
     done = subprocess.run(
-        [sys.executable, str(script), "--time-limit", "3"], capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, str(script), "--time-limit", "8"], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 0, done.stderr
     assert "KPIs" in done.stdout and "required demand covered" in done.stdout
