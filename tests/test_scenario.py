@@ -142,7 +142,7 @@ def test_all_problems_are_reported_at_once() -> None:
         ("horizon: [unclosed", ".yaml", "not valid YAML at line 1"),
         ('{"horizon": ', ".json", "not valid JSON at line 1"),
         ("- just\n- a list\n", ".yaml", "a scenario must be a mapping"),
-        ("a,b\n1,2\n", ".csv", "unknown file type '.csv'"),
+        ("a,b\n1,2\n", ".csv", "several tables"),
     ],
 )
 def test_unreadable_files(tmp_path: Path, content: str, suffix: str, expected: str) -> None:

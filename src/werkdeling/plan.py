@@ -19,7 +19,8 @@ from pydantic import NonNegativeFloat, ValidationError
 
 from werkdeling.errors import PlanError
 from werkdeling.scenario.base import Frozen
-from werkdeling.scenario.io import problems_from, read_data, save_model
+from werkdeling.scenario.horizon import Granularity
+from werkdeling.scenario.io import check_spreadsheet_path, is_spreadsheet, problems_from, read_data, save_model
 
 if TYPE_CHECKING:
     from werkdeling.scenario import Scenario
@@ -119,11 +120,26 @@ def plan_from_data(data: Any, source: str | None = None) -> Plan:
         raise PlanError(problems_from(exc, data), source) from None
 
 
-def load_plan(path: str | Path) -> Plan:
-    """Read a plan from ``.json``, ``.yaml`` or ``.yml``; PlanError names what is wrong."""
+def load_plan(path: str | Path, granularity: Granularity = Granularity.MONTH) -> Plan:
+    """Read a plan from ``.json``, ``.yaml`` or ``.yml``, a plan workbook (``.xlsx``), a folder of
+    CSV files or one placements ``.csv``; PlanError names what is wrong.
+
+    ``granularity`` tells how to read a period that a spreadsheet turned into a date; pass the
+    scenario's.
+    """
+    path = Path(path)
+    if is_spreadsheet(path):
+        check_spreadsheet_path(path, PlanError)
+        from werkdeling.sheets.plan_sheets import read_plan_book
+
+        return read_plan_book(path, granularity)
     return plan_from_data(read_data(path, PlanError), str(path))
 
 
 def save_plan(plan: Plan, path: str | Path) -> None:
-    """Write ``plan`` as JSON or YAML (by extension), atomically."""
+    """Write ``plan`` as JSON or YAML (by extension), atomically. For a workbook, which needs the
+    scenario for its overview, use :func:`werkdeling.sheets.write_plan_book`."""
+    if Path(path).suffix.lower() not in (".json", ".yaml", ".yml"):
+        raise PlanError([f"{path}: save_plan writes .json or .yaml; use werkdeling.sheets.write_plan_book for "
+                         "a workbook or CSV"])  # fmt: skip
     save_model(plan, path)

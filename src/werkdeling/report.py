@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from werkdeling.evaluation.measure import measure, resolve
+from enum import StrEnum
+
+from werkdeling.evaluation.measure import Measurement, measure, resolve
 from werkdeling.plan import Plan
 from werkdeling.scenario import Scenario
 
@@ -43,6 +45,30 @@ def period_employer_table(scenario: Scenario, plan: Plan) -> str:
     return _table(header, rows) + "\n" + legend
 
 
+class OffStatus(StrEnum):
+    """What a worker does in a period they are not placed."""
+
+    TRAINING = "training"
+    MOVED_ON = "moved to a permanent job"
+    IDLE = "idle (paid)"
+    NOT_PLANNED = "unavailable or not planned"
+
+
+_SHORT_STATUS = {OffStatus.TRAINING: "train", OffStatus.MOVED_ON: "gone", OffStatus.IDLE: "idle",
+                 OffStatus.NOT_PLANNED: "-"}  # fmt: skip
+
+
+def off_status(scenario: Scenario, m: Measurement, w: int, k: int) -> OffStatus:
+    """Status of worker ``w`` in period ``k`` when they have no placement then."""
+    if m.training_at[w, k]:
+        return OffStatus.TRAINING
+    if not m.in_pool[w, k]:
+        return OffStatus.MOVED_ON
+    if scenario.quantities.available[w, k] and scenario.workers[w].guaranteed:
+        return OffStatus.IDLE
+    return OffStatus.NOT_PLANNED
+
+
 def worker_table(scenario: Scenario, plan: Plan) -> str:
     """One row per worker, one column per period: the employer(s) joined by ``+``, ``train``,
     ``gone`` (left for a permanent job), ``idle``, or ``-`` (unavailable or, for workers who are
@@ -58,14 +84,8 @@ def worker_table(scenario: Scenario, plan: Plan) -> str:
             if employers:
                 names = "+".join(scenario.employers[e].id[: 10 // len(employers)] for e in employers)
                 cells.append(names + ("%" if m.worked[w, k] < q.capacity_minutes[w, k] else ""))
-            elif m.training_at[w, k]:
-                cells.append("train")
-            elif not m.in_pool[w, k]:
-                cells.append("gone")
-            elif q.available[w, k] and worker.guaranteed:
-                cells.append("idle")
             else:
-                cells.append("-")
+                cells.append(_SHORT_STATUS[off_status(scenario, m, w, k)])
         rows.append(cells)
     legend = "(s): seasonal worker, not guaranteed; -: unavailable or not in the plan; %: part of the period"
     return _table(header, rows) + "\n" + legend

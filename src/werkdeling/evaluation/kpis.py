@@ -95,29 +95,38 @@ class Kpis(BaseModel):
     def max_switches(self) -> int:
         return max(self.switches_per_worker.values(), default=0)
 
-    def summary(self) -> str:
-        lines = [
-            f"required demand covered   {self.required_pct:6.1f} %",
-            f"desired demand covered    {self.desired_pct:6.1f} %",
-            f"year-round contracts      {self.guaranteed_workers:6d}"
-            f"  ({self.guaranteed_fully_placed} placed every available period)",
-            f"idle paid hours           {self.idle_paid_hours:9.1f}",
-            f"utilisation               {self.utilisation_pct:6.1f} %  (placed / paid hours)",
-            f"switches                  {self.total_switches:6d}  (at most {self.max_switches} for one worker)",
-            f"travel, one-way km        {self.travel_km:9.1f}",
+    def figures(self) -> list[tuple[str, float | int | str, str]]:
+        """Every key figure as (name, value, unit), in the order reports show them."""
+        return [
+            ("required demand covered", round(self.required_pct, 1), "%"),
+            ("desired demand covered", round(self.desired_pct, 1), "%"),
+            ("year-round contracts", self.guaranteed_workers, "workers"),
+            ("placed every available period", self.guaranteed_fully_placed, "workers"),
+            ("idle paid hours", round(self.idle_paid_hours, 1), "hours"),
+            ("utilisation (placed / paid hours)", round(self.utilisation_pct, 1), "%"),
+            ("switches", self.total_switches, "switches"),
+            ("most switches of one worker", self.max_switches, "switches"),
+            ("travel, one-way", round(self.travel_km, 1), "km"),
+            ("training courses", self.trainings, "courses"),
+            ("training hours", round(self.training_hours, 1), "hours"),
+            ("workers with a transition deadline", self.transition_workers, "workers"),
+            ("permanent job by the deadline", round(self.transitions_in_time_pct, 1), "%"),
+            ("re-assess (ramp unfinished)", ", ".join(self.needs_reassessment), ""),
         ]
-        if self.trainings:
-            lines.append(
-                f"training                  {self.trainings:6d}  courses, {self.training_hours:.1f} paid hours"
-            )
-        if self.transition_workers:
-            lines.append(
-                f"permanent job by deadline {self.transitions_in_time_pct:6.1f} %  "
-                f"({self.transitions_in_time} of {self.transition_workers})"
-            )
-        if self.needs_reassessment:
-            lines.append(f"re-assess (ramp unfinished) {', '.join(self.needs_reassessment)}")
-        return "\n".join(lines)
+
+    def summary(self) -> str:
+        """The figures as text; programme figures only where the scenario has the programme."""
+        shown = []
+        for name, value, unit in self.figures():
+            if name.startswith("training") and not self.trainings:
+                continue
+            if ("transition" in name or "permanent" in name) and not self.transition_workers:
+                continue
+            if name.startswith("re-assess") and not self.needs_reassessment:
+                continue
+            number = f"{value:9,.1f}" if isinstance(value, float) else f"{value:>9}"
+            shown.append(f"{name:<36}{number} {unit}".rstrip())
+        return "\n".join(shown)
 
 
 def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:

@@ -105,21 +105,53 @@ def scenario_from_data(data: Any, source: str | None = None) -> Scenario:
         raise ScenarioError(problems_from(exc, data), source) from None
 
 
+#: Suffixes of spreadsheet files; a folder is read as CSV files.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
+
+
+def is_spreadsheet(path: Path) -> bool:
+    """Whether ``path`` is a workbook, a CSV file or a folder (of CSV files)."""
+    return path.is_dir() or path.suffix.lower() in SPREADSHEET_SUFFIXES
+
+
+def check_spreadsheet_path(path: Path, error: type[InputError]) -> None:
+    """Refuse spreadsheet formats werkdeling does not read, saying which to use."""
+    if not path.exists():
+        raise error([f"file not found: {path}"])
+    suffix = path.suffix.lower()
+    if suffix in (".xls", ".ods"):
+        raise error([f"'{suffix}' files are not read; save the workbook as Excel .xlsx"], str(path))
+
+
 def load_scenario(path: str | Path) -> Scenario:
-    """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file.
+    """Read a scenario from a ``.json``, ``.yaml`` or ``.yml`` file, an ``.xlsx`` workbook, or a
+    folder of CSV files (see :mod:`werkdeling.sheets`).
 
     Raises
     ------
     ScenarioError
-        With one readable line per problem, naming the file, the item and the field.
+        With one readable line per problem, naming the file, the item and the field (for a
+        spreadsheet: the sheet, row and column).
     """
+    path = Path(path)
+    if is_spreadsheet(path):
+        check_spreadsheet_path(path, ScenarioError)
+        if path.suffix.lower() == ".csv":
+            raise ScenarioError(["a scenario is several tables; give the folder that holds the CSV files"], str(path))
+        from werkdeling.sheets.scenario_sheets import read_scenario_book
+
+        return read_scenario_book(path)
     return scenario_from_data(read_data(path, ScenarioError), str(path))
 
 
-def save_model(model: BaseModel, path: str | Path) -> None:
-    """Write a scenario or plan as JSON or YAML (by extension), atomically."""
+def save_model(model: BaseModel, path: str | Path, only_set: bool = False) -> None:
+    """Write a scenario or plan as JSON or YAML (by extension), atomically.
+
+    With ``only_set``, only fields that were set are written, so reading the file back leaves
+    defaults to the defaults (for a scenario: a legal form's preset stays in force).
+    """
     path = Path(path)
-    data = model.model_dump(mode="json", exclude_defaults=False)
+    data = model.model_dump(mode="json", exclude_unset=only_set)
     if path.suffix.lower() in (".yaml", ".yml"):
         text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     else:
@@ -128,5 +160,12 @@ def save_model(model: BaseModel, path: str | Path) -> None:
 
 
 def save_scenario(scenario: Scenario, path: str | Path) -> None:
-    """Write ``scenario`` to ``path`` (``.json`` or ``.yaml``), atomically."""
-    save_model(scenario, path)
+    """Write ``scenario`` to ``path``, atomically: ``.json``, ``.yaml``, an ``.xlsx`` workbook, or
+    CSV files in a folder (a path without suffix)."""
+    path = Path(path)
+    if path.suffix.lower() in (".json", ".yaml", ".yml"):
+        save_model(scenario, path, only_set=True)
+        return
+    from werkdeling.sheets.scenario_sheets import write_scenario_book
+
+    write_scenario_book(scenario, path)
