@@ -114,4 +114,4 @@ def test_schema(tmp_path: Path, what: str) -> None:
 @pytest.mark.parametrize("command", ["demo", "solve", "validate", "schema"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
     code, out, _ = run(command, "--help")
-    assert code == 0 and "Example:" in out
+    assert code == 0 and "Example" in out

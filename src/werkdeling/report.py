@@ -9,7 +9,8 @@ from werkdeling.plan import Plan
 from werkdeling.scenario import Scenario
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """Columns padded to their widest cell: the first left-aligned, the others right-aligned."""
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -42,7 +43,7 @@ def period_employer_table(scenario: Scenario, plan: Plan) -> str:
             cells.append(f"{_fte(placed, scenario)}/{_fte(desired, scenario)}{mark}")
         rows.append(cells)
     legend = "cells: FTE placed / FTE desired; '!' marks required demand not covered"
-    return _table(header, rows) + "\n" + legend
+    return text_table(header, rows) + "\n" + legend
 
 
 class OffStatus(StrEnum):
@@ -54,8 +55,12 @@ class OffStatus(StrEnum):
     NOT_PLANNED = "unavailable or not planned"
 
 
-_SHORT_STATUS = {OffStatus.TRAINING: "train", OffStatus.MOVED_ON: "gone", OffStatus.IDLE: "idle",
-                 OffStatus.NOT_PLANNED: "-"}  # fmt: skip
+_SHORT_STATUS = {
+    OffStatus.TRAINING: "train",
+    OffStatus.MOVED_ON: "gone",
+    OffStatus.IDLE: "idle",
+    OffStatus.NOT_PLANNED: "-",
+}
 
 
 def off_status(scenario: Scenario, m: Measurement, w: int, k: int) -> OffStatus:
@@ -88,4 +93,4 @@ def worker_table(scenario: Scenario, plan: Plan) -> str:
                 cells.append(_SHORT_STATUS[off_status(scenario, m, w, k)])
         rows.append(cells)
     legend = "(s): seasonal worker, not guaranteed; -: unavailable or not in the plan; %: part of the period"
-    return _table(header, rows) + "\n" + legend
+    return text_table(header, rows) + "\n" + legend

@@ -7,7 +7,10 @@ be a bug in werkdeling, never something to pass on to a coordinator.
 
 from __future__ import annotations
 
+import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
@@ -27,6 +30,86 @@ _STATUS = {
     cp_model.INFEASIBLE: Status.INFEASIBLE,
     cp_model.UNKNOWN: Status.UNKNOWN,
 }
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a running solve stands, passed to the ``progress`` callback of :func:`solve`.
+
+    ``objective`` and ``bound`` are in cost points for the terms of the current stage; in
+    lexicographic mode each stage minimises its own level of terms.
+    """
+
+    stage: int
+    stages: int
+    terms: tuple[Term, ...]
+    elapsed: float
+    time_limit: float
+    objective: float | None
+    bound: float | None
+
+    @property
+    def gap_pct(self) -> float | None:
+        if self.objective is None or self.bound is None:
+            return None
+        if self.objective == 0:
+            return 0.0
+        return max(0.0, 100.0 * (self.objective - self.bound) / abs(self.objective))
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+    """Passes each new best plan and each better bound of one stage to the progress callback."""
+
+    def __init__(self, callback: ProgressCallback, template: Progress, started: float) -> None:
+        super().__init__()
+        self._callback, self._progress, self._started = callback, template, started
+        self._lock = threading.Lock()
+
+    def _send(self, **changes: Any) -> None:
+        with self._lock:
+            values = {**self._progress.__dict__, **changes, "elapsed": time.perf_counter() - self._started}
+            self._progress = Progress(**values)
+            self._callback(self._progress)
+
+    def on_solution_callback(self) -> None:
+        self._send(objective=self.objective_value / OBJECTIVE_SCALE, bound=self.best_objective_bound / OBJECTIVE_SCALE)
+
+    def on_bound(self, bound: float) -> None:
+        self._send(bound=bound / OBJECTIVE_SCALE)
+
+
+def _run(solver: cp_model.CpSolver, model: cp_model.CpModel, reporter: _Reporter | None) -> tuple[int, bool]:
+    """Solve in a helper thread so Ctrl-C (KeyboardInterrupt, which Python delivers to the main
+    thread) stops the search cleanly; return CP-SAT's status and whether the user stopped it."""
+    outcome: dict[str, Any] = {}
+    done = threading.Event()
+
+    def target() -> None:
+        try:
+            outcome["status"] = solver.solve(model, reporter)
+        except BaseException as exc:  # pragma: no cover - handed to the caller below
+            outcome["error"] = exc
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=target, name="cp-sat", daemon=True)
+    thread.start()
+    interrupted = False
+    # Wait on an event, not on Thread.join: a join cut short by KeyboardInterrupt can leave the
+    # thread looking finished while CP-SAT still runs.
+    while not done.is_set():
+        try:
+            done.wait(0.1)
+        except KeyboardInterrupt:
+            interrupted = True
+            solver.stop_search()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["status"], interrupted
 
 
 def _levels(built: BuiltModel, mode: ObjectiveMode) -> list[tuple[Term, ...]]:
@@ -124,6 +207,7 @@ def solve(
     warm_start: Plan | None = None,
     mode: ObjectiveMode | str | None = None,
     parameters: dict[str, Any] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Result:
     """Find the best plan for ``scenario``.
 
@@ -143,6 +227,12 @@ def solve(
         ``weighted`` or ``lexicographic``; defaults to ``scenario.objective.mode``.
     parameters
         Further CP-SAT parameters by name (e.g. ``{"linearization_level": 2}``), set last.
+    progress
+        Called with a :class:`Progress` at each better plan and each better bound (from CP-SAT's
+        threads: keep it short).
+
+    Ctrl-C (KeyboardInterrupt) stops the search; the result then holds the best plan found so
+    far, with a note saying so, instead of raising.
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
@@ -156,6 +246,7 @@ def solve(
     plan: Plan | None = None
     last_solver: cp_model.CpSolver | None = None
     last_level: tuple[Term, ...] = ()
+    stopped = False
     for k, level in enumerate(levels):
         remaining = max(0.0, time_limit - (time.perf_counter() - started))
         solver = cp_model.CpSolver()
@@ -168,9 +259,18 @@ def solve(
             if not hasattr(solver.parameters, name):
                 raise ValueError(f"'{name}' is not a CP-SAT parameter")
             setattr(solver.parameters, name, value)
+        # Ctrl-C is handled in _run, so the plan found so far is kept.
+        solver.parameters.catch_sigint_signal = False
         objective = built.objective(level)
         built.model.minimize(objective)
-        status = _STATUS.get(solver.solve(built.model))
+        reporter = None
+        if progress is not None:
+            template = Progress(k + 1, len(levels), level, 0.0, time_limit, None, None)
+            reporter = _Reporter(progress, template, started)
+            solver.best_bound_callback = reporter.on_bound
+        raw_status, interrupted = _run(solver, built.model, reporter)
+        stopped = stopped or interrupted
+        status = _STATUS.get(raw_status)
         if status is None:
             raise SolverError(f"CP-SAT rejected the model ({solver.status_name()}); please report this")
         found = status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -183,9 +283,14 @@ def solve(
                 runtime=solver.wall_time,
             )
         )
+        if interrupted:
+            notes.append(f"stopped by the user after {time.perf_counter() - started:.1f} s; this is the best plan "
+                         "found so far" if found else "stopped by the user before a plan was found")  # fmt: skip
         if not found:
             break
         plan, last_solver, last_level = _read_plan(built, solver), solver, level
+        if interrupted:
+            break
         if k < len(levels) - 1:
             # Fix this level at the value found, and start the next level from this solution. Every
             # variable is hinted (helpers too), so the next stage has a complete feasible solution
@@ -213,7 +318,7 @@ def solve(
             f"objective mismatch: solver {last_solver.objective_value:.0f} units, "
             f"plan {expected} units; please report this"
         )
-    all_optimal = all(s.status is Status.OPTIMAL for s in stages) and len(stages) == len(levels)
+    all_optimal = all(s.status is Status.OPTIMAL for s in stages) and len(stages) == len(levels) and not stopped
     weighted = mode is ObjectiveMode.WEIGHTED
     return Result(
         status=Status.OPTIMAL if all_optimal else Status.FEASIBLE,

@@ -114,15 +114,22 @@ class Kpis(BaseModel):
             ("re-assess (ramp unfinished)", ", ".join(self.needs_reassessment), ""),
         ]
 
+    def relevant(self, name: str) -> bool:
+        """Whether figure ``name`` says something here: programme figures only where the plan
+        has training, transitions or unfinished ramps."""
+        if name.startswith("training"):
+            return bool(self.trainings)
+        if "transition" in name or "permanent" in name:
+            return bool(self.transition_workers)
+        if name.startswith("re-assess"):
+            return bool(self.needs_reassessment)
+        return True
+
     def summary(self) -> str:
-        """The figures as text; programme figures only where the scenario has the programme."""
+        """The relevant figures as text."""
         shown = []
         for name, value, unit in self.figures():
-            if name.startswith("training") and not self.trainings:
-                continue
-            if ("transition" in name or "permanent" in name) and not self.transition_workers:
-                continue
-            if name.startswith("re-assess") and not self.needs_reassessment:
+            if not self.relevant(name):
                 continue
             number = f"{value:9,.1f}" if isinstance(value, float) else f"{value:>9}"
             shown.append(f"{name:<36}{number} {unit}".rstrip())

@@ -209,6 +209,14 @@ def unique_titles(titles: Sequence[str]) -> list[str]:
     return result
 
 
+def _excel_value(value: Any) -> Any:
+    """A float Excel cannot hold exactly (it keeps 15 significant digits) is written as its exact
+    text, which werkdeling reads back as the same number; everything else as is."""
+    if isinstance(value, float) and float(f"{value:.15g}") != value:
+        return repr(value)
+    return value
+
+
 def _workbook(sheets: Sequence[OutputSheet]) -> Workbook:
     openpyxl = _need_openpyxl("writing .xlsx files")
     from openpyxl.comments import Comment
@@ -222,7 +230,7 @@ def _workbook(sheets: Sequence[OutputSheet]) -> Workbook:
         sheet = workbook.create_sheet(title)
         sheet.append(list(spec.header))
         for row in spec.rows:
-            sheet.append(list(row))
+            sheet.append([_excel_value(v) for v in row])
         for k, name in enumerate(spec.header):
             cell = sheet.cell(row=1, column=k + 1)
             cell.font, cell.fill = header_font, header_fill

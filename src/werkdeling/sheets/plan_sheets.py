@@ -100,14 +100,24 @@ def plan_sheets(scenario: Scenario, plan: Plan, per_person: bool = True) -> list
         by_slot[row.slot, row.period].append(row)
         by_worker[row.worker, row.period].append(row)
         cells[row.employer, row.period].append(f"{scenario.workers[row.worker].id} {_hours(row.minutes):g} h")
-    overview = [[e.id, e.name, *("\n".join(cells[k, p]) for p in range(len(labels)))]
-                for k, e in enumerate(scenario.employers)]  # fmt: skip
+    overview = [
+        [e.id, e.name, *("\n".join(cells[k, p]) for p in range(len(labels)))] for k, e in enumerate(scenario.employers)
+    ]
     for status_name, wanted in (("idle (paid)", "idle (paid)"), ("in training", "training")):
-        overview.append([status_name, "", *(
-            ", ".join(w.id for i, w in enumerate(scenario.workers)
-                      if (i, p) not in m.employers_at and off_status(scenario, m, i, p).value == wanted)
-            for p in range(len(labels))
-        )])  # fmt: skip
+        overview.append(
+            [
+                status_name,
+                "",
+                *(
+                    ", ".join(
+                        w.id
+                        for i, w in enumerate(scenario.workers)
+                        if (i, p) not in m.employers_at and off_status(scenario, m, i, p).value == wanted
+                    )
+                    for p in range(len(labels))
+                ),
+            ]
+        )
 
     kpi_rows: list[list[Any]] = [[name, value, unit] for name, value, unit in kpis.figures()]
     kpi_rows.append(["plan keeps every rule", "yes" if report.is_valid else f"no: {len(report.violations)}", ""])
@@ -134,21 +144,39 @@ def plan_sheets(scenario: Scenario, plan: Plan, per_person: bool = True) -> list
             for s in q.slots_of_employer[k]:
                 slot = q.slots[s]
                 placed = int(m.covered[s, p])
-                who = [f"{scenario.workers[r.worker].id} {_hours(r.minutes):g} h"
-                       for r in by_slot[s, p]]  # fmt: skip
-                rows.append([label, slot.role, _hours(slot.required[p]), _hours(slot.desired[p]), _hours(placed),
-                             _hours(max(0, int(slot.required[p]) - placed)),
-                             _hours(max(0, int(slot.desired[p]) - placed)), ", ".join(who)])  # fmt: skip
-        header = ["period", "role", "required h", "desired h", "placed h", "short of required h",
-                  "short of desired h", "workers"]  # fmt: skip
+                who = [f"{scenario.workers[r.worker].id} {_hours(r.minutes):g} h" for r in by_slot[s, p]]
+                rows.append(
+                    [
+                        label,
+                        slot.role,
+                        _hours(slot.required[p]),
+                        _hours(slot.desired[p]),
+                        _hours(placed),
+                        _hours(max(0, int(slot.required[p]) - placed)),
+                        _hours(max(0, int(slot.desired[p]) - placed)),
+                        ", ".join(who),
+                    ]
+                )
+        header = [
+            "period",
+            "role",
+            "required h",
+            "desired h",
+            "placed h",
+            "short of required h",
+            "short of desired h",
+            "workers",
+        ]
         sheets.append(OutputSheet(f"E {employer.id}", header, rows))
     for w, worker in enumerate(scenario.workers):
         rows = []
         for p, label in enumerate(labels):
             here = by_worker[w, p]
             if here:
-                rows += [[label, "working", scenario.employers[r.employer].id, q.slots[r.slot].role,
-                          _hours(r.minutes)] for r in here]  # fmt: skip
+                rows += [
+                    [label, "working", scenario.employers[r.employer].id, q.slots[r.slot].role, _hours(r.minutes)]
+                    for r in here
+                ]
             else:
                 rows.append([label, off_status(scenario, m, w, p).value, None, None, None])
         sheets.append(OutputSheet(f"W {worker.id}", ["period", "status", "employer", "role", "hours"], rows))

@@ -237,8 +237,9 @@ def _rule_settings() -> tuple[Setting, ...]:
         for name, info in Rules.model_fields.items()
         if name not in _LIST_RULES
     ]
-    settings.append(Setting("splits", Kind.BOOL, "yes: a worker may split a period between employers",
-                            ("rules", "splits", "on")))  # fmt: skip
+    settings.append(
+        Setting("splits", Kind.BOOL, "yes: a worker may split a period between employers", ("rules", "splits"))
+    )
     settings += [
         Setting(f"splits.{name}", _kind_of(info.annotation), splits_help.get(name, name), ("rules", "splits", name))
         for name, info in Splits.model_fields.items()
@@ -247,9 +248,13 @@ def _rule_settings() -> tuple[Setting, ...]:
     for term in Term:
         unit = TERM_QUANTITY[term][0].removesuffix("s") if TERM_QUANTITY[term][0] != "points" else "point"
         settings.append(
-            Setting(f"weights.{term.value}", Kind.INTEGER,
-                    f"Cost per {unit} of {term.value} (default {defaults.of(term)})", ("weights", term.value))
-        )  # fmt: skip
+            Setting(
+                f"weights.{term.value}",
+                Kind.INTEGER,
+                f"Cost per {unit} of {term.value} (default {defaults.of(term)})",
+                ("weights", term.value),
+            )
+        )
     settings += [
         Setting("objective.mode", Kind.ID, "weighted (default) or lexicographic", ("objective", "mode")),
         Setting(
@@ -285,9 +290,20 @@ ROW_SHEETS: dict[str, tuple[Column, ...]] = {
 SETTING_SHEETS: dict[str, tuple[Setting, ...]] = {"Scenario": SCENARIO_SETTINGS, "Rules": RULE_SETTINGS}
 #: Sheet order in a written workbook.
 SHEET_ORDER = (
-    "Scenario", "Employers", "Demand", "Vacancies", "Workers", "Skills", "Unavailability", "Return to work",
-    "Preferences", "Trainings", "Rules", "Forbidden transitions", "Window limits",
-)  # fmt: skip
+    "Scenario",
+    "Employers",
+    "Demand",
+    "Vacancies",
+    "Workers",
+    "Skills",
+    "Unavailability",
+    "Return to work",
+    "Preferences",
+    "Trainings",
+    "Rules",
+    "Forbidden transitions",
+    "Window limits",
+)
 #: Sheets a plan workbook has and a scenario workbook does not, to catch a swapped argument.
 _PLAN_SHEETS = ("Placements", "Overview")
 
@@ -336,12 +352,19 @@ def _priorities_text(levels: list[list[str]]) -> str:
     return "; ".join(", ".join(level) for level in levels)
 
 
+#: Written for a rule set to "none" on purpose, to switch off what a legal form's preset sets.
+OFF = "off"
+
+
 def _setting_rows(data: dict[str, Any], settings: Iterable[Setting]) -> list[list[Any]]:
     rows = []
     for setting in settings:
         value = _get(data, setting.path)
-        if setting.name == "splits":
-            value = True if _get(data, ("rules", "splits")) is not None else None
+        parent = _get(data, setting.path[:-1])
+        if value is None and isinstance(parent, dict) and setting.path[-1] in parent and setting.path[0] == "rules":
+            value = OFF
+        elif setting.name == "splits":
+            value = True if isinstance(value, dict) else None
         elif setting.name == "objective.priorities" and value is not None:
             value = _priorities_text(value)
         rows.append([setting.name, _cell(value, setting.kind), setting.help])
@@ -372,8 +395,13 @@ def _sheets(data: dict[str, Any], horizon: Horizon) -> list[OutputSheet]:
                 series = demand.get(level)
                 if series is None:
                     continue
-                fixed = _row(demand, DEMAND_COLUMNS, employer=employer["id"], level=level,
-                             every_period=None if isinstance(series, list) else series)  # fmt: skip
+                fixed = _row(
+                    demand,
+                    DEMAND_COLUMNS,
+                    employer=employer["id"],
+                    level=level,
+                    every_period=None if isinstance(series, list) else series,
+                )
                 sheets["Demand"].append(fixed + (list(series) if isinstance(series, list) else [None] * len(labels)))
         for vacancy in employer.get("vacancies", []):
             sheets["Vacancies"].append(_row(vacancy, VACANCY_COLUMNS, employer=employer["id"]))
@@ -518,6 +546,12 @@ def _read_settings(reading: _Reading, name: str, data: dict[str, Any]) -> None:
     for key, (number, value) in raw.items():
         setting = settings[key]
         where = table.where(number, value_column, key)
+        if name == "Rules" and str(value).strip().lower() in (OFF, "none"):
+            if key.startswith("splits."):
+                reading.problems.add(where, f"'{value}' is not allowed here; leave it empty for the default")
+                continue
+            _set(data, setting.path, None)  # set to nothing on purpose: overrides a preset
+            continue
         try:
             converted = convert(value, setting.kind, reading.granularity)
         except Bad as exc:
@@ -533,8 +567,13 @@ def _read_settings(reading: _Reading, name: str, data: dict[str, Any]) -> None:
             elif any(k.startswith("splits.") for k in raw):
                 reading.problems.add(where, "splits is 'no' but splits.* settings are given; remove one or the other")
             continue
+        if key.startswith("splits.") and data.get("rules", {}).get("splits", {}) is None:
+            reading.problems.add(where, "splits is 'off' but splits.* settings are given; remove one or the other")
+            continue
         _set(data, setting.path, converted)
         reading.origins[setting.path] = where
+        if setting.path == ("horizon", "start"):
+            reading.origins[("horizon",)] = where  # problems of the horizon as a whole show at its start
     for setting in settings.values():
         if setting.required and setting.name not in raw:
             reading.problems.add(table.where(), f"setting '{setting.name}' is missing; add a row '{setting.name}'")
@@ -561,8 +600,14 @@ def _column_position(positions: dict[int, str], name: str) -> int | None:
     return next((k for k, n in positions.items() if n == name), None)
 
 
-def _note_origins(reading: _Reading, table: Table, row: Row, positions: dict[int, str],
-                  prefix: tuple[Any, ...], columns: Iterable[Column]) -> None:  # fmt: skip
+def _note_origins(
+    reading: _Reading,
+    table: Table,
+    row: Row,
+    positions: dict[int, str],
+    prefix: tuple[Any, ...],
+    columns: Iterable[Column],
+) -> None:
     reading.origins[prefix] = table.where(row.number)
     for column in columns:
         k = _column_position(positions, column.name)
@@ -599,8 +644,16 @@ def _read_items(reading: _Reading, name: str, kind: str, key: str, data: dict[st
     return index
 
 
-def _owner(reading: _Reading, table: Table, row: Row, positions: dict[int, str], column: str,
-           index: dict[str, int], kind: str, sheet: str) -> int | None:  # fmt: skip
+def _owner(
+    reading: _Reading,
+    table: Table,
+    row: Row,
+    positions: dict[int, str],
+    column: str,
+    index: dict[str, int],
+    kind: str,
+    sheet: str,
+) -> int | None:
     """Position of the worker or employer a child row belongs to, or None (a problem) if unknown."""
     ident = row.values.get(column)
     if ident is None:
@@ -615,9 +668,17 @@ def _owner(reading: _Reading, table: Table, row: Row, positions: dict[int, str],
     return index[ident]
 
 
-def _read_children(reading: _Reading, name: str, owner_column: str, index: dict[str, int], owners: list[Any],
-                   owner_key: str, kind: str, sheet: str,
-                   add: Callable[[dict[str, Any], Row, tuple[Any, ...]], tuple[Any, ...] | None]) -> None:  # fmt: skip
+def _read_children(
+    reading: _Reading,
+    name: str,
+    owner_column: str,
+    index: dict[str, int],
+    owners: list[Any],
+    owner_key: str,
+    kind: str,
+    sheet: str,
+    add: Callable[[dict[str, Any], Row, tuple[Any, ...]], tuple[Any, ...] | None],
+) -> None:
     """Rows of a child sheet (Skills, Vacancies, ...) attached to their worker or employer.
 
     ``add(owner, row, prefix)`` stores the row in the owner's data and returns the data path of
@@ -678,8 +739,10 @@ def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict
         level = str(row.values.get("level", "required")).lower()
         level_k = _column_position(positions, "level")
         if level not in LEVELS:
-            reading.problems.add(table.where(row.number, level_k, "level"),
-                                 f"'{level}' is not a level; write required, desired or maximum")  # fmt: skip
+            reading.problems.add(
+                table.where(row.number, level_k, "level"),
+                f"'{level}' is not a level; write required, desired or maximum",
+            )
             continue
         amounts: list[float | None] = []
         for k, p in sorted(period_of.items(), key=lambda kp: kp[1]):
@@ -716,9 +779,10 @@ def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict
             continue
         if (employer, role, level) in first_row:
             reading.problems.add(
-                where, f"employer '{employer}', role '{role}': the {level} row appears twice "
-                f"(also row {first_row[(employer, role, level)]}); merge them"
-            )  # fmt: skip
+                where,
+                f"employer '{employer}', role '{role}': the {level} row appears twice "
+                f"(also row {first_row[(employer, role, level)]}); merge them",
+            )
             continue
         first_row[(employer, role, level)] = row.number
         entry = roles.get((employer, role))
@@ -766,8 +830,9 @@ def _read_workers_details(reading: _Reading, workers: list[dict[str, Any]], inde
         if "return_to_work" in worker:
             table = reading.table("Return to work")
             assert table is not None
-            reading.problems.add(table.where(row.number), f"worker '{worker['id']}' has a second return to work; "
-                                 "keep one row per worker")  # fmt: skip
+            reading.problems.add(
+                table.where(row.number), f"worker '{worker['id']}' has a second return to work; keep one row per worker"
+            )
             return None
         worker["return_to_work"] = _item(row, RETURN_COLUMNS, skip=("worker",))
         return (*prefix, "return_to_work")
@@ -778,14 +843,20 @@ def _read_workers_details(reading: _Reading, workers: list[dict[str, Any]], inde
             item["kind"] = item["kind"].lower()
         return _append(worker, "preferences", item, prefix)
 
-    for sheet, add in (("Skills", skill), ("Unavailability", unavailable), ("Return to work", ramp),
-                       ("Preferences", preference)):  # fmt: skip
+    for sheet, add in (
+        ("Skills", skill),
+        ("Unavailability", unavailable),
+        ("Return to work", ramp),
+        ("Preferences", preference),
+    ):
         _read_children(reading, sheet, "worker", index, workers, "workers", "worker", "Workers", add)
 
 
 def _read_rule_lists(reading: _Reading, data: dict[str, Any]) -> None:
-    for sheet, key, columns in (("Forbidden transitions", "forbidden_transitions", TRANSITION_COLUMNS),
-                                ("Window limits", "window_limits", WINDOW_COLUMNS)):  # fmt: skip
+    for sheet, key, columns in (
+        ("Forbidden transitions", "forbidden_transitions", TRANSITION_COLUMNS),
+        ("Window limits", "window_limits", WINDOW_COLUMNS),
+    ):
         rows, positions = _rows(reading, sheet)
         table = reading.table(sheet)
         for row in rows:
@@ -805,14 +876,15 @@ def _origin(reading: _Reading, loc: tuple[Any, ...]) -> str | None:
 _SUBJECT = re.compile(r"^((?:worker|employer|training) '[^']+')")
 
 
-def _problems_from(reading: _Reading, exc: ValidationError) -> list[str]:
-    """Map each of pydantic's errors back to the sheet, row and column it came from."""
+def _problems_from(reading: _Reading, exc: ValidationError, prefix: tuple[str, ...] = ()) -> list[str]:
+    """Map each of pydantic's errors back to the sheet, row and column it came from; ``prefix``
+    is the data path of the model validated."""
     lines = []
     for error in exc.errors(include_url=False):
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "missing":
             message = "this is required"
-        loc = tuple(error["loc"])
+        loc = (*prefix, *error["loc"])
         where = _origin(reading, loc)
         for line in message.splitlines():
             if where is None and (match := _SUBJECT.match(line)) and match[1] in reading.defined:
@@ -832,17 +904,12 @@ def scenario_from_book(book: Book) -> Scenario:
     data: dict[str, Any] = {}
     _read_settings(reading, "Scenario", data)
     _read_settings(reading, "Rules", data)
-    splits = _get(data, ("rules", "splits"))
-    if isinstance(splits, dict):
-        splits.pop("on", None)
-    horizon = data.get("horizon", {})
     try:
-        reading.labels = Horizon.model_validate(horizon).labels if reading.problems.lines == [] else ()
+        reading.labels = Horizon.model_validate(data.get("horizon", {})).labels
     except ValidationError as exc:
-        reading.problems.lines += _problems_from(reading, exc)
-    if not reading.labels:
-        # Without a horizon the period columns cannot be read; say what to fix first.
-        raise ScenarioError(reading.problems.lines or ["the Scenario sheet has no usable horizon"], book.source)
+        # Without a horizon the period columns cannot be read; report what is known so far.
+        lines = _problems_from(reading, exc, prefix=("horizon",))
+        raise ScenarioError(reading.problems.lines + lines, book.source) from None
     employer_index = _read_items(reading, "Employers", "employer", "employers", data)
     worker_index = _read_items(reading, "Workers", "worker", "workers", data)
     _read_items(reading, "Trainings", "training", "trainings", data)
@@ -852,8 +919,9 @@ def scenario_from_book(book: Book) -> Scenario:
     def vacancy(employer: dict[str, Any], row: Row, prefix: tuple[Any, ...]) -> tuple[Any, ...]:
         return _append(employer, "vacancies", _item(row, VACANCY_COLUMNS, skip=("employer",)), prefix)
 
-    _read_children(reading, "Vacancies", "employer", employer_index, employers, "employers", "employer", "Employers",
-                   vacancy)  # fmt: skip
+    _read_children(
+        reading, "Vacancies", "employer", employer_index, employers, "employers", "employer", "Employers", vacancy
+    )
     _read_workers_details(reading, workers, worker_index)
     _read_rule_lists(reading, data)
     if reading.problems:
