@@ -115,3 +115,110 @@ def test_schema(tmp_path: Path, what: str) -> None:
 def test_every_command_has_help_with_an_example(command: str) -> None:
     code, out, _ = run(command, "--help")
     assert code == 0 and "Example" in out
+
+
+# -- compare, export, plot, progress and Ctrl-C ------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["compare", "template", "export", "plot"])
+def test_new_commands_have_help_with_an_example(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Example" in out and f"werkdeling {command}" in out
+
+
+def test_compare_scenarios_side_by_side(tmp_path: Path) -> None:
+    more = load_scenario(SMALL).model_dump(mode="json", exclude_unset=True)
+    more["name"] = "small-plus-seasonal"
+    more["workers"].append({"id": "dia", "location": {"lat": 50.85, "lon": 5.25}, "skills": ["picker"],
+                            "guaranteed": False})  # fmt: skip
+    other = tmp_path / "more.yaml"
+    other.write_text(json.dumps(more))
+    code, out, _ = run("compare", SMALL, str(other), "--workers", "1", "--quiet")
+    assert code == 0
+    header, *rows = out.splitlines()
+    assert "small" in header and "more" in header
+    assert any(r.startswith("required demand covered (%)") for r in rows)
+    assert any(r.startswith("cost: switches") for r in rows)
+    code, out, _ = run("compare", SMALL, str(other), "--workers", "1", "--json")
+    columns = json.loads(out)
+    assert [c["name"] for c in columns] == ["small", "more"]
+    # An extra seasonal worker can only help: the optimum never gets worse.
+    assert columns[1]["objective"] <= columns[0]["objective"] + 1e-6
+    covered = [c["kpis"]["required demand covered"] for c in columns]
+    assert covered[1] >= covered[0]
+
+
+def test_compare_plans_of_one_scenario(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    assert run("solve", SMALL, "--out", str(good), "--workers", "1", "--quiet")[0] == 0
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"placements": []}')
+    code, out, _ = run("compare", "--scenario", SMALL, str(good), str(empty), "--json")
+    assert code == 0
+    good_column, empty_column = json.loads(out)
+    assert good_column["status"] == empty_column["status"] == "valid"
+    assert good_column["objective"] < empty_column["objective"]
+    assert empty_column["kpis"]["required demand covered"] < 100
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"placements": [{"worker": "bo", "period": "2027-06", "employer": "orchard", '
+                      '"role": "picker", "hours": 10}]}')  # fmt: skip
+    code, out, _ = run("compare", "--scenario", SMALL, str(good), str(broken))
+    assert code == 1 and "breaks" in out
+
+
+def test_export_converts_scenarios_and_plans(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert run("solve", SMALL, "--out", str(plan_file), "--workers", "1", "--quiet")[0] == 0
+    plan = load_plan(plan_file)
+    for target in ("plan.xlsx", "plan.yaml", "plan-csv", "placements.csv"):
+        code, _out, err = run("export", SMALL, str(plan_file), "--out", str(tmp_path / target))
+        assert code == 0, err
+        assert load_plan(tmp_path / target) == plan
+    for target in ("pool.xlsx", "pool.json", "pool-csv"):
+        assert run("export", SMALL, "--out", str(tmp_path / target))[0] == 0
+        assert load_scenario(tmp_path / target) == load_scenario(SMALL)
+    code, _, err = run("export", SMALL, str(plan_file), "--out", str(plan_file))
+    assert code == 2 and "never overwrites its inputs" in err
+
+
+def test_plot_without_a_plan_draws_the_demand(tmp_path: Path) -> None:
+    code, _out, _ = run("plot", SMALL, "--out", str(tmp_path / "charts"), "--format", "png")
+    assert code == 0
+    assert sorted(p.name for p in (tmp_path / "charts").iterdir()) == ["coverage.png", "pooled-demand.png"]
+
+
+def test_progress_line_shows_plan_bound_and_gap() -> None:
+    from werkdeling.cli.common import LiveProgress
+    from werkdeling.scenario import Term
+    from werkdeling.solver import Progress
+
+    display = LiveProgress(time_limit=30, enabled=False)
+    assert "looking for a first plan" in display.__rich__().plain
+    display.update(Progress(2, 3, (Term.DESIRED_SHORTFALL,), 1.0, 30, 1250.0, 1000.0))
+    line = display.__rich__().plain
+    assert "stage 2/3 (desired_shortfall)" in line
+    assert "best plan 1,250.0" in line and "bound 1,000.0" in line and "gap 20.0 %" in line
+
+
+def test_ctrl_c_stops_the_search_and_writes_the_best_plan(tmp_path: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    plan_file = tmp_path / "plan.json"
+    command = [sys.executable, "-c", "from werkdeling.cli import main; main()", "demo", "--time-limit", "300",
+               "--out", str(plan_file), "--quiet"]  # fmt: skip
+    # A shell may start background jobs with Ctrl-C ignored; give the child the default handling.
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
+    time.sleep(6)
+    started = time.perf_counter()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert time.perf_counter() - started < 30
+    assert process.returncode == 0, err
+    assert "stopped by the user" in out
+    from werkdeling.cli import demo_scenario
+
+    assert validate(demo_scenario(), load_plan(plan_file)).is_valid

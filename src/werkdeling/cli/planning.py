@@ -243,7 +243,7 @@ def _comparison_table(columns: list[_Column]) -> str:
         if not any(c.kpis is not None and c.kpis.relevant(name) for c in columns):
             continue
         cells = [number(f[k][1]) if f is not None else "-" for f in figures]
-        rows.append([f"{name} ({unit})" if unit else name, *cells])
+        rows.append([f"{name} ({unit})" if unit and unit not in name else name, *cells])
     for term in Term:
         cells = [number(c.terms[term].cost) if term in c.terms else "-" for c in columns]
         if any(cell not in ("0.0", "-") for cell in cells):
