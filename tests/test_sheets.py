@@ -393,3 +393,14 @@ def test_a_rule_switched_off_against_the_preset_survives(tmp_path: Path) -> None
     back = load_scenario(tmp_path / "pool.xlsx")
     assert_same_scenario(back, original)
     assert back.effective_rules.max_workers is None
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        write_scenario_book(demo_scenario(), tmp_path / "pool.xlsx")
+        assert (tmp_path / "pool.xlsx").stat().st_mode & 0o777 == 0o644
+    finally:
+        os.umask(umask)

@@ -154,7 +154,7 @@ class LiveProgress:
             text.append(f"  best plan {p.objective:,.1f}", style="green")
             if p.bound is not None:
                 text.append(f"  bound {p.bound:,.1f}  gap {p.gap_pct or 0:.1f} %")
-        text.append("  (Ctrl-C stops and keeps the best plan)", style="dim")
+        text.append("  Ctrl-C: stop, keep best", style="dim")
         return text
 
     def __enter__(self) -> LiveProgress:
