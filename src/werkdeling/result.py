@@ -24,6 +24,15 @@ class Status(StrEnum):
     UNKNOWN = "unknown"
 
 
+def gap_pct(objective: float | None, bound: float | None) -> float | None:
+    """Relative distance between a plan's objective and the proven bound, in % of the objective."""
+    if objective is None or bound is None:
+        return None
+    if objective == 0:
+        return 0.0
+    return max(0.0, 100.0 * (objective - bound) / abs(objective))
+
+
 class Stage(BaseModel):
     """One CP-SAT solve. A weighted solve has one stage; a lexicographic solve one per level."""
 
@@ -67,11 +76,7 @@ class Result(BaseModel):
     @property
     def gap_pct(self) -> float | None:
         """Relative distance between plan and bound, in % of the plan's objective."""
-        if self.objective is None or self.bound is None:
-            return None
-        if self.objective == 0:
-            return 0.0
-        return max(0.0, 100.0 * (self.objective - self.bound) / abs(self.objective))
+        return gap_pct(self.objective, self.bound)
 
     def summary(self) -> str:
         lines = [f"status      {self.status.value} ({self.mode.value}, {self.runtime:.2f} s)"]

@@ -20,7 +20,7 @@ from werkdeling.evaluation import compute_kpis, validate
 from werkdeling.evaluation.measure import resolve
 from werkdeling.model import BuiltModel, build_model
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
-from werkdeling.result import Result, Stage, Status
+from werkdeling.result import Result, Stage, Status, gap_pct
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.settings import ObjectiveMode
 
@@ -50,11 +50,7 @@ class Progress:
 
     @property
     def gap_pct(self) -> float | None:
-        if self.objective is None or self.bound is None:
-            return None
-        if self.objective == 0:
-            return 0.0
-        return max(0.0, 100.0 * (self.objective - self.bound) / abs(self.objective))
+        return gap_pct(self.objective, self.bound)
 
 
 ProgressCallback = Callable[[Progress], None]

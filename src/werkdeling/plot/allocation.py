@@ -10,7 +10,7 @@ from matplotlib.patches import Patch
 
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.plan import Plan
-from werkdeling.plot._axes import new_axes, period_ticks
+from werkdeling.plot._axes import new_axes, period_ticks, worker_ticks
 from werkdeling.plot.colors import IDLE, MOVED_ON, NOT_PLANNED, TRAINING, employer_colors
 from werkdeling.report import OffStatus, off_status
 from werkdeling.scenario import Scenario
@@ -74,15 +74,7 @@ def plot_allocation(scenario: Scenario, plan: Plan, ax: Axes | None = None) -> A
     ax.grid(which="minor", color="white", linewidth=0.8)
     ax.tick_params(which="minor", length=0)
     period_ticks(ax, scenario.horizon.labels)
-    step = max(1, -(-n_workers // 60))
-    ax.set_yticks(range(0, n_workers, step))
-    ax.set_yticklabels(
-        [
-            scenario.workers[w].id + ("" if scenario.workers[w].guaranteed else " (s)")
-            for w in range(0, n_workers, step)
-        ],
-        fontsize=8,
-    )
+    worker_ticks(ax, scenario)
     used = sorted({int(c) for c in codes.flat})
     handles = [
         Patch(

@@ -8,7 +8,7 @@ from matplotlib.patches import Patch
 
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.plan import Plan
-from werkdeling.plot._axes import new_axes, period_ticks
+from werkdeling.plot._axes import new_axes, period_ticks, worker_ticks
 from werkdeling.plot.colors import IDLE, MOVED_ON, TRAINING, employer_colors
 from werkdeling.report import OffStatus, off_status
 from werkdeling.scenario import Scenario
@@ -67,9 +67,7 @@ def plot_timelines(scenario: Scenario, plan: Plan, ax: Axes | None = None) -> Ax
     period_ticks(ax, scenario.horizon.labels)
     ax.set_xlim(-0.5, n_periods - 0.5)
     ax.set_ylim(n_workers - 0.5, -0.5)
-    step = max(1, -(-n_workers // 60))
-    ax.set_yticks(range(0, n_workers, step))
-    ax.set_yticklabels([scenario.workers[w].id for w in range(0, n_workers, step)], fontsize=8)
+    worker_ticks(ax, scenario)
     order = [e.id for e in scenario.employers] + [s.value for s in OffStatus]
     handles = [Patch(facecolor=used[name], label=name) for name in order if name in used]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)

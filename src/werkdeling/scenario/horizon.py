@@ -71,7 +71,8 @@ def _parse_start(start: str, granularity: Granularity) -> dt.date:
     raise ValueError(f"'{start}' is not a {granularity.value} label; {wanted}")
 
 
-def _label(day: dt.date, granularity: Granularity) -> str:
+def label_of(day: dt.date, granularity: Granularity) -> str:
+    """Label of the period of ``granularity`` that holds ``day``."""
     if granularity is Granularity.MONTH:
         return f"{day.year:04d}-{day.month:02d}"
     if granularity is Granularity.WEEK:
@@ -116,10 +117,10 @@ class Horizon(Frozen):
             labels = []
             for k in range(self.periods):
                 months = first.month - 1 + k
-                labels.append(_label(dt.date(first.year + months // 12, months % 12 + 1, 1), self.granularity))
+                labels.append(label_of(dt.date(first.year + months // 12, months % 12 + 1, 1), self.granularity))
             return tuple(labels)
         step = dt.timedelta(weeks=1) if self.granularity is Granularity.WEEK else dt.timedelta(days=1)
-        return tuple(_label(first + k * step, self.granularity) for k in range(self.periods))
+        return tuple(label_of(first + k * step, self.granularity) for k in range(self.periods))
 
     @cached_property
     def positions(self) -> dict[str, int]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from werkdeling.scenario.horizon import Granularity
+from werkdeling.scenario.horizon import Granularity, label_of
 from werkdeling.sheets.book import CellValue, Table, column_letter
 
 
@@ -76,13 +76,7 @@ def suggestion(word: str, choices: Sequence[str]) -> str:
 def period_label(value: CellValue, granularity: Granularity) -> str:
     """A period label from a cell; a date (Excel's reading of ``2027-05``) names its period."""
     if isinstance(value, dt.datetime | dt.date):
-        day = value.date() if isinstance(value, dt.datetime) else value
-        if granularity is Granularity.MONTH:
-            return f"{day.year:04d}-{day.month:02d}"
-        if granularity is Granularity.WEEK:
-            year, week, _ = day.isocalendar()
-            return f"{year:04d}-W{week:02d}"
-        return day.isoformat()
+        return label_of(value.date() if isinstance(value, dt.datetime) else value, granularity)
     if isinstance(value, bool) or value is None:
         raise Bad(f"expected a period such as '{granularity.label_example}'")
     if isinstance(value, float) and value.is_integer():
