@@ -222,3 +222,9 @@ def test_ctrl_c_stops_the_search_and_writes_the_best_plan(tmp_path: Path) -> Non
     from werkdeling.cli import demo_scenario
 
     assert validate(demo_scenario(), load_plan(plan_file)).is_valid
+
+
+def test_template_with_an_impossible_start(tmp_path: Path) -> None:
+    code, _, err = run("template", str(tmp_path / "intake.xlsx"), "--start", "2027-13")
+    assert code == 2 and "--start 2027-13: '2027-13' is not a real month" in err
+    assert not (tmp_path / "intake.xlsx").exists()

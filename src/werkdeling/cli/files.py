@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
 from werkdeling.cli.common import (
     demo_scenario,
@@ -18,6 +19,7 @@ from werkdeling.cli.common import (
 from werkdeling.errors import InputError
 from werkdeling.plan import Plan
 from werkdeling.scenario import Granularity, Horizon, Scenario, load_scenario, save_scenario
+from werkdeling.scenario.io import problems_from
 from werkdeling.serialize import write_text_atomic
 
 
@@ -56,8 +58,8 @@ def template(out: Path, start: str, periods: int, granularity: str, example: boo
     else:
         try:
             horizon = Horizon(start=start, periods=periods, granularity=Granularity(granularity))
-        except ValueError as exc:
-            raise InputError([f"--start: {str(exc).splitlines()[-1].strip()}"]) from None
+        except ValidationError as exc:
+            raise InputError([f"--start {start}: {m}" for m in problems_from(exc, {})]) from None
         written = write_sheets(template_sheets(horizon), out)
     click.echo(f"wrote {out}" + (f" ({len(written)} files)" if len(written) > 1 else ""))
     click.echo(f"fill it in, then run:  werkdeling validate {out}  and  werkdeling solve {out} --out plan.xlsx")
