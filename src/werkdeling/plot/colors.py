@@ -17,12 +17,16 @@ DESIRED_BAND = "#fee8c8"
 
 
 def employer_colors(scenario: Scenario) -> dict[str, str]:
-    """A distinct colour per employer id, in scenario order (tab10, tab20, then evenly spaced hues)."""
+    """A distinct colour per employer id, in scenario order (tab10, tab20, then evenly spaced hues),
+    never grey."""
     n = len(scenario.employers)
-    if n <= 10:
-        palette = [to_hex(c) for c in colormaps["tab10"].colors[:n]]  # type: ignore[attr-defined]
-    elif n <= 20:
-        palette = [to_hex(c) for c in colormaps["tab20"].colors[:n]]  # type: ignore[attr-defined]
+    # Without the palettes' greys: grey means idle or moved on in these charts.
+    tab10 = [to_hex(c) for k, c in enumerate(colormaps["tab10"].colors) if k != 7]  # type: ignore[attr-defined]
+    tab20 = [to_hex(c) for k, c in enumerate(colormaps["tab20"].colors) if k not in (14, 15)]  # type: ignore[attr-defined]
+    if n <= len(tab10):
+        palette = tab10[:n]
+    elif n <= len(tab20):
+        palette = tab20[:n]
     else:
         cmap = colormaps["hsv"]
         palette = [to_hex(cmap(k / n)) for k in range(n)]

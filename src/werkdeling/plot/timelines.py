@@ -35,7 +35,8 @@ def plot_timelines(scenario: Scenario, plan: Plan, ax: Axes | None = None) -> Ax
     """Draw each worker's periods as bars: a bar per stretch with one employer, labelled with the
     employer when it fits; idle, training and permanent moves in grey and purple.
 
-    A period split between employers is drawn as ``a+b``. Unavailable periods stay empty.
+    A period split between employers is drawn as ``a+b``; a permanent move is labelled with the
+    new employer. Unavailable periods stay empty.
 
     Returns
     -------
@@ -46,6 +47,7 @@ def plot_timelines(scenario: Scenario, plan: Plan, ax: Axes | None = None) -> Ax
     ax = new_axes(ax, width=max(8.0, 0.6 * n_periods + 3), height=max(3.0, 0.32 * n_workers + 1.5))
     colors = employer_colors(scenario)
     used: dict[str, str] = {}
+    moved_to = {move.worker: scenario.employers[move.employer].id for move in m.resolved.moves}
     for w in range(n_workers):
         states = []
         for k in range(n_periods):
@@ -62,8 +64,9 @@ def plot_timelines(scenario: Scenario, plan: Plan, ax: Axes | None = None) -> Ax
             color = _OFF_COLORS[off] if off is not None else colors.get(state.split("+")[0], "#999999")
             used[state if off is not None or "+" not in state else state.split("+")[0]] = color
             ax.broken_barh([(first - 0.5, length)], (w - 0.4, 0.8), facecolors=color, edgecolor="white")
-            if off is None and length * 9 >= len(state):
-                ax.text(first - 0.5 + length / 2, w, state, ha="center", va="center", fontsize=7, color="white")
+            label = state if off is None else f"to {moved_to[w]}" if off is OffStatus.MOVED_ON else ""
+            if label and length * 9 >= len(label):
+                ax.text(first - 0.5 + length / 2, w, label, ha="center", va="center", fontsize=7, color="white")
     period_ticks(ax, scenario.horizon.labels)
     ax.set_xlim(-0.5, n_periods - 0.5)
     ax.set_ylim(n_workers - 0.5, -0.5)
