@@ -90,7 +90,8 @@ def field_help(model: type[BaseModel]) -> dict[str, str]:
         elif line.startswith("        ") and names:
             for name in names:
                 helps[name] = (helps.get(name, "") + " " + line.strip()).strip()
-    return {name: re.split(r"(?<=[.;])\s", text)[0].rstrip(";.") for name, text in helps.items()}
+    # Docstrings quote names in reST (``like this``); a spreadsheet comment shows plain quotes.
+    return {name: re.split(r"(?<=[.;])\s", text.replace("``", "'"))[0].rstrip(";.") for name, text in helps.items()}
 
 
 def _column(model: type[BaseModel], name: str, kind: Kind, required: bool = False, help: str = "") -> Column:
