@@ -20,7 +20,14 @@ from pydantic import NonNegativeFloat, ValidationError
 from werkdeling.errors import PlanError
 from werkdeling.scenario.base import Frozen
 from werkdeling.scenario.horizon import Granularity
-from werkdeling.scenario.io import check_spreadsheet_path, is_spreadsheet, problems_from, read_data, save_model
+from werkdeling.scenario.io import (
+    DATA_SUFFIXES,
+    check_spreadsheet_path,
+    is_spreadsheet,
+    problems_from,
+    read_data,
+    save_model,
+)
 
 if TYPE_CHECKING:
     from werkdeling.scenario import Scenario
@@ -139,7 +146,7 @@ def load_plan(path: str | Path, granularity: Granularity = Granularity.MONTH) ->
 def save_plan(plan: Plan, path: str | Path) -> None:
     """Write ``plan`` as JSON or YAML (by extension), atomically. For a workbook, which needs the
     scenario for its overview, use :func:`werkdeling.sheets.write_plan_book`."""
-    if Path(path).suffix.lower() not in (".json", ".yaml", ".yml"):
+    if Path(path).suffix.lower() not in DATA_SUFFIXES:
         raise PlanError([f"{path}: save_plan writes .json or .yaml; use werkdeling.sheets.write_plan_book for "
                          "a workbook or CSV"])  # fmt: skip
     save_model(plan, path)

@@ -7,6 +7,7 @@ be a bug in werkdeling, never something to pass on to a coordinator.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 from collections.abc import Callable
@@ -16,8 +17,9 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from werkdeling.errors import SolverError
-from werkdeling.evaluation import compute_kpis, validate
-from werkdeling.evaluation.measure import resolve
+from werkdeling.evaluation.kpis import kpis_of
+from werkdeling.evaluation.measure import measure, resolve
+from werkdeling.evaluation.validation import validate_measured
 from werkdeling.model import BuiltModel, build_model
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.result import Result, Stage, Status, gap_pct
@@ -66,8 +68,8 @@ class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
 
     def _send(self, **changes: Any) -> None:
         with self._lock:
-            values = {**self._progress.__dict__, **changes, "elapsed": time.perf_counter() - self._started}
-            self._progress = Progress(**values)
+            elapsed = time.perf_counter() - self._started
+            self._progress = dataclasses.replace(self._progress, elapsed=elapsed, **changes)
             self._callback(self._progress)
 
     def on_solution_callback(self) -> None:
@@ -305,7 +307,9 @@ def solve(
             terms={}, kpis=None, stages=tuple(stages), notes=tuple(notes),
         )  # fmt: skip
 
-    report = validate(scenario, plan)
+    # The referee measures the plan from scratch; the KPIs reuse that measurement.
+    measured = measure(scenario, resolve(scenario, plan))
+    report = validate_measured(scenario, measured)
     if not report.is_valid:
         raise SolverError("the solver returned a plan that breaks rules; please report this:\n" + report.summary())
     expected = sum(report.terms[t].cost_units for t in last_level)
@@ -324,7 +328,7 @@ def solve(
         bound=stages[0].bound if weighted else None,
         runtime=runtime,
         terms=report.terms,
-        kpis=compute_kpis(scenario, plan),
+        kpis=kpis_of(scenario, measured),
         stages=tuple(stages),
         notes=tuple(notes),
     )

@@ -19,6 +19,7 @@ from werkdeling.errors import InputError, SolverError
 from werkdeling.plan import Plan, load_plan, save_plan
 from werkdeling.result import Result
 from werkdeling.scenario import Scenario, load_scenario
+from werkdeling.scenario.io import DATA_SUFFIXES
 from werkdeling.scenario.settings import ObjectiveMode
 from werkdeling.solver import Progress, solve
 
@@ -80,7 +81,7 @@ def load_plan_for(scenario: Scenario, path: Path) -> Plan:
 def write_plan(scenario: Scenario, plan: Plan, path: Path) -> None:
     """Write a plan by the kind of ``path``: ``.json``/``.yaml``; ``.xlsx`` (the coordinator's
     workbook); ``.csv`` (placements only); anything else is a folder of CSV files."""
-    if path.suffix.lower() in (".json", ".yaml", ".yml"):
+    if path.suffix.lower() in DATA_SUFFIXES:
         save_plan(plan, path)
         return
     from werkdeling.sheets.plan_sheets import write_plan_book

@@ -22,7 +22,10 @@ from werkdeling.cli.common import (
     solve_with_progress,
     write_plan,
 )
-from werkdeling.evaluation import Kpis, TermValue, compute_kpis, validate
+from werkdeling.evaluation import Kpis, TermValue, validate
+from werkdeling.evaluation.kpis import kpis_of
+from werkdeling.evaluation.measure import measure, resolve
+from werkdeling.evaluation.validation import validate_measured
 from werkdeling.report import period_employer_table, text_table, worker_table
 from werkdeling.result import Result
 from werkdeling.scenario import Scenario, Term, load_scenario
@@ -213,7 +216,7 @@ class _Column:
             "status": self.status,
             "objective": self.objective,
             "gap_pct": self.gap_pct,
-            "kpis": {name: value for name, value, _ in self.kpis.figures()} if self.kpis else None,
+            "kpis": {f.name: f.value for f in self.kpis.figures()} if self.kpis else None,
             "costs": {t.value: v.cost for t, v in self.terms.items()},
         }
 
@@ -239,10 +242,10 @@ def _comparison_table(columns: list[_Column]) -> str:
     ]
     figures = [c.kpis.figures() if c.kpis else None for c in columns]
     template = next((f for f in figures if f is not None), [])
-    for k, (name, _, unit) in enumerate(template):
-        if not any(c.kpis is not None and c.kpis.relevant(name) for c in columns):
+    for k, (name, _, unit, _) in enumerate(template):
+        if not any(f is not None and f[k].relevant for f in figures):
             continue
-        cells = [number(f[k][1]) if f is not None else "-" for f in figures]
+        cells = [number(f[k].value) if f is not None else "-" for f in figures]
         rows.append([f"{name} ({unit})" if unit and unit not in name else name, *cells])
     for term in Term:
         cells = [number(c.terms[term].cost) if term in c.terms else "-" for c in columns]
@@ -287,10 +290,10 @@ def compare(
     if scenario_file is not None:
         scenario = load_scenario(scenario_file)
         for name, path in zip(names, files, strict=True):
-            plan = load_plan_for(scenario, path)
-            report = validate(scenario, plan)
+            measured = measure(scenario, resolve(scenario, load_plan_for(scenario, path)))
+            report = validate_measured(scenario, measured)
             status = "valid" if report.is_valid else f"breaks {len(report.violations)} rule(s)"
-            columns.append(_Column(name, status, report.objective, None, compute_kpis(scenario, plan), report.terms))
+            columns.append(_Column(name, status, report.objective, None, kpis_of(scenario, measured), report.terms))
     else:
         scenarios = [load_scenario(path) for path in files]  # read all first: bad input fails before solving
         for name, scenario in zip(names, scenarios, strict=True):

@@ -7,10 +7,12 @@ workers' contracts in periods they are available, plus the placed hours of the o
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from werkdeling.evaluation.measure import measure, resolve
+from werkdeling.evaluation.measure import Measurement, measure, resolve
 from werkdeling.plan import Plan
 from werkdeling.scenario import Scenario
 
@@ -37,6 +39,16 @@ class EmployerCoverage(BaseModel):
 
 def _pct(part: float, whole: float) -> float:
     return 100.0 if whole == 0 else 100.0 * part / whole
+
+
+class Figure(NamedTuple):
+    """One key figure as reports show it."""
+
+    name: str
+    value: float | int | str
+    unit: str
+    #: False for a programme figure the plan has nothing to say about (no training, ...).
+    relevant: bool = True
 
 
 class Kpis(BaseModel):
@@ -95,50 +107,46 @@ class Kpis(BaseModel):
     def max_switches(self) -> int:
         return max(self.switches_per_worker.values(), default=0)
 
-    def figures(self) -> list[tuple[str, float | int | str, str]]:
-        """Every key figure as (name, value, unit), in the order reports show them."""
+    def figures(self) -> list[Figure]:
+        """Every key figure, in the order reports show them. Programme figures are marked
+        relevant only where the plan has training, transitions or unfinished ramps."""
+        training, moves, ramps = bool(self.trainings), bool(self.transition_workers), bool(self.needs_reassessment)
         return [
-            ("required demand covered", round(self.required_pct, 1), "%"),
-            ("desired demand covered", round(self.desired_pct, 1), "%"),
-            ("year-round contracts", self.guaranteed_workers, "workers"),
-            ("placed every available period", self.guaranteed_fully_placed, "workers"),
-            ("idle paid hours", round(self.idle_paid_hours, 1), "hours"),
-            ("utilisation (placed / paid hours)", round(self.utilisation_pct, 1), "%"),
-            ("switches", self.total_switches, "switches"),
-            ("most switches of one worker", self.max_switches, "switches"),
-            ("travel, one-way", round(self.travel_km, 1), "km"),
-            ("training courses", self.trainings, "courses"),
-            ("training hours", round(self.training_hours, 1), "hours"),
-            ("workers with a transition deadline", self.transition_workers, "workers"),
-            ("permanent job by the deadline", round(self.transitions_in_time_pct, 1), "%"),
-            ("re-assess (ramp unfinished)", ", ".join(self.needs_reassessment), ""),
+            Figure("required demand covered", round(self.required_pct, 1), "%"),
+            Figure("desired demand covered", round(self.desired_pct, 1), "%"),
+            Figure("year-round contracts", self.guaranteed_workers, "workers"),
+            Figure("placed every available period", self.guaranteed_fully_placed, "workers"),
+            Figure("idle paid hours", round(self.idle_paid_hours, 1), "hours"),
+            Figure("utilisation (placed / paid hours)", round(self.utilisation_pct, 1), "%"),
+            Figure("switches", self.total_switches, "switches"),
+            Figure("most switches of one worker", self.max_switches, "switches"),
+            Figure("travel, one-way", round(self.travel_km, 1), "km"),
+            Figure("training courses", self.trainings, "courses", training),
+            Figure("training hours", round(self.training_hours, 1), "hours", training),
+            Figure("workers with a transition deadline", self.transition_workers, "workers", moves),
+            Figure("permanent job by the deadline", round(self.transitions_in_time_pct, 1), "%", moves),
+            Figure("re-assess (ramp unfinished)", ", ".join(self.needs_reassessment), "", ramps),
         ]
-
-    def relevant(self, name: str) -> bool:
-        """Whether figure ``name`` says something here: programme figures only where the plan
-        has training, transitions or unfinished ramps."""
-        if name.startswith("training"):
-            return bool(self.trainings)
-        if "transition" in name or "permanent" in name:
-            return bool(self.transition_workers)
-        if name.startswith("re-assess"):
-            return bool(self.needs_reassessment)
-        return True
 
     def summary(self) -> str:
         """The relevant figures as text."""
         shown = []
-        for name, value, unit in self.figures():
-            if not self.relevant(name):
+        for figure in self.figures():
+            if not figure.relevant:
                 continue
+            value = figure.value
             number = f"{value:9,.1f}" if isinstance(value, float) else f"{value:>9}"
-            shown.append(f"{name:<36}{number} {unit}".rstrip())
+            shown.append(f"{figure.name:<36}{number} {figure.unit}".rstrip())
         return "\n".join(shown)
 
 
 def compute_kpis(scenario: Scenario, plan: Plan) -> Kpis:
     """KPIs of ``plan``; rows naming unknown things are ignored (``validate`` reports them)."""
-    m = measure(scenario, resolve(scenario, plan))
+    return kpis_of(scenario, measure(scenario, resolve(scenario, plan)))
+
+
+def kpis_of(scenario: Scenario, m: Measurement) -> Kpis:
+    """:func:`compute_kpis` on a plan already measured."""
     q = scenario.quantities
     coverage = []
     for e, employer in enumerate(scenario.employers):

@@ -579,9 +579,12 @@ def validate(scenario: Scenario, plan: Plan) -> ValidationReport:
     periods, employers, roles, trainings or vacancies are reported and left out of the
     measurement.
     """
-    resolved = resolve(scenario, plan)
-    m = measure(scenario, resolved)
-    violations = [Violation(rule="known_references", message=message) for message in resolved.unknown]
+    return validate_measured(scenario, measure(scenario, resolve(scenario, plan)))
+
+
+def validate_measured(scenario: Scenario, m: Measurement) -> ValidationReport:
+    """:func:`validate` on a plan already measured, for callers that also need its KPIs."""
+    violations = [Violation(rule="known_references", message=message) for message in m.resolved.unknown]
     for check in CHECKS:
         violations += check(scenario, m)
     terms = term_values(scenario, m)

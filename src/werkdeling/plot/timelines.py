@@ -19,9 +19,9 @@ if TYPE_CHECKING:
 _OFF_COLORS = {OffStatus.IDLE: IDLE, OffStatus.TRAINING: TRAINING, OffStatus.MOVED_ON: MOVED_ON}
 
 
-def _segments(states: list[str]) -> list[tuple[int, int, str]]:
+def _segments(states: list[str | OffStatus]) -> list[tuple[int, int, str | OffStatus]]:
     """Runs of equal consecutive states as (first period, length, state)."""
-    runs: list[tuple[int, int, str]] = []
+    runs: list[tuple[int, int, str | OffStatus]] = []
     for k, state in enumerate(states):
         if runs and runs[-1][2] == state and runs[-1][0] + runs[-1][1] == k:
             first, length, _ = runs[-1]
@@ -49,20 +49,20 @@ def plot_timelines(scenario: Scenario, plan: Plan, ax: Axes | None = None) -> Ax
     used: dict[str, str] = {}
     moved_to = {move.worker: scenario.employers[move.employer].id for move in m.resolved.moves}
     for w in range(n_workers):
-        states = []
+        # An employer id (or "a+b" for a split period), or the status of a period off.
+        states: list[str | OffStatus] = []
         for k in range(n_periods):
             employers = m.employers_at.get((w, k), ())
             states.append(
-                "+".join(scenario.employers[e].id for e in employers)
-                if employers
-                else off_status(scenario, m, w, k).value
+                "+".join(scenario.employers[e].id for e in employers) if employers else off_status(scenario, m, w, k)
             )
         for first, length, state in _segments(states):
-            off = next((s for s in OffStatus if s.value == state), None)
+            off = state if isinstance(state, OffStatus) else None
             if off is OffStatus.NOT_PLANNED:
                 continue
-            color = _OFF_COLORS[off] if off is not None else colors.get(state.split("+")[0], "#999999")
-            used[state if off is not None or "+" not in state else state.split("+")[0]] = color
+            name = off.value if off is not None else state.split("+")[0]
+            color = _OFF_COLORS[off] if off is not None else colors.get(name, "#999999")
+            used[name] = color
             ax.broken_barh([(first - 0.5, length)], (w - 0.4, 0.8), facecolors=color, edgecolor="white")
             label = state if off is None else f"to {moved_to[w]}" if off is OffStatus.MOVED_ON else ""
             if label and length * 9 >= len(label):

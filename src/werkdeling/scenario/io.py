@@ -105,6 +105,9 @@ def scenario_from_data(data: Any, source: str | None = None) -> Scenario:
         raise ScenarioError(problems_from(exc, data), source) from None
 
 
+#: Suffixes of the text formats a scenario or plan is saved in by :func:`save_model`.
+DATA_SUFFIXES = (".json", ".yaml", ".yml")
+
 #: Suffixes of spreadsheet files; a folder is read as CSV files.
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".csv")
 
@@ -163,7 +166,7 @@ def save_scenario(scenario: Scenario, path: str | Path) -> None:
     """Write ``scenario`` to ``path``, atomically: ``.json``, ``.yaml``, an ``.xlsx`` workbook, or
     CSV files in a folder (a path without suffix)."""
     path = Path(path)
-    if path.suffix.lower() in (".json", ".yaml", ".yml"):
+    if path.suffix.lower() in DATA_SUFFIXES:
         save_model(scenario, path, only_set=True)
         return
     from werkdeling.sheets.scenario_sheets import write_scenario_book

@@ -179,11 +179,13 @@ class Problems:
         return bool(self.lines)
 
 
-def header_map(table: Table, columns: Sequence[Column], problems: Problems, extra_ok: bool = False) -> dict[int, str]:
-    """Position of each known column in the header row, by column name.
+def header_map(
+    table: Table, columns: Sequence[Column], problems: Problems, extra: list[int] | None = None
+) -> dict[int, str]:
+    """Name of each known column of the header row, by position.
 
-    Unknown headers are problems unless ``extra_ok`` (the caller reads them, e.g. period columns);
-    then they are returned with the name ``""`` prefixed by ``?`` and their header text.
+    Unknown headers are problems, unless the caller passes ``extra``: then their positions are
+    appended to it for the caller to read (the Demand sheet's period columns).
     """
     names = [c.name for c in columns]
     if not table.rows:
@@ -206,8 +208,8 @@ def header_map(table: Table, columns: Sequence[Column], problems: Problems, extr
                 continue
             seen[header] = k
             found[k] = header
-        elif extra_ok:
-            found[k] = "?" + str(cell).strip() if not isinstance(cell, dt.datetime | dt.date) else "?"
+        elif extra is not None:
+            extra.append(k)
         else:
             problems.add(
                 table.where(1, k),

@@ -21,10 +21,11 @@ from typing import Any
 from pydantic import ValidationError
 
 from werkdeling.errors import PlanError
-from werkdeling.evaluation import compute_kpis, validate
+from werkdeling.evaluation.kpis import kpis_of
 from werkdeling.evaluation.measure import ResolvedRow, measure, resolve
+from werkdeling.evaluation.validation import validate_measured
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
-from werkdeling.report import off_status
+from werkdeling.report import OffStatus, off_status
 from werkdeling.scenario import Scenario
 from werkdeling.scenario.horizon import Granularity
 from werkdeling.serialize import write_text_atomic
@@ -90,8 +91,8 @@ def plan_sheets(scenario: Scenario, plan: Plan, per_person: bool = True) -> list
     m = measure(scenario, resolve(scenario, plan))
     q = scenario.quantities
     labels = scenario.horizon.labels
-    report = validate(scenario, plan)
-    kpis = compute_kpis(scenario, plan)
+    report = validate_measured(scenario, m)
+    kpis = kpis_of(scenario, m)
 
     by_slot: dict[tuple[int, int], list[ResolvedRow]] = defaultdict(list)
     by_worker: dict[tuple[int, int], list[ResolvedRow]] = defaultdict(list)
@@ -103,7 +104,7 @@ def plan_sheets(scenario: Scenario, plan: Plan, per_person: bool = True) -> list
     overview = [
         [e.id, e.name, *("\n".join(cells[k, p]) for p in range(len(labels)))] for k, e in enumerate(scenario.employers)
     ]
-    for status_name, wanted in (("idle (paid)", "idle (paid)"), ("in training", "training")):
+    for status_name, wanted in (("idle (paid)", OffStatus.IDLE), ("in training", OffStatus.TRAINING)):
         overview.append(
             [
                 status_name,
@@ -112,14 +113,14 @@ def plan_sheets(scenario: Scenario, plan: Plan, per_person: bool = True) -> list
                     ", ".join(
                         w.id
                         for i, w in enumerate(scenario.workers)
-                        if (i, p) not in m.employers_at and off_status(scenario, m, i, p).value == wanted
+                        if (i, p) not in m.employers_at and off_status(scenario, m, i, p) is wanted
                     )
                     for p in range(len(labels))
                 ),
             ]
         )
 
-    kpi_rows: list[list[Any]] = [[name, value, unit] for name, value, unit in kpis.figures()]
+    kpi_rows: list[list[Any]] = [[f.name, f.value, f.unit] for f in kpis.figures()]
     kpi_rows.append(["plan keeps every rule", "yes" if report.is_valid else f"no: {len(report.violations)}", ""])
     kpi_rows.append([])
     kpi_rows.append(["employer", "required covered %", "desired covered %"])

@@ -516,7 +516,8 @@ def _read_settings(reading: _Reading, name: str, data: dict[str, Any]) -> None:
         return
     settings = {s.name: s for s in SETTING_SHEETS[name]}
     layout = (Column("setting", Kind.TEXT, "", True), Column("value", Kind.TEXT, "", True))
-    positions = header_map(table, layout, reading.problems, extra_ok=True)
+    # Other columns are the explanation or the coordinator's own; they are not read.
+    positions = header_map(table, layout, reading.problems, extra=[])
     value_column = next((k for k, n in positions.items() if n == "value"), None)
     setting_column = next((k for k, n in positions.items() if n == "setting"), None)
     if value_column is None or setting_column is None:
@@ -580,13 +581,31 @@ def _read_settings(reading: _Reading, name: str, data: dict[str, Any]) -> None:
             reading.problems.add(table.where(), f"setting '{setting.name}' is missing; add a row '{setting.name}'")
 
 
-def _rows(reading: _Reading, name: str, extra_ok: bool = False) -> tuple[list[Row], dict[int, str]]:
+@dataclass
+class _SheetRows:
+    """The data rows of one sheet, read with its column layout."""
+
+    table: Table
+    rows: list[Row]
+    #: Position of each known column, by name.
+    columns: dict[str, int]
+
+    def where(self, row: Row, column: str | None = None) -> str:
+        """Words for ``row`` of this sheet, or for its cell in ``column``."""
+        if column is None:
+            return self.table.where(row.number)
+        return self.table.where(row.number, self.columns.get(column), column)
+
+
+def _rows(reading: _Reading, name: str, extra: list[int] | None = None) -> _SheetRows | None:
+    """The rows of sheet ``name``, or None when the book has no such sheet (it is optional)."""
     table = reading.table(name)
     if table is None:
-        return [], {}
+        return None
     columns = ROW_SHEETS[name]
-    positions = header_map(table, columns, reading.problems, extra_ok=extra_ok)
-    return read_rows(table, columns, reading.granularity, reading.problems, positions), positions
+    positions = header_map(table, columns, reading.problems, extra)
+    rows = read_rows(table, columns, reading.granularity, reading.problems, positions)
+    return _SheetRows(table, rows, {column: k for k, column in positions.items()})
 
 
 def _item(row: Row, columns: Iterable[Column], skip: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -597,48 +616,36 @@ def _item(row: Row, columns: Iterable[Column], skip: tuple[str, ...] = ()) -> di
     return item
 
 
-def _column_position(positions: dict[int, str], name: str) -> int | None:
-    return next((k for k, n in positions.items() if n == name), None)
-
-
 def _note_origins(
-    reading: _Reading,
-    table: Table,
-    row: Row,
-    positions: dict[int, str],
-    prefix: tuple[Any, ...],
-    columns: Iterable[Column],
+    reading: _Reading, sheet: _SheetRows, row: Row, prefix: tuple[Any, ...], columns: Iterable[Column]
 ) -> None:
-    reading.origins[prefix] = table.where(row.number)
+    reading.origins[prefix] = sheet.where(row)
     for column in columns:
-        k = _column_position(positions, column.name)
-        if k is not None:
-            reading.origins[(*prefix, *column.path)] = table.where(row.number, k, column.name)
+        if column.name in sheet.columns:
+            reading.origins[(*prefix, *column.path)] = sheet.where(row, column.name)
 
 
 def _read_items(reading: _Reading, name: str, kind: str, key: str, data: dict[str, Any]) -> dict[str, int]:
     """Rows of an id-keyed sheet (Employers, Workers, Trainings) into ``data[key]``; position by id."""
-    rows, positions = _rows(reading, name)
-    table = reading.table(name)
-    assert table is not None or not rows
+    sheet = _rows(reading, name)
+    if sheet is None:
+        return {}
     items: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     first_row: dict[str, int] = {}
-    for row in rows:
-        assert table is not None
+    for row in sheet.rows:
         ident = str(row.values.get("id", ""))
         if not ident:
             continue
         if ident in index:
-            k = _column_position(positions, "id")
             reading.problems.add(
-                table.where(row.number, k, "id"),
+                sheet.where(row, "id"),
                 f"{kind} '{ident}' is listed twice (also row {first_row[ident]}); give every {kind} its own id",
             )
             continue
         index[ident], first_row[ident] = len(items), row.number
-        _note_origins(reading, table, row, positions, (key, len(items)), ROW_SHEETS[name])
-        reading.defined[f"{kind} '{ident}'"] = table.where(row.number)
+        _note_origins(reading, sheet, row, (key, len(items)), ROW_SHEETS[name])
+        reading.defined[f"{kind} '{ident}'"] = sheet.where(row)
         items.append(_item(row, ROW_SHEETS[name]))
     if items:
         data[key] = items
@@ -646,14 +653,7 @@ def _read_items(reading: _Reading, name: str, kind: str, key: str, data: dict[st
 
 
 def _owner(
-    reading: _Reading,
-    table: Table,
-    row: Row,
-    positions: dict[int, str],
-    column: str,
-    index: dict[str, int],
-    kind: str,
-    sheet: str,
+    reading: _Reading, sheet: _SheetRows, row: Row, column: str, index: dict[str, int], kind: str, owners: str
 ) -> int | None:
     """Position of the worker or employer a child row belongs to, or None (a problem) if unknown."""
     ident = row.values.get(column)
@@ -661,8 +661,8 @@ def _owner(
         return None
     if ident not in index:
         reading.problems.add(
-            table.where(row.number, _column_position(positions, column), column),
-            f"{kind} '{ident}' is not on the {sheet} sheet; {suggestion(str(ident), list(index))}"
+            sheet.where(row, column),
+            f"{kind} '{ident}' is not on the {owners} sheet; {suggestion(str(ident), list(index))}"
             f"add a row there or fix the id",
         )
         return None
@@ -677,7 +677,7 @@ def _read_children(
     owners: list[Any],
     owner_key: str,
     kind: str,
-    sheet: str,
+    owner_sheet: str,
     add: Callable[[dict[str, Any], Row, tuple[Any, ...]], tuple[Any, ...] | None],
 ) -> None:
     """Rows of a child sheet (Skills, Vacancies, ...) attached to their worker or employer.
@@ -685,16 +685,16 @@ def _read_children(
     ``add(owner, row, prefix)`` stores the row in the owner's data and returns the data path of
     what it added, for error messages.
     """
-    rows, positions = _rows(reading, name)
-    table = reading.table(name)
-    for row in rows:
-        assert table is not None
-        k = _owner(reading, table, row, positions, owner_column, index, kind, sheet)
+    sheet = _rows(reading, name)
+    if sheet is None:
+        return
+    for row in sheet.rows:
+        k = _owner(reading, sheet, row, owner_column, index, kind, owner_sheet)
         if k is None:
             continue
         path = add(owners[k], row, (owner_key, k))
         if path is not None:
-            _note_origins(reading, table, row, positions, path, ROW_SHEETS[name])
+            _note_origins(reading, sheet, row, path, ROW_SHEETS[name])
 
 
 def _append(item: dict[str, Any], key: str, value: Any, prefix: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -703,17 +703,11 @@ def _append(item: dict[str, Any], key: str, value: Any, prefix: tuple[Any, ...])
     return (*prefix, key, len(values) - 1)
 
 
-def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict[str, int]) -> None:
-    table = reading.table("Demand")
-    rows, positions = _rows(reading, "Demand", extra_ok=True)
-    if table is None:
-        return
-    # Period columns: every header that is not a named column.
+def _period_columns(reading: _Reading, table: Table, extra: list[int]) -> dict[int, int]:
+    """Period position of each period column of the Demand sheet, by column position."""
     period_of: dict[int, int] = {}
     header = table.rows[0] if table.rows else []
-    for k, name in positions.items():
-        if not name.startswith("?"):
-            continue
+    for k in extra:
         try:
             label = period_label(header[k], reading.granularity)
         except Bad as exc:
@@ -731,18 +725,36 @@ def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict
             reading.problems.add(table.where(1, k), f"period '{label}' has two columns; keep one")
             continue
         period_of[k] = reading.labels.index(label)
+    return period_of
+
+
+@dataclass
+class _RoleDemand:
+    """One employer's role while the Demand sheet is read: its data and where it came from."""
+
+    entry: dict[str, Any]
+    path: tuple[Any, ...]
+    first_row: str
+
+
+def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict[str, int]) -> None:
+    extra: list[int] = []
+    sheet = _rows(reading, "Demand", extra)
+    if sheet is None:
+        return
+    table = sheet.table
+    # Period columns: every header that is not a named column.
+    period_of = _period_columns(reading, table, extra)
     missing_periods = [label for p, label in enumerate(reading.labels) if p not in period_of.values()]
     complained = False
-    roles: dict[tuple[str, str], dict[str, Any]] = {}
+    roles: dict[tuple[str, str], _RoleDemand] = {}
     first_row: dict[tuple[str, str, str], int] = {}
-    for row in rows:
+    for row in sheet.rows:
         cells = table.rows[row.number - 1]
         level = str(row.values.get("level", "required")).lower()
-        level_k = _column_position(positions, "level")
         if level not in LEVELS:
             reading.problems.add(
-                table.where(row.number, level_k, "level"),
-                f"'{level}' is not a level; write required, desired or maximum",
+                sheet.where(row, "level"), f"'{level}' is not a level; write required, desired or maximum"
             )
             continue
         amounts: list[float | None] = []
@@ -758,7 +770,7 @@ def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict
                 amounts.append(0.0)
         every = row.values.get("every_period")
         given = any(a is not None for a in amounts)
-        where = table.where(row.number)
+        where = sheet.where(row)
         if every is not None and given:
             reading.problems.add(where, "has both every_period and period amounts; give one or the other")
             continue
@@ -775,7 +787,7 @@ def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict
         employer, role = row.values.get("employer"), row.values.get("role")
         if employer is None or role is None:
             continue
-        e = _owner(reading, table, row, positions, "employer", index, "employer", "Employers")
+        e = _owner(reading, sheet, row, "employer", index, "employer", "Employers")
         if e is None:
             continue
         if (employer, role, level) in first_row:
@@ -786,33 +798,29 @@ def _read_demand(reading: _Reading, employers: list[dict[str, Any]], index: dict
             )
             continue
         first_row[(employer, role, level)] = row.number
-        entry = roles.get((employer, role))
-        if entry is None:
-            entry = {"role": role, "_where": where}
-            roles[(employer, role)] = entry
+        found = roles.get((employer, role))
+        if found is None:
             demand = employers[e].setdefault("demand", [])
-            demand.append(entry)
-            reading.origins[("employers", e, "demand", len(demand) - 1)] = where
-            entry["_path"] = ("employers", e, "demand", len(demand) - 1)
+            found = _RoleDemand({"role": role}, ("employers", e, "demand", len(demand)), where)
+            demand.append(found.entry)
+            roles[(employer, role)] = found
+            reading.origins[found.path] = where
+        entry = found.entry
         entry[level] = every if every is not None else [0.0 if a is None else a for a in amounts]
-        reading.origins[(*entry["_path"], level)] = where
+        reading.origins[(*found.path, level)] = where
         if "unit" in row.values:
             unit = str(row.values["unit"]).lower()
             if "unit" in entry and entry["unit"] != unit:
                 reading.problems.add(
-                    table.where(row.number, _column_position(positions, "unit"), "unit"),
+                    sheet.where(row, "unit"),
                     f"unit '{unit}' differs from the other rows of this role ('{entry['unit']}'); use one unit",
                 )
             entry["unit"] = unit
-            reading.origins[(*entry["_path"], "unit")] = table.where(
-                row.number, _column_position(positions, "unit"), "unit"
-            )
-    for (employer, role), entry in roles.items():
-        entry.pop("_path")
-        first_where = entry.pop("_where")
-        if "required" not in entry:
+            reading.origins[(*found.path, "unit")] = sheet.where(row, "unit")
+    for (employer, role), found in roles.items():
+        if "required" not in found.entry:
             reading.problems.add(
-                first_where,
+                found.first_row,
                 f"employer '{employer}', role '{role}' has no 'required' row; add one (it may be all zeros)",
             )
 
@@ -830,7 +838,7 @@ def _read_workers_details(reading: _Reading, workers: list[dict[str, Any]], inde
     def ramp(worker: dict[str, Any], row: Row, prefix: tuple[Any, ...]) -> tuple[Any, ...] | None:
         if "return_to_work" in worker:
             table = reading.table("Return to work")
-            assert table is not None
+            assert table is not None  # the row came from it
             reading.problems.add(
                 table.where(row.number), f"worker '{worker['id']}' has a second return to work; keep one row per worker"
             )
@@ -858,12 +866,12 @@ def _read_rule_lists(reading: _Reading, data: dict[str, Any]) -> None:
         ("Forbidden transitions", "forbidden_transitions", TRANSITION_COLUMNS),
         ("Window limits", "window_limits", WINDOW_COLUMNS),
     ):
-        rows, positions = _rows(reading, sheet)
-        table = reading.table(sheet)
-        for row in rows:
-            assert table is not None
+        found = _rows(reading, sheet)
+        if found is None:
+            continue
+        for row in found.rows:
             items = data.setdefault("rules", {}).setdefault(key, [])
-            _note_origins(reading, table, row, positions, ("rules", key, len(items)), columns)
+            _note_origins(reading, found, row, ("rules", key, len(items)), columns)
             items.append(_item(row, columns))
 
 
