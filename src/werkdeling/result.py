@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from werkdeling.evaluation import Kpis, TermValue
+from werkdeling.evaluation import CostBreakdown, Kpis, PlanDiff, TermValue
 from werkdeling.plan import Plan
 from werkdeling.scenario import Term
 from werkdeling.scenario.settings import ObjectiveMode
@@ -66,6 +66,10 @@ class Result(BaseModel):
     kpis: Kpis | None
     stages: tuple[Stage, ...]
     notes: tuple[str, ...] = ()
+    #: The plan's cost by term within each employer and each worker.
+    costs: CostBreakdown | None = None
+    #: With an anchor plan (re-planning): what changed against it.
+    changes: PlanDiff | None = None
 
     def is_feasible(self) -> bool:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)

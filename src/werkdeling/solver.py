@@ -17,16 +17,18 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from werkdeling.errors import SolverError
+from werkdeling.evaluation.costs import cost_breakdown_of
+from werkdeling.evaluation.diff import diff_plans
 from werkdeling.evaluation.kpis import kpis_of
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
-from werkdeling.model import BuiltModel, build_model
+from werkdeling.model import Anchor, BuiltModel, build_model
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.result import Result, Stage, Status, gap_pct
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.settings import ObjectiveMode
 
-_STATUS = {
+STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
     cp_model.FEASIBLE: Status.FEASIBLE,
     cp_model.INFEASIBLE: Status.INFEASIBLE,
@@ -147,7 +149,7 @@ def _plan_values(built: BuiltModel, plan: Plan) -> tuple[dict[int, int], int]:
     return values, unused
 
 
-def _hint(built: BuiltModel, plan: Plan) -> list[str]:
+def hint_plan(built: BuiltModel, plan: Plan) -> list[str]:
     """Hint every decision variable from ``plan``; return notes on rows that could not be used."""
     values, unused = _plan_values(built, plan)
     built.model.clear_hints()
@@ -158,7 +160,7 @@ def _hint(built: BuiltModel, plan: Plan) -> list[str]:
     return []
 
 
-def _read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
+def read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
     scenario = built.scenario
     pv = built.variables
     labels = scenario.horizon.labels
@@ -206,6 +208,7 @@ def solve(
     mode: ObjectiveMode | str | None = None,
     parameters: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
+    anchor: Anchor | None = None,
 ) -> Result:
     """Find the best plan for ``scenario``.
 
@@ -228,22 +231,30 @@ def solve(
     progress
         Called with a :class:`Progress` at each better plan and each better bound (from CP-SAT's
         threads: keep it short).
+    anchor
+        A plan in force to stay close to (see :class:`~werkdeling.model.Anchor`): frozen periods
+        keep it, forced placements are made, and each changed worker-period costs
+        ``anchor.change_penalty`` on top of the scenario's objective (in the last stage in
+        lexicographic mode). ``Result.changes`` then lists the changes; ``Result.objective``
+        stays the scenario's own cost. It is also the warm start unless one is given.
 
     Ctrl-C (KeyboardInterrupt) stops the search; the result then holds the best plan found so
     far, with a note saying so, instead of raising.
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
-    built = build_model(scenario)
+    built = build_model(scenario, anchor=anchor)
     # Without a warm start, hint the empty plan: it keeps every hard rule except a minimum of
     # total hours, so CP-SAT has a first solution at once instead of searching for one.
-    notes = _hint(built, warm_start if warm_start is not None else Plan())
+    start = warm_start if warm_start is not None else anchor.plan if anchor is not None else Plan()
+    notes = hint_plan(built, start)
     levels = _levels(built, mode)
 
     stages: list[Stage] = []
     plan: Plan | None = None
     last_solver: cp_model.CpSolver | None = None
     last_level: tuple[Term, ...] = ()
+    last_with_changes = False
     stopped = False
     for k, level in enumerate(levels):
         remaining = max(0.0, time_limit - (time.perf_counter() - started))
@@ -259,7 +270,7 @@ def solve(
             setattr(solver.parameters, name, value)
         # Ctrl-C is handled in _run, so the plan found so far is kept.
         solver.parameters.catch_sigint_signal = False
-        objective = built.objective(level)
+        objective = built.objective(level, with_changes=k == len(levels) - 1)
         built.model.minimize(objective)
         reporter = None
         if progress is not None:
@@ -268,7 +279,7 @@ def solve(
             solver.best_bound_callback = reporter.on_bound
         raw_status, interrupted = _run(solver, built.model, reporter)
         stopped = stopped or interrupted
-        status = _STATUS.get(raw_status)
+        status = STATUS.get(raw_status)
         if status is None:
             raise SolverError(f"CP-SAT rejected the model ({solver.status_name()}); please report this")
         found = status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -286,7 +297,8 @@ def solve(
                          "found so far" if found else "stopped by the user before a plan was found")  # fmt: skip
         if not found:
             break
-        plan, last_solver, last_level = _read_plan(built, solver), solver, level
+        plan, last_solver, last_level = read_plan(built, solver), solver, level
+        last_with_changes = k == len(levels) - 1
         if interrupted:
             break
         if k < len(levels) - 1:
@@ -313,6 +325,9 @@ def solve(
     if not report.is_valid:
         raise SolverError("the solver returned a plan that breaks rules; please report this:\n" + report.summary())
     expected = sum(report.terms[t].cost_units for t in last_level)
+    changes = diff_plans(anchor.plan, plan) if anchor is not None else None
+    if anchor is not None and changes is not None and last_with_changes:
+        expected += anchor.change_penalty * OBJECTIVE_SCALE * changes.changed_placements
     if round(last_solver.objective_value) != expected:
         raise SolverError(
             f"objective mismatch: solver {last_solver.objective_value:.0f} units, "
@@ -329,6 +344,8 @@ def solve(
         runtime=runtime,
         terms=report.terms,
         kpis=kpis_of(scenario, measured),
+        costs=cost_breakdown_of(scenario, measured),
+        changes=changes,
         stages=tuple(stages),
         notes=tuple(notes),
     )

@@ -11,8 +11,10 @@ import click
 
 from werkdeling.cli.charts import plot
 from werkdeling.cli.common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_NOT_OK, EXIT_OK, demo_scenario
+from werkdeling.cli.explaining import costs, cover, explain, why
 from werkdeling.cli.files import export, schema, template
 from werkdeling.cli.planning import compare, demo, solve_command, validate_command
+from werkdeling.cli.replanning import replan_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -27,10 +29,19 @@ def cli() -> None:
       werkdeling template intake.xlsx        (fill it in)
       werkdeling solve intake.xlsx --out plan.xlsx
       werkdeling plot intake.xlsx plan.xlsx --out charts/
+    When things go wrong:
+      werkdeling explain intake.xlsx         (why is there no plan?)
+      werkdeling why intake.xlsx plan.xlsx --employer E --role R --period P
+      werkdeling cover intake.xlsx plan.xlsx --employer E --role R --period P
+      werkdeling replan intake.xlsx plan.xlsx --change change.yaml --out plan-v2.xlsx
     """
 
 
-for command in (demo, solve_command, validate_command, compare, template, export, schema, plot):
+COMMANDS = (
+    demo, solve_command, validate_command, compare, costs, explain, why, cover, replan_command, template, export,
+    schema, plot,
+)  # fmt: skip
+for command in COMMANDS:
     cli.add_command(command)
 
 

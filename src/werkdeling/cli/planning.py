@@ -152,7 +152,12 @@ def solve_command(
         result.save(result_file)
     _print_result(scenario, result, as_json)
     if not result.is_feasible():
-        click.echo(f"no plan: {result.status.value}", err=True)
+        hint = (
+            f"; `werkdeling explain {scenario_file}` says which rules conflict"
+            if result.status.value == "infeasible"
+            else ""
+        )
+        click.echo(f"no plan: {result.status.value}{hint}", err=True)
     sys.exit(EXIT_OK if result.is_feasible() else EXIT_NOT_OK)
 
 
@@ -251,7 +256,21 @@ def _comparison_table(columns: list[_Column]) -> str:
         cells = [number(c.terms[term].cost) if term in c.terms else "-" for c in columns]
         if any(cell not in ("0.0", "-") for cell in cells):
             rows.append([f"cost: {term.value}", *cells])
-    return text_table(["", *(c.name for c in columns)], rows)
+    header = ["", *(c.name for c in columns)]
+    if len(columns) == 2:
+        header.append("difference")
+        for row in rows:
+            row.append(_difference(row[1], row[2]))
+    return text_table(header, rows)
+
+
+def _difference(first: str, second: str) -> str:
+    """``second - first`` for two numeric cells, else empty."""
+    try:
+        a, b = float(first.replace(",", "")), float(second.replace(",", ""))
+    except ValueError:
+        return ""
+    return f"{b - a:+,.1f}"
 
 
 @click.command()

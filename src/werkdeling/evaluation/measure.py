@@ -84,14 +84,30 @@ class Measurement:
     idle_minutes: IntArray
     #: Minutes in training per worker.
     training_minutes: IntArray
-    switches: IntArray
+    #: Switches per worker (rows) into each employer (columns).
+    switches_to: IntArray
     travel_hm: IntArray
     training_points: int
     #: Per worker with a transition deadline: whether they moved on by it.
     moved_in_time: dict[int, bool]
-    preference_points: int
-    #: Overstaffing cost in point-minutes.
-    overstaffing: int
+    #: Unmet preference points per (worker, employer named by the preference or None).
+    preference_points_of: dict[tuple[int, int | None], int]
+    #: Overstaffing cost in point-minutes per demand slot.
+    overstaffing_of_slot: IntArray
+
+    @property
+    def switches(self) -> IntArray:
+        """Switches per worker."""
+        return np.asarray(self.switches_to.sum(axis=1), dtype=np.int64)
+
+    @property
+    def preference_points(self) -> int:
+        return sum(self.preference_points_of.values())
+
+    @property
+    def overstaffing(self) -> int:
+        """Overstaffing cost in point-minutes."""
+        return int(self.overstaffing_of_slot.sum())
 
     @cached_property
     def employers_of_worker(self) -> dict[int, tuple[int, ...]]:
@@ -206,9 +222,10 @@ def resolve(scenario: Scenario, plan: Plan) -> Resolved:
 
 
 def _switches(scenario: Scenario, employers_at: dict[tuple[int, int], tuple[int, ...]]) -> IntArray:
-    """A switch is a start with an employer not worked for in the last worked period (remembered
-    across gaps; ``home_employer`` counts as the last one before the horizon)."""
-    switches = np.zeros(len(scenario.workers), dtype=np.int64)
+    """Switches of each worker into each employer. A switch is a start with an employer not worked
+    for in the last worked period (remembered across gaps; ``home_employer`` counts as the last
+    one before the horizon)."""
+    switches = np.zeros((len(scenario.workers), len(scenario.employers)), dtype=np.int64)
     for w, worker in enumerate(scenario.workers):
         last: set[int] = {scenario.employer_index[worker.home_employer]} if worker.home_employer is not None else set()
         for p in range(scenario.horizon.periods):
@@ -216,13 +233,16 @@ def _switches(scenario: Scenario, employers_at: dict[tuple[int, int], tuple[int,
             if not now:
                 continue
             if last:
-                switches[w] += sum(e not in last for e in now)
+                for e in now:
+                    switches[w, e] += e not in last
             last = set(now)
     return switches
 
 
-def _preference_points(scenario: Scenario, employers_at: dict[tuple[int, int], tuple[int, ...]]) -> int:
-    points = 0
+def _preference_points(
+    scenario: Scenario, employers_at: dict[tuple[int, int], tuple[int, ...]]
+) -> dict[tuple[int, int | None], int]:
+    points: dict[tuple[int, int | None], int] = defaultdict(int)
     for w, worker in enumerate(scenario.workers):
         for preference in worker.preferences:
             periods = scenario.horizon.resolve_all(preference.periods)
@@ -231,8 +251,8 @@ def _preference_points(scenario: Scenario, employers_at: dict[tuple[int, int], t
                 here = employers_at.get((w, p), ())
                 worked = bool(here) if e is None else e in here
                 unmet = not worked if preference.kind is PreferenceKind.PREFER else worked
-                points += preference.weight * unmet
-    return points
+                points[(w, e)] += preference.weight * unmet
+    return dict(points)
 
 
 def measure(scenario: Scenario, resolved: Resolved) -> Measurement:
@@ -291,10 +311,10 @@ def measure(scenario: Scenario, resolved: Resolved) -> Measurement:
         desired_shortfall=np.maximum(desired - covered, 0),
         idle_minutes=idle,
         training_minutes=training_minutes,
-        switches=_switches(scenario, employers_at),
+        switches_to=_switches(scenario, employers_at),
         travel_hm=travel,
         training_points=sum(scenario.trainings[s.training].cost for s in resolved.spells),
         moved_in_time={w: first_move.get(w, n_periods) <= d for w, d in deadlines.items()},
-        preference_points=_preference_points(scenario, employers_at),
-        overstaffing=int((over.sum(axis=1) * overstaffing_cost).sum()) if len(q.slots) else 0,
+        preference_points_of=_preference_points(scenario, employers_at),
+        overstaffing_of_slot=(over.sum(axis=1) * overstaffing_cost).astype(np.int64),
     )

@@ -23,6 +23,8 @@ The families carry the names of :mod:`werkdeling.model.rules` and
     the capacity, at least the minimum share.
 ``employer_capacity``
     Hours placed in a role and period never exceed the employer's maximum.
+``required_cover``
+    With ``rules.cover_required``: hours placed in a role and period reach the required level.
 ``training``, ``permanent_transitions``, ``total_hours``, ``stints``, ``work_runs``,
 ``switch_limits``, ``forbidden_transitions``, ``window_limits``, ``assignment_limit``,
 ``employer_limits``
@@ -260,6 +262,28 @@ def check_employer_capacity(scenario: Scenario, m: Measurement) -> list[Violatio
                         period=labels[k],
                     )
                 )
+    return violations
+
+
+def check_required_cover(scenario: Scenario, m: Measurement) -> list[Violation]:
+    if not scenario.effective_rules.cover_required:
+        return []
+    labels = scenario.horizon.labels
+    violations = []
+    for s, k in np.argwhere(m.required_shortfall > 0).tolist():
+        slot = scenario.quantities.slots[s]
+        employer = scenario.employers[slot.employer].id
+        violations.append(
+            Violation(
+                rule="required_cover",
+                message=(
+                    f"employer '{employer}', role '{slot.role}', {labels[k]}: {m.covered[s, k] / 60:.2f} h placed, "
+                    f"below the required {slot.required[k] / 60:.2f} h (rules.cover_required is on)"
+                ),
+                employer=employer,
+                period=labels[k],
+            )
+        )
     return violations
 
 
@@ -559,6 +583,7 @@ CHECKS: tuple[Callable[[Scenario, Measurement], list[Violation]], ...] = (
     check_return_to_work,
     check_placement_hours,
     check_employer_capacity,
+    check_required_cover,
     check_training,
     check_permanent_transitions,
     check_total_hours,

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from werkdeling.model.anchor import Anchor, add_anchor
+from werkdeling.model.guards import Guards
 from werkdeling.model.objective import TERM_BUILDERS
 from werkdeling.model.rules import RULES
 from werkdeling.model.variables import Expr, PlanVars, create_variables
-from werkdeling.scenario import Scenario, Term
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.settings import TERM_QUANTITY
 
 
@@ -28,22 +30,43 @@ class BuiltModel:
     variables: PlanVars
     #: Quantity expression of each term with a weight above zero, in its integer unit.
     terms: dict[Term, Expr]
+    #: With an anchor plan: the number of changed worker-periods, and its cost points per change.
+    changes: Expr = 0
+    change_penalty: int = 0
 
-    def objective(self, terms: tuple[Term, ...] | None = None) -> Expr:
-        """Weighted sum of ``terms`` (all built terms by default), in objective units."""
+    def objective(self, terms: tuple[Term, ...] | None = None, *, with_changes: bool = True) -> Expr:
+        """Weighted sum of ``terms`` (all built terms by default), in objective units, plus the
+        change penalty of an anchored model when ``with_changes``."""
         chosen = self.terms if terms is None else {t: self.terms[t] for t in terms if t in self.terms}
         weights = self.scenario.weights
-        return cp_model.LinearExpr.sum([weights.of(t) * TERM_QUANTITY[t][2] * expr for t, expr in chosen.items()])
+        parts = [weights.of(t) * TERM_QUANTITY[t][2] * expr for t, expr in chosen.items()]
+        if with_changes and self.change_penalty:
+            parts.append(self.change_penalty * OBJECTIVE_SCALE * self.changes)
+        return cp_model.LinearExpr.sum(parts)
 
 
-def build_model(scenario: Scenario) -> BuiltModel:
+def build_model(scenario: Scenario, *, explain: bool = False, anchor: Anchor | None = None) -> BuiltModel:
+    """Build the model of ``scenario``.
+
+    With an ``anchor`` plan, frozen periods keep it, forced placements are made and each changed
+    worker-period costs ``anchor.change_penalty`` (see :mod:`werkdeling.model.anchor`).
+    ``explain=True`` builds a feasibility model for :mod:`werkdeling.explain.conflicts`: every
+    rule instance a coordinator could change is guarded by a literal (``variables.guards``) and
+    no objective terms are built.
+    """
     model = cp_model.CpModel()
     model.name = scenario.name
-    variables = create_variables(model, scenario)
+    variables = create_variables(model, scenario, Guards(model) if explain else None)
     for add_rule in RULES:
         add_rule(model, variables)
+    if explain:
+        return BuiltModel(scenario, model, variables, {})
     # Zero weight, zero cost: a term with weight 0 gets no helper variables at all.
     terms = {
         term: builder(model, variables) for term, builder in TERM_BUILDERS.items() if scenario.weights.of(term) > 0
     }
-    return BuiltModel(scenario, model, variables, terms)
+    built = BuiltModel(scenario, model, variables, terms)
+    if anchor is not None:
+        built.changes = add_anchor(model, variables, anchor)
+        built.change_penalty = anchor.change_penalty
+    return built

@@ -78,14 +78,19 @@ def return_to_work(scenario: Scenario) -> BoolArray:
     return allowed
 
 
-def possible_placements(scenario: Scenario) -> BoolArray:
-    """(workers, periods, slots): every eligibility rule allows the placement."""
+def possible_placements(scenario: Scenario, *, with_travel_limit: bool = True) -> BoolArray:
+    """(workers, periods, slots): every eligibility rule allows the placement.
+
+    ``with_travel_limit=False`` leaves the travel limit out, for models that guard it instead
+    (see :mod:`werkdeling.model.guards`).
+    """
     q = scenario.quantities
     slot_employer = np.array([s.employer for s in q.slots], dtype=np.int64)
+    reachable = travel_limit(scenario) if with_travel_limit else np.ones_like(travel_limit(scenario))
     allowed = (
         availability(scenario)[:, :, None]
         & (skills(scenario) | learnable(scenario))[:, None, :]
-        & (travel_limit(scenario) & members_only(scenario)[None, :])[:, slot_employer][:, None, :]
+        & (reachable & members_only(scenario)[None, :])[:, slot_employer][:, None, :]
         & return_to_work(scenario)
     )
     return np.asarray(allowed, dtype=np.bool_)

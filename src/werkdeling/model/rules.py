@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from ortools.sat.python import cp_model
 
+from werkdeling.model.guards import Guarded, RuleRef
 from werkdeling.model.switching import worker_switches
 from werkdeling.model.variables import Expr, PlanVars
 
@@ -60,7 +61,21 @@ def add_employer_capacity(model: cp_model.CpModel, pv: PlanVars) -> None:
         maximum = int(q.slots[s].maximum[p])
         most = sum(int(q.capacity_minutes[w, p]) for w, _ in options)
         if most > maximum:
-            model.add(pv.coverage(s, p) <= maximum)
+            pv.add(model, pv.coverage(s, p) <= maximum, RuleRef(Guarded.EMPLOYER_MAXIMUM, slot=s, period=p))
+
+
+def add_required_cover(model: cp_model.CpModel, pv: PlanVars) -> None:
+    """With ``rules.cover_required``: ``sum_w a[w,p,s] >= R[s,p]`` for every slot and period.
+
+    A slot nobody can fill keeps its constraint on a constant, so the model is infeasible and
+    :mod:`werkdeling.explain.conflicts` can say why.
+    """
+    if not pv.scenario.effective_rules.cover_required:
+        return
+    for s, slot in enumerate(pv.scenario.quantities.slots):
+        for p, required in enumerate(map(int, slot.required)):
+            if required > 0:
+                pv.add(model, pv.coverage(s, p) >= required, RuleRef(Guarded.COVER_REQUIRED, slot=s, period=p))
 
 
 def add_training(model: cp_model.CpModel, pv: PlanVars) -> None:
@@ -83,7 +98,8 @@ def add_training(model: cp_model.CpModel, pv: PlanVars) -> None:
         learned_by[(w, offer.skill)].append((start + offer.duration, t))
     for (o, _), spells in seated.items():
         if len(spells) > scenario.trainings[o].seats:
-            model.add(cp_model.LinearExpr.sum(spells) <= scenario.trainings[o].seats)
+            seats = scenario.trainings[o].seats
+            pv.add(model, cp_model.LinearExpr.sum(spells) <= seats, RuleRef(Guarded.TRAINING_SEATS, item=o))
     for spells in per_worker.values():
         if len(spells) > 1:
             model.add_at_most_one(spells)
@@ -124,9 +140,9 @@ def add_total_hours(model: cp_model.CpModel, pv: PlanVars) -> None:
             continue
         total = cp_model.LinearExpr.sum([pv.worked(w, p) for p in periods])
         if worker.min_total_hours is not None:
-            model.add(total >= round(worker.min_total_hours * 60))
+            pv.add(model, total >= round(worker.min_total_hours * 60), RuleRef(Guarded.MIN_TOTAL_HOURS, worker=w))
         if worker.max_total_hours is not None:
-            model.add(total <= round(worker.max_total_hours * 60))
+            pv.add(model, total <= round(worker.max_total_hours * 60), RuleRef(Guarded.MAX_TOTAL_HOURS, worker=w))
 
 
 def _series(pv: PlanVars, w: int, e: int | None) -> list[Expr]:
@@ -137,21 +153,21 @@ def _series(pv: PlanVars, w: int, e: int | None) -> list[Expr]:
     return [pv.flag(w, p, e) for p in periods]
 
 
-def _min_run(model: cp_model.CpModel, series: list[Expr], length: int) -> None:
+def _min_run(model: cp_model.CpModel, pv: PlanVars, series: list[Expr], length: int, ref: RuleRef) -> None:
     """A run of ones starting at ``p >= 1`` lasts ``length`` periods or reaches the horizon end:
     ``series[p+k] >= series[p] - series[p-1]`` for ``0 < k < length``."""
     for p in range(1, len(series)):
         for k in range(1, length):
             if p + k < len(series) and _variable([series[p], series[p - 1], series[p + k]]):
-                model.add(series[p + k] >= series[p] - series[p - 1])
+                pv.add(model, series[p + k] >= series[p] - series[p - 1], ref)
 
 
-def _max_run(model: cp_model.CpModel, series: list[Expr], length: int) -> None:
+def _max_run(model: cp_model.CpModel, pv: PlanVars, series: list[Expr], length: int, ref: RuleRef) -> None:
     """No ``length + 1`` consecutive ones: every window of that size sums to at most ``length``."""
     for p in range(len(series) - length):
         window = series[p : p + length + 1]
         if _variable(window):
-            model.add(cp_model.LinearExpr.sum(window) <= length)
+            pv.add(model, cp_model.LinearExpr.sum(window) <= length, ref)
 
 
 def add_stints(model: cp_model.CpModel, pv: PlanVars) -> None:
@@ -163,9 +179,9 @@ def add_stints(model: cp_model.CpModel, pv: PlanVars) -> None:
         for e in pv.employers_of(w):
             series = _series(pv, w, e)
             if rules.min_stint is not None:
-                _min_run(model, series, rules.min_stint)
+                _min_run(model, pv, series, rules.min_stint, RuleRef(Guarded.MIN_STINT, worker=w))
             if rules.max_stint is not None:
-                _max_run(model, series, rules.max_stint)
+                _max_run(model, pv, series, rules.max_stint, RuleRef(Guarded.MAX_STINT, worker=w))
 
 
 def add_work_runs(model: cp_model.CpModel, pv: PlanVars) -> None:
@@ -178,14 +194,15 @@ def add_work_runs(model: cp_model.CpModel, pv: PlanVars) -> None:
     for w in range(len(pv.scenario.workers)):
         series = _series(pv, w, None)
         if rules.min_work_run is not None:
-            _min_run(model, series, rules.min_work_run)
+            _min_run(model, pv, series, rules.min_work_run, RuleRef(Guarded.MIN_WORK_RUN, worker=w))
         if rules.max_work_run is not None:
-            _max_run(model, series, rules.max_work_run)
+            _max_run(model, pv, series, rules.max_work_run, RuleRef(Guarded.MAX_WORK_RUN, worker=w))
         if rules.min_off_run is not None:
+            ref = RuleRef(Guarded.MIN_OFF_RUN, worker=w)
             for p in range(1, len(series)):
                 for k in range(1, rules.min_off_run):
                     if p + k < len(series) and _variable([series[p - 1], series[p], series[p + k]]):
-                        model.add(series[p + k] <= 1 - series[p - 1] + series[p])
+                        pv.add(model, series[p + k] <= 1 - series[p - 1] + series[p], ref)
 
 
 def add_switch_limits(model: cp_model.CpModel, pv: PlanVars) -> None:
@@ -194,8 +211,8 @@ def add_switch_limits(model: cp_model.CpModel, pv: PlanVars) -> None:
     (``sum_p y[w,p,e] <= max``)."""
     rules = pv.scenario.effective_rules
     if rules.max_switches is not None:
-        for count in worker_switches(model, pv).values():
-            model.add(count <= rules.max_switches)
+        for w, count in worker_switches(model, pv).items():
+            pv.add(model, count <= rules.max_switches, RuleRef(Guarded.MAX_SWITCHES, worker=w))
     for w, worker in enumerate(pv.scenario.workers):
         employers = pv.employers_of(w)
         if rules.max_employers is not None and len(employers) > rules.max_employers:
@@ -206,36 +223,40 @@ def add_switch_limits(model: cp_model.CpModel, pv: PlanVars) -> None:
                     if not isinstance(y, int):
                         model.add(u >= y)
                 used.append(u)
-            model.add(cp_model.LinearExpr.sum(used) <= rules.max_employers)
+            ref = RuleRef(Guarded.MAX_EMPLOYERS, worker=w)
+            pv.add(model, cp_model.LinearExpr.sum(used) <= rules.max_employers, ref)
         if rules.max_periods_per_employer is not None:
             for e in employers:
                 series = [y for y in _series(pv, w, e) if not isinstance(y, int)]
                 if len(series) > rules.max_periods_per_employer:
-                    model.add(cp_model.LinearExpr.sum(series) <= rules.max_periods_per_employer)
+                    ref = RuleRef(Guarded.MAX_PERIODS_PER_EMPLOYER, worker=w)
+                    pv.add(model, cp_model.LinearExpr.sum(series) <= rules.max_periods_per_employer, ref)
 
 
 def add_forbidden_transitions(model: cp_model.CpModel, pv: PlanVars) -> None:
     """``y[w,p-1,a] + y[w,p,b] <= 1`` for every forbidden pair ``(a, b)``."""
     scenario = pv.scenario
-    for pair in scenario.effective_rules.forbidden_transitions:
+    for i, pair in enumerate(scenario.effective_rules.forbidden_transitions):
         a, b = scenario.employer_index[pair.from_employer], scenario.employer_index[pair.to_employer]
         for w in range(len(scenario.workers)):
+            ref = RuleRef(Guarded.FORBIDDEN_TRANSITION, worker=w, item=i)
             for p in range(1, scenario.horizon.periods):
                 before, after = pv.flag(w, p - 1, a), pv.flag(w, p, b)
                 if _variable([before]) and _variable([after]):
-                    model.add(before + after <= 1)
+                    pv.add(model, before + after <= 1, ref)
 
 
 def add_window_limits(model: cp_model.CpModel, pv: PlanVars) -> None:
     """``sum_{p in window} placed[w,p] <= k`` for every window limit and worker."""
     scenario = pv.scenario
-    for limit in scenario.effective_rules.window_limits:
+    for i, limit in enumerate(scenario.effective_rules.window_limits):
         periods = scenario.horizon.resolve_all(limit.periods)
         for w in range(len(scenario.workers)):
             worked = [pv.placed_at(w, p) for p in periods]
             worked = [v for v in worked if not isinstance(v, int)]
             if len(worked) > limit.max_worked:
-                model.add(cp_model.LinearExpr.sum(worked) <= limit.max_worked)
+                ref = RuleRef(Guarded.WINDOW_LIMIT, worker=w, item=i)
+                pv.add(model, cp_model.LinearExpr.sum(worked) <= limit.max_worked, ref)
 
 
 def add_assignment_limit(model: cp_model.CpModel, pv: PlanVars) -> None:
@@ -253,20 +274,24 @@ def add_assignment_limit(model: cp_model.CpModel, pv: PlanVars) -> None:
     if most >= scenario.horizon.periods:
         return  # cannot bind within the horizon
     for w, worker in enumerate(scenario.workers):
+        ref = RuleRef(Guarded.ASSIGNMENT_LIMIT, worker=w)
         for e in pv.employers_of(w):
             series = _series(pv, w, e)
             count: Expr = 0
             for p, y in enumerate(series):
                 recent = series[max(0, p - reset + 1) : p + 1]
-                n = model.new_int_var(0, most, f"assigned[{worker.id},{e},{p}]")
+                # n's upper bound is the rule itself; when explaining, it is a guarded constraint.
+                n = model.new_int_var(0, most if pv.guards is None else len(series), f"assigned[{worker.id},{e},{p}]")
+                if pv.guards is not None:
+                    pv.add(model, n <= most, ref)
                 if p + 1 >= reset:
                     r = model.new_bool_var(f"break[{worker.id},{e},{p}]")
                     for v in recent:
                         if not isinstance(v, int):
-                            model.add(r <= 1 - v)
-                    model.add(n >= count + y - most * r)
+                            pv.add(model, r <= 1 - v, ref)
+                    pv.add(model, n >= count + y - most * r, ref)
                 else:
-                    model.add(n >= count + y)
+                    pv.add(model, n >= count + y, ref)
                 count = n
 
 
@@ -287,15 +312,18 @@ def add_employer_limits(model: cp_model.CpModel, pv: PlanVars) -> None:
                 if worker.needs_coaching:
                     coached.append(y)
             if employer.max_shared_workers is not None and len(everyone) > employer.max_shared_workers:
-                model.add(cp_model.LinearExpr.sum(everyone) <= employer.max_shared_workers)
+                ref = RuleRef(Guarded.MAX_SHARED_WORKERS, employer=e, period=p)
+                pv.add(model, cp_model.LinearExpr.sum(everyone) <= employer.max_shared_workers, ref)
             if employer.coaching_capacity is not None and len(coached) > employer.coaching_capacity:
-                model.add(cp_model.LinearExpr.sum(coached) <= employer.coaching_capacity)
+                ref = RuleRef(Guarded.COACHING_CAPACITY, employer=e, period=p)
+                pv.add(model, cp_model.LinearExpr.sum(coached) <= employer.coaching_capacity, ref)
 
 
 #: Every constraint rule, in the order they are added (the order does not change the model's meaning).
 RULES = (
     add_places_per_period,
     add_employer_capacity,
+    add_required_cover,
     add_training,
     add_permanent_transitions,
     add_total_hours,

@@ -27,6 +27,7 @@ from typing import Any, TypeAlias
 from ortools.sat.python import cp_model
 
 from werkdeling.model import eligibility
+from werkdeling.model.guards import Guarded, Guards, RuleRef
 from werkdeling.scenario import Scenario
 
 #: A CP-SAT linear expression, or an int where the value is known when building (OR-Tools is
@@ -65,6 +66,14 @@ class PlanVars:
     moves_of_worker: dict[int, list[tuple[int, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
     #: Switch count per worker, built on first use (see :mod:`werkdeling.model.switching`).
     switch_counts: dict[int, Expr] | None = None
+    #: Literals of switchable rule instances; ``None`` (a normal solve): every rule simply holds.
+    guards: Guards | None = None
+
+    def add(self, model: cp_model.CpModel, constraint: Any, ref: RuleRef) -> None:
+        """Add a linear ``constraint`` of rule instance ``ref``; guarded when explaining."""
+        added = model.add(constraint)
+        if self.guards is not None:
+            added.only_enforce_if(self.guards.literal(ref))
 
     def amount(self, w: int, p: int, s: int) -> Expr:
         """Minutes of placement ``(w, p, s)``."""
@@ -117,17 +126,22 @@ def _split_values(capacity: int, maximum: int, steps: int, min_steps: int) -> li
     return sorted(v for v in amounts if 0 < v <= maximum)
 
 
-def create_variables(model: cp_model.CpModel, scenario: Scenario) -> PlanVars:
-    """Create every decision variable that eligibility allows, and the derived flags."""
+def create_variables(model: cp_model.CpModel, scenario: Scenario, guards: Guards | None = None) -> PlanVars:
+    """Create every decision variable that eligibility allows, and the derived flags.
+
+    With ``guards`` (explaining infeasibility) the employer maximum and the travel limit are
+    guarded rules instead of reasons to leave a variable out.
+    """
     q = scenario.quantities
     splits = scenario.effective_rules.splits
-    pv = PlanVars(scenario, split=splits is not None)
-    allowed = eligibility.possible_placements(scenario)
+    pv = PlanVars(scenario, split=splits is not None, guards=guards)
+    allowed = eligibility.possible_placements(scenario, with_travel_limit=guards is None)
+    within = eligibility.travel_limit(scenario)
     for w, worker in enumerate(scenario.workers):
         for p in range(scenario.horizon.periods):
             capacity = int(q.capacity_minutes[w, p])
             for s in map(int, allowed[w, p].nonzero()[0]):
-                maximum = int(q.slots[s].maximum[p])
+                maximum = int(q.slots[s].maximum[p]) if guards is None else capacity
                 name = f"[{worker.id},{p},{s}]"
                 if splits is None:
                     if capacity > maximum:
@@ -142,6 +156,8 @@ def create_variables(model: cp_model.CpModel, scenario: Scenario) -> PlanVars:
                     model.add(a <= values[-1] * var)
                     model.add(a >= values[0] * var)
                     pv.amounts[(w, p, s)] = a
+                if guards is not None and not within[w, q.slots[s].employer]:
+                    pv.add(model, var == 0, RuleRef(Guarded.TRAVEL_LIMIT, worker=w))
                 pv.x[(w, p, s)] = var
                 pv.by_worker_period[(w, p)].append((s, var))
                 pv.by_slot_period[(s, p)].append((w, var))

@@ -259,6 +259,10 @@ class Rules(Frozen):
     permanent_staff_only
         Every worker must be guaranteed and have a ``home_employer`` (BE art. 32 placement is only
         allowed for permanent staff). Checked on the input.
+    cover_required
+        Required demand must be covered in full: a hard rule instead of the cost
+        ``weights.required_shortfall``. A scenario that cannot do it has no plan;
+        ``werkdeling explain`` then says which rules conflict.
     """
 
     max_travel_km: PositiveFloat | None = None
@@ -280,6 +284,7 @@ class Rules(Frozen):
     min_contract_hours_per_week: PositiveFloat | None = None
     members_only: bool = False
     permanent_staff_only: bool = False
+    cover_required: bool = False
 
     def assignment_periods(self, granularity: Granularity) -> tuple[int, int]:
         """The AÜG limits in periods: (most periods with one user employer, periods away that

@@ -1,0 +1,213 @@
+"""Commands that explain: why no plan, why a gap, who could cover it, where the cost comes from."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from werkdeling.cli.common import EXIT_NOT_OK, EXIT_OK, friendly_errors, load_plan_for
+from werkdeling.evaluation.costs import CostBreakdown, cost_breakdown
+from werkdeling.explain import explain_infeasibility, explain_shortfall, who_can_cover
+from werkdeling.replan import DEFAULT_CHANGE_PENALTY
+from werkdeling.report import text_table
+from werkdeling.scenario import Scenario, Term, load_scenario
+
+_gap_options = [
+    click.option("--employer", required=True, help="Employer id."),
+    click.option("--role", required=True, help="Role (skill) of the demand."),
+    click.option("--period", required=True, help="Period label, e.g. 2027-11."),
+    click.option(
+        "--change-penalty",
+        type=click.IntRange(min=0),
+        default=DEFAULT_CHANGE_PENALTY,
+        show_default=True,
+        help="Cost points per worker-period that differs from the current plan.",
+    ),
+    click.option(
+        "--from",
+        "from_period",
+        default=None,
+        help="First period that may change; earlier periods keep the current plan.",
+    ),
+    click.option("--time-limit", type=click.FloatRange(min=0), default=10.0, show_default=True, help="Seconds in all."),
+    click.option("--workers", "num_workers", type=click.IntRange(min=1), default=None, help="CP-SAT search workers."),
+    click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON."),
+]
+
+
+def gap_options(command: click.decorators.FC) -> click.decorators.FC:
+    for option in reversed(_gap_options):
+        command = option(command)
+    return command
+
+
+def _frozen(scenario: Scenario, from_period: str | None) -> int:
+    from werkdeling.errors import InputError
+
+    if from_period is None:
+        return 0
+    try:
+        return scenario.horizon.index(from_period)
+    except ValueError as exc:
+        raise InputError([f"--from: {exc}"]) from None
+
+
+@click.command()
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.option("--time-limit", type=click.FloatRange(min=0), default=60.0, show_default=True, help="Seconds in all.")
+@click.option("--max-conflicts", type=click.IntRange(min=1), default=5, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+@friendly_errors
+def explain(scenario_file: Path, time_limit: float, max_conflicts: int, as_json: bool) -> None:
+    """Say why a scenario has no plan: the hard rules that conflict, in the scenario's words.
+
+    Each conflict is minimal (every rule in it is needed), comes with the facts behind it (who
+    holds the skill, who is unavailable or too far) and with the changes that would lift it.
+    Exit code 1 when the scenario has no plan, 0 when its hard rules can all hold.
+
+    \b
+    Example:
+      werkdeling explain intake.xlsx
+    """
+    scenario = load_scenario(scenario_file)
+    explanation = explain_infeasibility(scenario, time_limit=time_limit, max_conflicts=max_conflicts)
+    if as_json:
+        click.echo(explanation.model_dump_json(indent=2))
+    else:
+        click.echo(explanation.summary())
+    sys.exit(EXIT_OK if explanation.feasible else EXIT_NOT_OK)
+
+
+@click.command(name="why")
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@gap_options
+@friendly_errors
+def why(
+    scenario_file: Path,
+    plan_file: Path,
+    employer: str,
+    role: str,
+    period: str,
+    change_penalty: int,
+    from_period: str | None,
+    time_limit: float,
+    num_workers: int | None,
+    as_json: bool,
+) -> None:
+    """Say why a peak is not covered: per worker, what keeps them away, and the cheapest fix.
+
+    A worker is kept away by a fact (skill, availability, travel limit, membership, a return to
+    work), by a rule that moving only them would break, or by the cost of moving them once the
+    whole plan is re-optimised.
+
+    \b
+    Example:
+      werkdeling why pool.yaml plan.json --employer ardo --role heftruck --period 2027-11
+    """
+    scenario = load_scenario(scenario_file)
+    plan = load_plan_for(scenario, plan_file)
+    explanation = explain_shortfall(
+        scenario, plan, employer, role, period, change_penalty=change_penalty,
+        frozen_periods=_frozen(scenario, from_period), time_limit=time_limit, num_workers=num_workers,
+    )  # fmt: skip
+    if as_json:
+        click.echo(explanation.model_dump_json(indent=2, exclude={"options": {"candidates": {"__all__": {"plan"}}}}))
+    else:
+        click.echo(explanation.summary())
+    sys.exit(EXIT_OK)
+
+
+@click.command(name="cover")
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@gap_options
+@friendly_errors
+def cover(
+    scenario_file: Path,
+    plan_file: Path,
+    employer: str,
+    role: str,
+    period: str,
+    change_penalty: int,
+    from_period: str | None,
+    time_limit: float,
+    num_workers: int | None,
+    as_json: bool,
+) -> None:
+    """Rank who could cover a gap, by the cost change of the whole re-optimised plan.
+
+    Each candidate's plan is re-optimised with them placed there, starting from the current plan
+    and paying --change-penalty per changed worker-period; the list says what else moves.
+
+    \b
+    Example:
+      werkdeling cover pool.yaml plan.json --employer ardo --role heftruck --period 2027-11
+    """
+    scenario = load_scenario(scenario_file)
+    plan = load_plan_for(scenario, plan_file)
+    options = who_can_cover(
+        scenario, plan, employer, role, period, change_penalty=change_penalty,
+        frozen_periods=_frozen(scenario, from_period), time_limit=time_limit, num_workers=num_workers,
+    )  # fmt: skip
+    if as_json:
+        click.echo(options.model_dump_json(indent=2, exclude={"candidates": {"__all__": {"plan"}}}))
+    else:
+        click.echo(options.summary())
+    sys.exit(EXIT_OK)
+
+
+def cost_tables(costs: CostBreakdown, by: str) -> str:
+    """Costs by term, and by term per employer or per worker, as text tables."""
+    parts = []
+    if by in ("term", "all"):
+        rows = [[t.value, f"{v:,.1f}"] for t, v in costs.by_term.items() if v]
+        parts.append(text_table(["term", "cost"], [*rows, ["total", f"{costs.total:,.1f}"]]))
+    for name, groups, rest in (
+        ("employer", costs.by_employer, costs.not_by_employer),
+        ("worker", costs.by_worker, costs.not_by_worker),
+    ):
+        if by not in (name, "all"):
+            continue
+        terms = [t for t in Term if any(t in g for g in groups.values())]
+        rows = [[key, *(f"{g.get(t, 0):,.1f}" for t in terms), f"{sum(g.values()):,.1f}"] for key, g in groups.items()]
+        if rest:
+            rows.append(
+                [f"(no single {name})", *(f"{rest.get(t, 0):,.1f}" for t in terms), f"{sum(rest.values()):,.1f}"]
+            )
+        parts.append(text_table([name, *(t.value for t in terms), "total"], rows))
+    return "\n\n".join(parts)
+
+
+@click.command(name="costs")
+@click.argument("scenario_file", type=click.Path(path_type=Path))
+@click.argument("plan_file", type=click.Path(path_type=Path))
+@click.option(
+    "--by",
+    type=click.Choice(["term", "employer", "worker", "all"]),
+    default="all",
+    show_default=True,
+    help="Which breakdown to show.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the breakdown as JSON.")
+@friendly_errors
+def costs(scenario_file: Path, plan_file: Path, by: str, as_json: bool) -> None:
+    """Show where a plan's cost comes from: by term, and by term per employer and per worker.
+
+    Costs that belong to no single employer (idle pay, course fees) or to no single worker
+    (shortfall, overstaffing) are shown on their own line, so every table adds up to the total.
+
+    \b
+    Example:
+      werkdeling costs pool.yaml plan.json --by employer
+    """
+    scenario = load_scenario(scenario_file)
+    breakdown = cost_breakdown(scenario, load_plan_for(scenario, plan_file))
+    if as_json:
+        click.echo(json.dumps(breakdown.model_dump(mode="json"), indent=2))
+    else:
+        click.echo(cost_tables(breakdown, by))
+    sys.exit(EXIT_OK)

@@ -1,0 +1,453 @@
+"""Who could cover a gap, and why it is not covered now.
+
+:func:`who_can_cover` ranks every worker who could take an employer's role in one period by the
+cost change of the *whole* plan when they do: for each candidate the plan is re-optimised with
+that placement forced, from the current plan (warm start) and with a penalty per changed
+worker-period (see :mod:`werkdeling.model.anchor`), so the answer includes who fills the hole
+they leave behind. The model is built once; each candidate only fixes one variable, which keeps
+a 100-worker pool within seconds. The baseline is the same re-optimisation without forcing, so
+a current plan that could be improved anyway does not flatter the candidates.
+
+:func:`explain_shortfall` says, per worker, why they are not there: a fact of the scenario (skill,
+availability, travel limit, ...), a rule that moving only them would break (the validator's own
+words), or the cost of moving them once re-optimised; and it names the cheapest change.
+
+Costs here are the scenario's weighted objective plus the change penalty (lexicographic
+scenarios are ranked by their weighted sum).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+
+from ortools.sat.python import cp_model
+from pydantic import BaseModel, ConfigDict
+
+from werkdeling.errors import InputError, SolverError
+from werkdeling.evaluation.diff import diff_plans
+from werkdeling.evaluation.measure import measure, resolve
+from werkdeling.evaluation.validation import validate, validate_measured
+from werkdeling.explain.reasons import Obstacle, km, obstacles
+from werkdeling.model import Anchor, BuiltModel, build_model
+from werkdeling.plan import Placement, Plan
+from werkdeling.replan.replan import DEFAULT_CHANGE_PENALTY
+from werkdeling.result import Status
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario
+from werkdeling.solver import STATUS, hint_plan, read_plan
+
+
+class Candidate(BaseModel):
+    """One worker who could take the gap, and what it costs once the plan is re-optimised.
+
+    ``cost_change`` (points) is against the baseline of :class:`CoverOptions`; ``proven`` means
+    CP-SAT proved the re-optimised plan best, so the cost change is exact rather than an upper
+    bound. ``changes`` lists what changes against the current plan.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    worker: str
+    possible: bool
+    cost_change: float | None = None
+    objective: float | None = None
+    changed_placements: int | None = None
+    proven: bool = False
+    changes: tuple[str, ...] = ()
+    plan: Plan | None = None
+
+
+class CoverOptions(BaseModel):
+    """Outcome of :func:`who_can_cover`: candidates ranked cheapest first, then the impossible ones."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employer: str
+    role: str
+    period: str
+    placed_hours: float
+    desired_hours: float
+    already_there: tuple[str, ...]
+    baseline_cost: float
+    baseline_proven: bool
+    candidates: tuple[Candidate, ...]
+    not_eligible: dict[str, tuple[str, ...]]
+    runtime: float
+
+    @property
+    def possible(self) -> tuple[Candidate, ...]:
+        return tuple(c for c in self.candidates if c.possible)
+
+    def summary(self) -> str:
+        lines = [
+            f"'{self.employer}' {self.role} {self.period}: {self.placed_hours:,.1f} h placed of "
+            f"{self.desired_hours:,.1f} h desired"
+            + (f"; there now: {', '.join(self.already_there)}" if self.already_there else ""),
+            f"cost change of the whole plan, re-optimised (baseline {self.baseline_cost:,.1f}"
+            + ("" if self.baseline_proven else ", not proven best")
+            + "):",
+        ]
+        if not self.possible:
+            lines.append("  nobody else can be placed there under the rules")
+        for rank, c in enumerate(self.possible, start=1):
+            exact = "" if c.proven else "  (best found in time)"
+            lines.append(
+                f"  {rank:>2}. {c.worker:<16} {c.cost_change:>+12,.1f}  {c.changed_placements} change(s){exact}"
+            )
+            lines += [f"        {line}" for line in c.changes[:6]]
+            if len(c.changes) > 6:
+                lines.append(f"        ... and {len(c.changes) - 6} more")
+        impossible = [c.worker for c in self.candidates if not c.possible]
+        if impossible:
+            lines.append(f"  no plan keeps every rule with them there: {', '.join(impossible)}")
+        return "\n".join(lines)
+
+
+def locate(scenario: Scenario, employer: str, role: str, period: str) -> tuple[int, int]:
+    """(slot, period position) of an employer's role in a period; InputError names what is wrong."""
+    e = scenario.employer_index.get(employer)
+    if e is None:
+        raise InputError([f"employer '{employer}' is not in the scenario ({', '.join(scenario.employer_index)})"])
+    slot = scenario.quantities.slot_index.get((e, role))
+    if slot is None:
+        roles = ", ".join(d.role for d in scenario.employers[e].demand) or "none"
+        raise InputError([f"employer '{employer}' has no demand for role '{role}' (roles: {roles})"])
+    try:
+        return slot, scenario.horizon.index(period)
+    except ValueError as exc:
+        raise InputError([str(exc)]) from None
+
+
+class _Reoptimiser:
+    """One anchored model, re-solved with different placements forced."""
+
+    def __init__(self, built: BuiltModel, current: Plan, seed: int, num_workers: int | None) -> None:
+        self.built, self.current, self.seed, self.num_workers = built, current, seed, num_workers
+        built.model.minimize(built.objective())
+
+    def solve(self, hint: Plan, time_limit: float) -> tuple[Plan | None, int, bool]:
+        """(plan or None, cost units including the change penalty, proven optimal)."""
+        hint_plan(self.built, hint)
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = max(0.05, time_limit)
+        solver.parameters.random_seed = self.seed
+        if self.num_workers is not None:
+            solver.parameters.num_workers = self.num_workers
+        status = STATUS.get(solver.solve(self.built.model))
+        if status not in (Status.OPTIMAL, Status.FEASIBLE):
+            return None, 0, status is Status.INFEASIBLE
+        plan = read_plan(self.built, solver)
+        units = self._referee(plan)
+        if units != round(solver.objective_value):
+            raise SolverError(
+                f"objective mismatch: solver {solver.objective_value:.0f}, plan {units}; please report this"
+            )
+        return plan, units, status is Status.OPTIMAL
+
+    def _referee(self, plan: Plan) -> int:
+        scenario = self.built.scenario
+        report = validate(scenario, plan)
+        if not report.is_valid:
+            raise SolverError(
+                "re-optimising returned a plan that breaks rules; please report this:\n" + report.summary()
+            )
+        changed = diff_plans(self.current, plan).changed_placements
+        return report.objective_units + self.built.change_penalty * OBJECTIVE_SCALE * changed
+
+
+def _moved(plan: Plan, placement: Placement) -> Plan:
+    """``plan`` with the worker taken out of their period and put in ``placement``."""
+    kept = [p for p in plan.placements if (p.worker, p.period) != (placement.worker, placement.period)]
+    return Plan(placements=(*kept, placement), trainings=plan.trainings, transitions=plan.transitions)
+
+
+def who_can_cover(
+    scenario: Scenario,
+    plan: Plan,
+    employer: str,
+    role: str,
+    period: str,
+    *,
+    workers: Sequence[str] | None = None,
+    change_penalty: int = DEFAULT_CHANGE_PENALTY,
+    frozen_periods: int = 0,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    num_workers: int | None = None,
+) -> CoverOptions:
+    """Rank the workers who could take ``role`` at ``employer`` in ``period``.
+
+    ``workers`` limits the candidates (all workers by default). ``time_limit`` is shared by the
+    baseline and every candidate; a candidate whose re-optimisation is not proven best within its
+    share shows ``proven=False``. Periods before ``frozen_periods`` keep the current plan.
+    """
+    started = time.perf_counter()
+    s, p = locate(scenario, employer, role, period)
+    built = build_model(
+        scenario, anchor=Anchor(plan=plan, frozen_periods=frozen_periods, change_penalty=change_penalty)
+    )
+    pv = built.variables
+    q = scenario.quantities
+    measured = measure(scenario, resolve(scenario, plan))
+    there = sorted({r.worker for r in measured.resolved.rows if (r.slot, r.period) == (s, p)})
+    asked = range(len(scenario.workers)) if workers is None else [_worker(scenario, w) for w in workers]
+    candidates = [w for w in asked if (w, p, s) in pv.x and w not in there and p >= frozen_periods]
+    not_eligible = {}
+    for w in asked:
+        if (w, p, s) not in pv.x and w not in there:
+            reasons = [r.text for r in obstacles(scenario, w, s, p) if r.obstacle is not Obstacle.NEEDS_TRAINING]
+            not_eligible[scenario.workers[w].id] = tuple(reasons or ["a whole period does not fit the hours taken"])
+        elif p < frozen_periods and w not in there:
+            not_eligible[scenario.workers[w].id] = (f"{period} is frozen",)
+
+    reoptimiser = _Reoptimiser(built, plan, seed, num_workers)
+    share = time_limit / (len(candidates) + 1)
+    baseline, baseline_units, baseline_proven = reoptimiser.solve(plan, share)
+    if baseline is None:
+        raise InputError(
+            ["the current plan cannot be re-optimised: no plan keeps every rule; run `werkdeling explain`"]
+        )
+    found: list[Candidate] = []
+    for w in candidates:
+        x = pv.x[(w, p, s)]
+        x.proto.domain[0] = 1  # force the placement for this solve only
+        try:
+            placement = Placement(
+                worker=scenario.workers[w].id,
+                period=period,
+                employer=employer,
+                role=role,
+                hours=round(int(q.capacity_minutes[w, p]) / 60, 4),
+            )
+            remaining = time_limit - (time.perf_counter() - started)
+            forced, units, proven = reoptimiser.solve(
+                _moved(baseline, placement), remaining / (len(candidates) - len(found))
+            )
+        finally:
+            x.proto.domain[0] = 0
+        if forced is None:
+            found.append(Candidate(worker=scenario.workers[w].id, possible=False, proven=proven))
+            continue
+        diff = diff_plans(plan, forced)
+        found.append(
+            Candidate(
+                worker=scenario.workers[w].id,
+                possible=True,
+                cost_change=(units - baseline_units) / OBJECTIVE_SCALE,
+                objective=(units - change_penalty * OBJECTIVE_SCALE * diff.changed_placements) / OBJECTIVE_SCALE,
+                changed_placements=diff.changed_placements,
+                proven=proven and baseline_proven,
+                changes=tuple(diff.lines(scenario.horizon.labels)),
+                plan=forced,
+            )
+        )
+    found.sort(key=lambda c: (not c.possible, c.cost_change or 0.0, c.changed_placements or 0, c.worker))
+    return CoverOptions(
+        employer=employer,
+        role=role,
+        period=period,
+        placed_hours=int(measured.covered[s, p]) / 60,
+        desired_hours=int(q.slots[s].desired[p]) / 60,
+        already_there=tuple(scenario.workers[w].id for w in there),
+        baseline_cost=baseline_units / OBJECTIVE_SCALE,
+        baseline_proven=baseline_proven,
+        candidates=tuple(found),
+        not_eligible=not_eligible,
+        runtime=time.perf_counter() - started,
+    )
+
+
+def _worker(scenario: Scenario, worker: str) -> int:
+    if worker not in scenario.worker_index:
+        raise InputError([f"worker '{worker}' is not in the scenario"])
+    return scenario.worker_index[worker]
+
+
+class WorkerSituation(BaseModel):
+    """Where one worker stands with respect to a gap, in words."""
+
+    model_config = ConfigDict(frozen=True)
+
+    worker: str
+    situation: str
+    reasons: tuple[str, ...]
+    cost_change: float | None = None
+
+
+class ShortfallExplanation(BaseModel):
+    """Outcome of :func:`explain_shortfall`."""
+
+    model_config = ConfigDict(frozen=True)
+
+    employer: str
+    role: str
+    period: str
+    required_hours: float
+    desired_hours: float
+    placed_hours: float
+    workers: tuple[WorkerSituation, ...]
+    cheapest: str
+    options: CoverOptions
+
+    def summary(self) -> str:
+        short = max(0.0, self.desired_hours - self.placed_hours)
+        lines = [
+            f"'{self.employer}' {self.role} {self.period}: {self.placed_hours:,.1f} h placed; required "
+            f"{self.required_hours:,.1f} h, desired {self.desired_hours:,.1f} h"
+            + (f" ({short:,.1f} h short)" if short else " (covered)"),
+            "",
+        ]
+        for situation in self.workers:
+            cost = f"  [re-optimised {situation.cost_change:+,.1f}]" if situation.cost_change is not None else ""
+            lines.append(f"  {situation.worker}: {situation.situation}{cost}")
+            lines += [f"      - {reason}" for reason in situation.reasons]
+        lines += ["", f"cheapest change: {self.cheapest}"]
+        return "\n".join(lines)
+
+
+def explain_shortfall(
+    scenario: Scenario,
+    plan: Plan,
+    employer: str,
+    role: str,
+    period: str,
+    *,
+    change_penalty: int = DEFAULT_CHANGE_PENALTY,
+    frozen_periods: int = 0,
+    time_limit: float = 10.0,
+    seed: int = 0,
+    num_workers: int | None = None,
+) -> ShortfallExplanation:
+    """Why ``role`` at ``employer`` in ``period`` is not (fully) covered by ``plan``, per worker,
+    and the cheapest change that would cover it."""
+    s, p = locate(scenario, employer, role, period)
+    q = scenario.quantities
+    labels = scenario.horizon.labels
+    m = measure(scenario, resolve(scenario, plan))
+    before = validate_measured(scenario, m)
+    broken_before = {(v.rule, v.message) for v in before.violations}
+    options = who_can_cover(
+        scenario, plan, employer, role, period, change_penalty=change_penalty, frozen_periods=frozen_periods,
+        time_limit=time_limit, seed=seed, num_workers=num_workers,
+    )  # fmt: skip
+    reoptimised = {c.worker: c for c in options.candidates}
+    rows_at: dict[int, list[str]] = {}
+    for row in m.resolved.rows:
+        if row.period == p:
+            rows_at.setdefault(row.worker, []).append(f"'{row.placement.employer}' ({row.placement.role})")
+    situations = []
+    for w, worker in enumerate(scenario.workers):
+        if worker.id in options.already_there:
+            situations.append(WorkerSituation(worker=worker.id, situation="works there", reasons=()))
+            continue
+        if worker.id in options.not_eligible:
+            situations.append(
+                WorkerSituation(worker=worker.id, situation="cannot", reasons=options.not_eligible[worker.id])
+            )
+            continue
+        if not m.in_pool[w, p]:
+            where = "left the pool for a permanent job"
+        elif m.training_at[w, p]:
+            where = "in training"
+        elif w in rows_at:
+            where = "works for " + " + ".join(rows_at[w])
+        else:
+            where = "idle"
+        reasons = []
+        placement = Placement(
+            worker=worker.id,
+            period=period,
+            employer=employer,
+            role=role,
+            hours=round(int(q.capacity_minutes[w, p]) / 60, 4),
+        )
+        moved = validate(scenario, _moved(plan, placement))
+        new = [v for v in moved.violations if (v.rule, v.message) not in broken_before]
+        if new:
+            reasons += [f"moving only them breaks [{v.rule}]: {v.message}" for v in new]
+        else:
+            delta = (moved.objective_units - before.objective_units) / OBJECTIVE_SCALE
+            reasons.append(f"moving only them changes the cost by {delta:+,.1f}")
+        candidate = reoptimised.get(worker.id)
+        if candidate is not None and not candidate.possible:
+            reasons.append(
+                "no plan keeps every rule with them there"
+                if candidate.proven
+                else "no plan with them there found in time"
+            )
+        situations.append(
+            WorkerSituation(
+                worker=worker.id,
+                situation=where,
+                reasons=tuple(reasons),
+                cost_change=candidate.cost_change if candidate is not None else None,
+            )
+        )
+    cheapest = _cheapest(scenario, plan, options, s, p, change_penalty, frozen_periods, time_limit, seed, num_workers)
+    slot = q.slots[s]
+    return ShortfallExplanation(
+        employer=employer,
+        role=role,
+        period=labels[p],
+        required_hours=int(slot.required[p]) / 60,
+        desired_hours=int(slot.desired[p]) / 60,
+        placed_hours=int(m.covered[s, p]) / 60,
+        workers=tuple(situations),
+        cheapest=cheapest,
+        options=options,
+    )
+
+
+def _cheapest(
+    scenario: Scenario,
+    plan: Plan,
+    options: CoverOptions,
+    s: int,
+    p: int,
+    change_penalty: int,
+    frozen_periods: int,
+    time_limit: float,
+    seed: int,
+    num_workers: int | None,
+) -> str:
+    """The cheapest placement; failing that, the cheapest longer trip a worker could agree to."""
+    if options.possible:
+        best = options.possible[0]
+        return (
+            f"place '{best.worker}' there: the whole plan changes by {best.cost_change:+,.1f} after re-optimising "
+            f"({best.changed_placements} changed placement(s))"
+        )
+    q = scenario.quantities
+    slot = q.slots[s]
+    travel_only = [
+        w
+        for w in range(len(scenario.workers))
+        if (reasons := obstacles(scenario, w, s, p)) and all(r.obstacle is Obstacle.TRAVEL for r in reasons)
+    ]
+    travel_only.sort(key=lambda w: int(q.distance_hm[w, slot.employer]))
+    for w in travel_only[:3]:
+        worker = scenario.workers[w]
+        needed = math.ceil(int(q.distance_hm[w, slot.employer]) / 10)
+        edited = [
+            x
+            if x.id != worker.id
+            else type(x).model_validate({**x.model_dump(exclude_unset=True), "max_travel_km": needed})
+            for x in scenario.workers
+        ]
+        relaxed = scenario.replace(workers=tuple(edited))
+        try:
+            again = who_can_cover(
+                relaxed, plan, options.employer, options.role, options.period, workers=[worker.id],
+                change_penalty=change_penalty, frozen_periods=frozen_periods, time_limit=time_limit / 3, seed=seed,
+                num_workers=num_workers,
+            )  # fmt: skip
+        except InputError:
+            continue
+        if again.possible:
+            best = again.possible[0]
+            return (
+                f"let '{worker.id}' travel {needed} km (limit now {km(int(q.travel_limit_hm[w]))}) and place them "
+                f"there: the whole plan changes by {best.cost_change:+,.1f} after re-optimising"
+            )
+    return f"nobody in the pool can cover it: train or hire someone with '{slot.role}' who can work in {options.period}"

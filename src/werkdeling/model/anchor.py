@@ -1,0 +1,194 @@
+"""Staying close to an agreed plan: frozen periods, forced placements and a penalty per change.
+
+Used for re-planning after a disruption and for "who can cover this?". With an :class:`Anchor`:
+
+* periods before ``frozen_periods`` keep the anchor plan exactly (``x``, amounts, training
+  starts and permanent moves fixed to their old values);
+* each placement in ``forced`` must happen (``x = 1``);
+* ``changes`` counts the worker-periods from ``frozen_periods`` on whose placements differ from
+  the anchor plan, exactly (the same count as :func:`werkdeling.evaluation.diff.diff_plans`).
+  Per worker-period, with ``x0`` the old placement's variable: ``1 - x0`` when the old placement
+  is still possible as it was; ``placed[w,p]`` when there was none; 1 when it can no longer be
+  made as it was. With splits, a changed amount counts too: ``changed = max(d_s)`` with
+  ``d_s = (a_s != old minutes)`` for the old slots and ``d_s = x_s`` for the others.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from werkdeling.errors import InputError
+from werkdeling.evaluation.measure import resolve
+from werkdeling.model.variables import Expr, PlanVars
+from werkdeling.plan import Placement, Plan
+from werkdeling.scenario.scenario import hours_to_minutes
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """An agreed plan to stay close to.
+
+    Parameters
+    ----------
+    plan
+        The plan in force.
+    frozen_periods
+        Periods before this position keep ``plan`` as it is (the past, or what is agreed).
+    change_penalty
+        Cost points per changed worker-period from ``frozen_periods`` on.
+    forced
+        Placements that must be in the new plan.
+    """
+
+    plan: Plan
+    frozen_periods: int = 0
+    change_penalty: int = 0
+    forced: tuple[Placement, ...] = ()
+
+
+class AnchorError(InputError):
+    """The anchor plan or a forced placement cannot be kept in this scenario."""
+
+
+def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
+    scenario = pv.scenario
+    labels = scenario.horizon.labels
+    frozen = anchor.frozen_periods
+    resolved = resolve(scenario, anchor.plan)
+    problems = []
+    keep: dict[tuple[int, int, int], int] = {}
+    for row in resolved.rows:
+        if row.period >= frozen:
+            continue
+        key = (row.worker, row.period, row.slot)
+        if key not in pv.x:
+            fits = False
+        elif pv.split:
+            fits = row.minutes in _domain(pv.amounts[key])
+        else:
+            fits = row.minutes == int(scenario.quantities.capacity_minutes[row.worker, row.period])
+        if not fits:
+            p = row.placement
+            problems.append(
+                f"placement of '{p.worker}' with '{p.employer}' ({p.role}) in {p.period} is in a frozen period "
+                "but no longer possible; unfreeze that period (an earlier 'from') or correct the plan"
+            )
+        keep[key] = row.minutes
+    positions = scenario.horizon.positions
+    for i, placement in enumerate(anchor.plan.placements):
+        k = positions.get(placement.period)
+        if k is None:
+            problems.append(f"row {i + 1}: period '{placement.period}' is not in the horizon")
+        elif k < frozen and not any(r.index == i for r in resolved.rows):
+            problems.append(
+                f"row {i + 1}: '{placement.worker}' with '{placement.employer}' ({placement.role}) in "
+                f"{placement.period} names something not in the scenario, in a frozen period"
+            )
+    frozen_spells = {(s.worker, s.training, s.start) for s in resolved.spells if s.start < frozen}
+    frozen_moves = {(m.worker, m.employer, m.vacancy, m.period) for m in resolved.moves if m.period < frozen}
+    for w, _, start in frozen_spells - set(pv.training):
+        problems.append(
+            f"training of '{scenario.workers[w].id}' starting {labels[start]} is frozen but no longer possible"
+        )
+    for w, _, _, start in frozen_moves - set(pv.permanent):
+        problems.append(
+            f"permanent move of '{scenario.workers[w].id}' in {labels[start]} is frozen but no longer possible"
+        )
+    if problems:
+        raise AnchorError(problems)
+    for placement_key, x in pv.x.items():
+        if placement_key[1] < frozen:
+            model.add(x == int(placement_key in keep))
+            if placement_key in pv.amounts:
+                model.add(pv.amounts[placement_key] == keep.get(placement_key, 0))
+    for spell_key, t in pv.training.items():
+        if spell_key[2] < frozen:
+            model.add(t == int(spell_key in frozen_spells))
+    for move_key, m in pv.permanent.items():
+        if move_key[3] < frozen:
+            model.add(m == int(move_key in frozen_moves))
+
+
+def _domain(var: cp_model.IntVar) -> set[int]:
+    bounds = list(var.proto.domain)
+    return {v for lo, hi in zip(bounds[::2], bounds[1::2], strict=True) for v in range(lo, hi + 1)}
+
+
+def _force(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
+    scenario = pv.scenario
+    resolved = resolve(scenario, Plan(placements=anchor.forced))
+    problems = list(resolved.unknown)
+    for row in resolved.rows:
+        key = (row.worker, row.period, row.slot)
+        p = row.placement
+        if key not in pv.x:
+            problems.append(f"'{p.worker}' cannot work for '{p.employer}' as '{p.role}' in {p.period}")
+        elif row.period < anchor.frozen_periods:
+            problems.append(f"{p.period} is frozen; '{p.worker}' cannot be moved there")
+        else:
+            model.add(pv.x[key] == 1)
+    if problems:
+        raise AnchorError(problems)
+
+
+def _changed(model: cp_model.CpModel, pv: PlanVars, w: int, p: int, old: list[tuple[int, int]]) -> Expr:
+    """Whether worker ``w``'s placements in ``p`` differ from ``old`` [(slot, minutes)], exactly."""
+    capacity = int(pv.scenario.quantities.capacity_minutes[w, p])
+    if not old:
+        return pv.placed_at(w, p)
+    if not pv.split:
+        if len(old) > 1:
+            return 1  # two whole-period placements can never be made again
+        ((s, minutes),) = old
+        x = pv.x.get((w, p, s))
+        return 1 - x if x is not None and minutes == capacity else 1
+    old_slots = dict(old)
+    options = pv.by_worker_period.get((w, p), [])
+    if len(old_slots) < len(old) or not set(old_slots) <= {s for s, _ in options}:
+        return 1  # two rows in one slot, or a slot no longer possible: it can only change
+    differs: list[Expr] = []
+    for s, x in options:
+        if s not in old_slots:
+            differs.append(x)
+            continue
+        a = pv.amounts[(w, p, s)]
+        if old_slots[s] not in _domain(a):
+            return 1
+        d = model.new_bool_var(f"differs[{w},{p},{s}]")
+        model.add(a == old_slots[s]).only_enforce_if(~d)
+        model.add(a != old_slots[s]).only_enforce_if(d)
+        differs.append(d)
+    changed = model.new_bool_var(f"changed[{w},{p}]")
+    model.add_max_equality(changed, differs)
+    return changed
+
+
+def add_anchor(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> Expr:
+    """Freeze, force, and return the exact number of changed worker-periods."""
+    scenario = pv.scenario
+    _fix_frozen(model, pv, anchor)
+    _force(model, pv, anchor)
+    positions = scenario.horizon.positions
+    old: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
+    impossible: set[tuple[str, str]] = set()
+    for placement in anchor.plan.placements:
+        k = positions.get(placement.period)
+        if k is None or k < anchor.frozen_periods:
+            continue
+        w = scenario.worker_index.get(placement.worker)
+        e = scenario.employer_index.get(placement.employer)
+        slot = scenario.quantities.slot_index.get((e, placement.role)) if e is not None else None
+        if w is None or slot is None:
+            impossible.add((placement.worker, placement.period))  # it can only change
+        else:
+            old[(w, k)].append((slot, hours_to_minutes(placement.hours)))
+    parts: list[Expr] = [len(impossible)]
+    keys = {key for key in pv.by_worker_period if key[1] >= anchor.frozen_periods} | set(old)
+    for w, p in sorted(keys):
+        if (scenario.workers[w].id, scenario.horizon.labels[p]) in impossible:
+            continue  # already counted
+        parts.append(_changed(model, pv, w, p, old.get((w, p), [])))
+    return cp_model.LinearExpr.sum(parts)
