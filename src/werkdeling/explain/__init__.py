@@ -9,6 +9,7 @@ from werkdeling.explain.conflicts import (
     ConflictRule,
     InfeasibilityExplanation,
     explain_infeasibility,
+    feasible_with_only,
     feasible_without,
 )
 from werkdeling.explain.cover import (
@@ -33,6 +34,7 @@ __all__ = [
     "WorkerSituation",
     "explain_infeasibility",
     "explain_shortfall",
+    "feasible_with_only",
     "feasible_without",
     "obstacles",
     "who_can_cover",

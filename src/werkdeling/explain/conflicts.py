@@ -320,3 +320,12 @@ def feasible_without(scenario: Scenario, refs: Iterable[RuleRef], *, time_limit:
     checker = _Checker(built, time.perf_counter() + time_limit)
     dropped = set(refs)
     return checker.check(r for r in checker.literals if r not in dropped)[0]
+
+
+def feasible_with_only(scenario: Scenario, refs: Iterable[RuleRef], *, time_limit: float = 60.0) -> bool | None:
+    """Whether the rule instances ``refs`` can hold together with the facts of the scenario, every
+    other guarded rule switched off (``None``: undecided within ``time_limit``)."""
+    built = build_model(scenario, explain=True)
+    checker = _Checker(built, time.perf_counter() + time_limit)
+    active = set(refs)
+    return checker.check(r for r in checker.literals if r in active)[0]

@@ -41,7 +41,9 @@ from werkdeling.solver import STATUS, hint_plan, read_plan
 class Candidate(BaseModel):
     """One worker who could take the gap, and what it costs once the plan is re-optimised.
 
-    ``cost_change`` (points) is against the baseline of :class:`CoverOptions`; ``proven`` means
+    ``cost_change`` (points) is against the baseline of :class:`CoverOptions`, the plan
+    re-optimised with nobody forced (it may already fill the gap: then its worker shows +0);
+    ``total_change`` is against the plan in force, change penalties included. ``proven`` means
     CP-SAT proved the re-optimised plan best, so the cost change is exact rather than an upper
     bound. ``changes`` lists what changes against the current plan.
     """
@@ -51,6 +53,7 @@ class Candidate(BaseModel):
     worker: str
     possible: bool
     cost_change: float | None = None
+    total_change: float | None = None
     objective: float | None = None
     changed_placements: int | None = None
     proven: bool = False
@@ -69,6 +72,9 @@ class CoverOptions(BaseModel):
     placed_hours: float
     desired_hours: float
     already_there: tuple[str, ...]
+    #: Cost of the plan in force (no change penalty).
+    current_cost: float
+    #: Cost of the plan re-optimised with nobody forced, change penalty included.
     baseline_cost: float
     baseline_proven: bool
     candidates: tuple[Candidate, ...]
@@ -84,9 +90,10 @@ class CoverOptions(BaseModel):
             f"'{self.employer}' {self.role} {self.period}: {self.placed_hours:,.1f} h placed of "
             f"{self.desired_hours:,.1f} h desired"
             + (f"; there now: {', '.join(self.already_there)}" if self.already_there else ""),
-            f"cost change of the whole plan, re-optimised (baseline {self.baseline_cost:,.1f}"
+            f"plan in force costs {self.current_cost:,.1f}; re-optimised with nobody forced "
+            f"{self.baseline_cost:,.1f} (change penalties included"
             + ("" if self.baseline_proven else ", not proven best")
-            + "):",
+            + "). Cost change against that, per worker placed there:",
         ]
         if not self.possible:
             lines.append("  nobody else can be placed there under the rules")
@@ -201,6 +208,7 @@ def who_can_cover(
         elif p < frozen_periods and w not in there:
             not_eligible[scenario.workers[w].id] = (f"{period} is frozen",)
 
+    current_units = validate_measured(scenario, measured).objective_units
     reoptimiser = _Reoptimiser(built, plan, seed, num_workers)
     share = time_limit / (len(candidates) + 1)
     baseline, baseline_units, baseline_proven = reoptimiser.solve(plan, share)
@@ -235,6 +243,7 @@ def who_can_cover(
                 worker=scenario.workers[w].id,
                 possible=True,
                 cost_change=(units - baseline_units) / OBJECTIVE_SCALE,
+                total_change=(units - current_units) / OBJECTIVE_SCALE,
                 objective=(units - change_penalty * OBJECTIVE_SCALE * diff.changed_placements) / OBJECTIVE_SCALE,
                 changed_placements=diff.changed_placements,
                 proven=proven and baseline_proven,
@@ -250,6 +259,7 @@ def who_can_cover(
         placed_hours=int(measured.covered[s, p]) / 60,
         desired_hours=int(q.slots[s].desired[p]) / 60,
         already_there=tuple(scenario.workers[w].id for w in there),
+        current_cost=current_units / OBJECTIVE_SCALE,
         baseline_cost=baseline_units / OBJECTIVE_SCALE,
         baseline_proven=baseline_proven,
         candidates=tuple(found),
@@ -415,8 +425,8 @@ def _cheapest(
     if options.possible:
         best = options.possible[0]
         return (
-            f"place '{best.worker}' there: the whole plan changes by {best.cost_change:+,.1f} after re-optimising "
-            f"({best.changed_placements} changed placement(s))"
+            f"place '{best.worker}' there: {best.changed_placements} changed placement(s), "
+            f"{best.total_change:+,.1f} against the plan in force (change penalties included)"
         )
     q = scenario.quantities
     slot = q.slots[s]
@@ -448,6 +458,6 @@ def _cheapest(
             best = again.possible[0]
             return (
                 f"let '{worker.id}' travel {needed} km (limit now {km(int(q.travel_limit_hm[w]))}) and place them "
-                f"there: the whole plan changes by {best.cost_change:+,.1f} after re-optimising"
+                f"there: {best.total_change:+,.1f} against the plan in force (change penalties included)"
             )
     return f"nobody in the pool can cover it: train or hire someone with '{slot.role}' who can work in {options.period}"

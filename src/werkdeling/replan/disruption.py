@@ -104,7 +104,13 @@ class Disruption(_Change):
 
     def first_period(self, scenario: Scenario) -> int:
         """Position of the first period any change touches."""
-        return min(_first(change, scenario) for change in self.changes)
+        firsts = []
+        for k, change in enumerate(self.changes, start=1):
+            try:
+                firsts.append(_first(change, scenario))
+            except ValueError as exc:
+                raise InputError([f"change {k} ({change.kind}): {exc}"]) from None
+        return min(firsts)
 
     def frozen_periods(self, scenario: Scenario) -> int:
         """How many periods at the start keep the old plan: up to ``from``, or to the first change."""

@@ -1,0 +1,201 @@
+"""Re-planning: disruptions change the scenario as described, frozen periods never change, the
+change penalty is counted exactly, and fewer placements change than when solving from scratch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from werkdeling import Plan, Scenario, Status, solve, validate
+from werkdeling.errors import InputError
+from werkdeling.evaluation import diff_plans
+from werkdeling.model import Anchor, AnchorError
+from werkdeling.plan import Placement
+from werkdeling.replan import Disruption, load_disruption, replan
+
+from .conftest import employer, hours, north, scenario, worker
+from .test_properties import scenarios
+
+
+def disruption(*changes: dict[str, Any], start: str | None = None) -> Disruption:
+    data: dict[str, Any] = {"changes": list(changes)}
+    if start is not None:
+        data["from"] = start
+    return Disruption.model_validate(data)
+
+
+def two_farms() -> tuple[Scenario, Plan]:
+    """Two employers need one 100 h worker each in all four months. 'an' lives next to 'west',
+    'bo' next to 'east' (22 km apart). The plan agreed at the meeting has them the other way
+    round: 44 km of travel a month more than needed, which the coordinator accepted."""
+    s = scenario(
+        [employer("west", [hours("picker", 100)]), employer("east", [hours("picker", 100)], location=north(0.2))],
+        [worker("an", ["picker"]), worker("bo", ["picker"], location=north(0.2))],
+        periods=4,
+    )
+    labels = s.horizon.labels
+    plan = Plan(
+        placements=tuple(
+            Placement(worker=w, period=label, employer=e, role="picker", hours=100)
+            for label in labels
+            for w, e in (("an", "east"), ("bo", "west"))
+        )
+    )
+    assert validate(s, plan).is_valid
+    return s, plan
+
+
+def test_replan_keeps_the_agreed_plan_where_scratch_reshuffles_everything() -> None:
+    s, plan = two_farms()
+    # 'an' is ill in 2027-03: 'east' loses its worker that month.
+    change = disruption({"kind": "absent", "worker": "an", "periods": ["2027-03"]})
+    replanned = replan(s, plan, change, time_limit=20, num_workers=1)
+    assert replanned.result.status is Status.OPTIMAL
+    assert replanned.frozen_periods == 2
+    # Optimum with the default penalty (100 per change): the only change is 'an' out in March.
+    # Moving 'bo' to 'east' in March would cost 2 changes (200) and save nothing (one of the two
+    # farms is short either way), and swapping the agreed plan would save 2.2 km x 2 workers x
+    # 2 months = 88 points of travel for 4 changes (400).
+    assert replanned.changes.changed_placements == 1
+    assert replanned.changes.lines(s.horizon.labels) == ["'an' 2027-03: 'east' (picker) -> not placed"]
+    scratch = solve(change.apply(s), time_limit=20, num_workers=1)
+    assert scratch.plan is not None and replanned.result.plan is not None
+    # From scratch both workers go to their nearest farm: every month changes for both (for 'an'
+    # in March too, as they are no longer placed).
+    assert diff_plans(plan, scratch.plan).changed_placements == 8
+    assert replanned.changes.changed_placements < diff_plans(plan, scratch.plan).changed_placements
+
+
+def test_a_zero_change_penalty_is_plain_re_optimisation_of_the_open_periods() -> None:
+    s, plan = two_farms()
+    s = s.replace(weights={"switches": 0})  # else switching back costs more than the travel it saves
+    change = disruption({"kind": "absent", "worker": "an", "periods": ["2027-03"]})
+    replanned = replan(s, plan, change, change_penalty=0, time_limit=20, num_workers=1)
+    new = replanned.result.plan
+    assert new is not None
+    # Frozen months keep the agreed (far) places; from March both go to the nearest farm.
+    assert {(p.worker, p.period, p.employer) for p in new.placements if p.period < "2027-03"} == {
+        (p.worker, p.period, p.employer) for p in plan.placements if p.period < "2027-03"
+    }
+    assert {(p.worker, p.employer) for p in new.placements if p.period == "2027-04"} == {("an", "west"), ("bo", "east")}
+
+
+def test_from_freezes_more_and_a_change_before_it_is_refused() -> None:
+    s, plan = two_farms()
+    later = disruption({"kind": "absent", "worker": "an", "periods": ["2027-04"]}, start="2027-03")
+    assert later.frozen_periods(s) == 2
+    early = disruption({"kind": "absent", "worker": "an", "periods": ["2027-02"]}, start="2027-03")
+    with pytest.raises(InputError, match="touches 2027-02, before 'from'"):
+        early.frozen_periods(s)
+
+
+def test_change_penalty_is_part_of_the_objective_the_solver_reports() -> None:
+    s, plan = two_farms()
+    anchor = Anchor(plan=plan, change_penalty=30)
+    # Forcing 'an' to 'west' in January: one change for 'an', and 'bo' must leave 'west' (a
+    # second change). solve() itself checks the solver's objective against the validator's
+    # cost plus 30 points per change counted by diff_plans, to the unit.
+    forced = Placement(worker="an", period="2027-01", employer="west", role="picker", hours=100)
+    result = solve(s, anchor=Anchor(plan=plan, change_penalty=30, forced=(forced,)), time_limit=20, num_workers=1)
+    assert result.status is Status.OPTIMAL and result.changes is not None
+    assert forced in result.plan.placements  # type: ignore[union-attr]
+    assert result.changes.changed_placements >= 2
+    unforced = solve(s, anchor=anchor, time_limit=20, num_workers=1)
+    assert unforced.changes is not None and unforced.changes.changed_placements == 0
+
+
+def test_a_frozen_placement_that_became_impossible_is_a_clear_error() -> None:
+    s, plan = two_farms()
+    ill = disruption({"kind": "absent", "worker": "an", "periods": ["2027-01"]}).apply(s)
+    with pytest.raises(AnchorError, match="'an' with 'east' \\(picker\\) in 2027-01 is in a frozen period"):
+        solve(ill, anchor=Anchor(plan=plan, frozen_periods=2), time_limit=5)
+
+
+def test_disruptions_change_the_scenario_as_described() -> None:
+    s = scenario(
+        [employer("farm", [hours("picker", [100, 100, 100, 100], [100, 100, 200, 200])])],
+        [worker("an", ["picker"]), worker("bo", ["picker"])],
+        periods=4,
+    )
+    newcomer = {"id": "cas", "location": north(0.1), "skills": ["picker"], "hours": 100}
+    hotel = {"id": "hotel", "location": north(0.1), "demand": [hours("picker", 100)]}
+    change = disruption(
+        {"kind": "absent", "worker": "an", "periods": ["2027-02..2027-03"]},
+        {"kind": "worker_leaves", "worker": "bo", "from": "2027-04"},
+        {"kind": "worker_joins", "worker": newcomer, "from": "2027-03"},
+        {"kind": "employer_joins", "employer": hotel, "from": "2027-02"},
+        {"kind": "demand", "employer": "farm", "role": "picker", "required": {"2027-03..2027-04": 300}},
+    )
+    assert change.first_period(s) == 1
+    after = change.apply(s)
+    q = after.quantities
+    cap = {w.id: list(q.capacity_minutes[k] // 60) for k, w in enumerate(after.workers)}
+    assert cap == {"an": [100, 0, 0, 100], "bo": [100, 100, 100, 0], "cas": [0, 0, 100, 100]}
+    farm, hotel_slot = q.slots[q.slot_index[(0, "picker")]], q.slots[q.slot_index[(1, "picker")]]
+    assert list(farm.required // 60) == [100, 100, 300, 300]
+    # Desired follows a raised requirement; the maximum follows desired.
+    assert list(farm.desired // 60) == [100, 100, 300, 300] and list(farm.maximum // 60) == [100, 100, 300, 300]
+    assert list(hotel_slot.required // 60) == [0, 100, 100, 100]
+    left = disruption({"kind": "employer_leaves", "employer": "farm", "from": "2027-03"}).apply(s)
+    assert list(left.quantities.slots[0].maximum // 60) == [100, 100, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"kind": "absent", "worker": "zoe", "periods": ["2027-01"]}, "change 1 \\(absent\\): worker 'zoe' is not in"),
+        ({"kind": "absent", "worker": "an", "periods": ["2031-01"]}, "period '2031-01' is not in the horizon"),
+        ({"kind": "worker_leaves", "worker": "an", "from": "2027-13"}, "period '2027-13' is not in the horizon"),
+        ({"kind": "demand", "employer": "nope", "role": "picker", "required": {"2027-01": 1}}, "employer 'nope'"),
+        ({"kind": "worker_joins", "worker": {"id": "an", "location": north(0)}}, "'an' is already in the scenario"),
+    ],
+)
+def test_bad_disruptions_name_the_change_and_the_problem(change: dict[str, Any], message: str) -> None:
+    s, _ = two_farms()
+    with pytest.raises(InputError, match=message):
+        d = disruption(change)
+        d.first_period(s)
+        d.apply(s)
+
+
+def test_disruption_files_read_dates_as_period_labels(tmp_path: Any) -> None:
+    path = tmp_path / "change.yaml"
+    path.write_text("from: 2027-02\nchanges:\n  - {kind: absent, worker: an, periods: [2027-03]}\n", encoding="utf-8")
+    assert load_disruption(path).start == "2027-02"
+    path.write_text("changes:\n  - {kind: ill, worker: an}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="kind"):
+        load_disruption(path)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(min_workers=1), st.data())
+def test_replanning_never_changes_frozen_periods_nor_beats_scratch_on_changes(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    s = Scenario.model_validate(data)
+    first = solve(s, time_limit=20, num_workers=1)
+    assert first.plan is not None
+    labels = s.horizon.labels
+    ill = draw.draw(st.sampled_from([w.id for w in s.workers]))
+    start = draw.draw(st.integers(0, len(labels) - 1))
+    change = disruption({"kind": "absent", "worker": ill, "periods": [f"{labels[start]}..{labels[-1]}"]})
+    penalty = draw.draw(st.sampled_from([0, 1, 100]))
+    replanned = replan(s, first.plan, change, change_penalty=penalty, time_limit=20, num_workers=1)
+    new = replanned.result.plan
+    assert replanned.result.status is Status.OPTIMAL and new is not None
+    assert validate(replanned.scenario, new).is_valid
+    frozen = set(labels[: replanned.frozen_periods])
+    assert {p for p in first.plan.placements if p.period in frozen} == {p for p in new.placements if p.period in frozen}
+    scratch = solve(replanned.scenario, time_limit=20, num_workers=1)
+    assert scratch.plan is not None and scratch.objective is not None and replanned.result.objective is not None
+    # When scratch's plan keeps the frozen periods it is a candidate re-plan, so (both optimal)
+    # re-plan cost + penalty <= scratch cost + penalty, while scratch's cost is the lower: with a
+    # positive penalty the re-plan changes no more placements than scratch.
+    keeps_frozen = {p for p in scratch.plan.placements if p.period in frozen} == {
+        p for p in first.plan.placements if p.period in frozen
+    }
+    if penalty and keeps_frozen:
+        assert replanned.changes.changed_placements <= diff_plans(first.plan, scratch.plan).changed_placements
