@@ -17,7 +17,7 @@ from werkdeling.plan import Placement
 from werkdeling.replan import Disruption, load_disruption, replan
 
 from .conftest import employer, hours, north, scenario, worker
-from .test_properties import scenarios
+from .test_properties import FAMILIES, programme_scenarios, scenarios
 
 
 def disruption(*changes: dict[str, Any], start: str | None = None) -> Disruption:
@@ -199,3 +199,36 @@ def test_replanning_never_changes_frozen_periods_nor_beats_scratch_on_changes(
     }
     if penalty and keeps_frozen:
         assert replanned.changes.changed_placements <= diff_plans(first.plan, scratch.plan).changed_placements
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_replanning_every_programme_keeps_frozen_periods_and_counts_changes_exactly(
+    family: str, data: st.DataObject
+) -> None:
+    # solve() raises SolverError unless the solver's objective equals the validator's cost plus
+    # the penalty times the changes diff_plans counts: with splits, training and moves too.
+    s = Scenario.model_validate(data.draw(programme_scenarios(family)))
+    first = solve(s, time_limit=20, num_workers=1)
+    if first.plan is None:
+        return  # a drawn minimum of hours can make a scenario infeasible; nothing to re-plan
+    labels = s.horizon.labels
+    ill = data.draw(st.sampled_from([w.id for w in s.workers]))
+    start = data.draw(st.integers(0, len(labels) - 1))
+    change = disruption({"kind": "absent", "worker": ill, "periods": [labels[start]]})
+    try:
+        change.apply(s)
+    except InputError:
+        return  # e.g. the absence breaks a return-to-work ramp's checks; the message says so
+    replanned = replan(s, first.plan, change, change_penalty=7, time_limit=20, num_workers=1)
+    new = replanned.result.plan
+    if new is None:
+        assert replanned.result.status is Status.INFEASIBLE
+        return
+    frozen = set(labels[: replanned.frozen_periods])
+    assert {p for p in first.plan.placements if p.period in frozen} == {p for p in new.placements if p.period in frozen}
+    assert {t for t in first.plan.trainings if t.start in frozen} == {t for t in new.trainings if t.start in frozen}
+    assert {m for m in first.plan.transitions if m.period in frozen} == {
+        m for m in new.transitions if m.period in frozen
+    }
