@@ -209,3 +209,38 @@ def test_shortfall_names_broken_rules_and_a_longer_trip_when_nobody_can_cover() 
     assert any("breaks [switch_limits]" in r for r in by_worker["an"].reasons)
     assert by_worker["bo"].reasons == ("'ardo' is 22.2 km away, over their limit of 15 km",)
     assert explanation.cheapest.startswith("let 'bo' travel 23 km (limit now 15 km) and place them there")
+
+
+def test_a_window_keeps_the_other_periods_and_matches_a_windowed_exhaustive_solve() -> None:
+    s, plan = pool()
+    s = s.replace(horizon={"start": "2027-01", "periods": 3})
+    options = who_can_cover(s, plan, "ardo", "heftruck", "2027-02", change_penalty=PENALTY, window=0, num_workers=1)
+    assert options.periods == "2027-02..2027-02"
+    for candidate in options.possible:
+        assert candidate.plan is not None
+        kept = {p for p in plan.placements if p.period != "2027-02"}
+        assert kept == {p for p in candidate.plan.placements if p.period != "2027-02"}
+    # The same window solved afresh per worker with an Anchor open only in February.
+    base = solve(s, anchor=Anchor(plan=plan, change_penalty=PENALTY, frozen_periods=1, open_until=2), num_workers=1)
+    assert base.changes is not None
+    base_units = validate(s, base.plan).objective_units + PENALTY * OBJECTIVE_SCALE * base.changes.changed_placements  # type: ignore[arg-type]
+    for candidate in options.possible:
+        forced = Placement(worker=candidate.worker, period="2027-02", employer="ardo", role="heftruck", hours=100)
+        anchor = Anchor(plan=plan, change_penalty=PENALTY, frozen_periods=1, open_until=2, forced=(forced,))
+        again = solve(s, anchor=anchor, num_workers=1)
+        assert again.plan is not None and again.changes is not None
+        units = validate(s, again.plan).objective_units + PENALTY * OBJECTIVE_SCALE * again.changes.changed_placements
+        assert round(candidate.cost_change * OBJECTIVE_SCALE) == units - base_units  # type: ignore[operator]
+
+
+def test_only_the_top_candidates_are_re_optimised_the_others_carry_their_direct_cost() -> None:
+    s, plan = pool()
+    options = who_can_cover(s, plan, "ardo", "heftruck", "2027-02", change_penalty=PENALTY, top=1, num_workers=1)
+    # Moving only 'bo' is the cheapest direct move (-960: penalty 40, 1,000 of shortfall less).
+    assert [c.worker for c in options.candidates if c.reoptimised] == ["bo"]
+    rest = {c.worker: c for c in options.candidates if not c.reoptimised}
+    assert rest["cas"].direct_change == -948.9
+    # 'an' moved on their own: penalty 40, two switches (2 x 20), 5.6 km less travel; the kok gap
+    # at the hotel costs what the heftruck gap at 'ardo' saved (100 h x 10 both).
+    assert rest["an"].direct_change == round(40 + 2 * 20 - 5.6, 1)
+    assert "not re-optimised" in options.summary()

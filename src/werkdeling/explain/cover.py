@@ -51,7 +51,14 @@ class Candidate(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     worker: str
+    #: A plan with them there was found; when not, ``proven`` tells impossible from out of time.
     possible: bool
+    #: Whether their case was re-optimised (only the ``top`` most promising ones are).
+    reoptimised: bool = True
+    #: Cost change against the plan in force of moving only them (penalty included), if that
+    #: keeps every rule; else the rules it breaks.
+    direct_change: float | None = None
+    direct_breaks: tuple[str, ...] = ()
     cost_change: float | None = None
     total_change: float | None = None
     objective: float | None = None
@@ -79,11 +86,14 @@ class CoverOptions(BaseModel):
     baseline_proven: bool
     candidates: tuple[Candidate, ...]
     not_eligible: dict[str, tuple[str, ...]]
+    #: The periods that were re-optimised (the plan in force is kept in the others).
+    periods: str
     runtime: float
 
     @property
     def possible(self) -> tuple[Candidate, ...]:
-        return tuple(c for c in self.candidates if c.possible)
+        """Re-optimised candidates with a plan, cheapest first."""
+        return tuple(c for c in self.candidates if c.possible and c.reoptimised)
 
     def summary(self) -> str:
         lines = [
@@ -105,9 +115,19 @@ class CoverOptions(BaseModel):
             lines += [f"        {line}" for line in c.changes[:6]]
             if len(c.changes) > 6:
                 lines.append(f"        ... and {len(c.changes) - 6} more")
-        impossible = [c.worker for c in self.candidates if not c.possible]
+        screened = [c for c in self.candidates if not c.reoptimised]
+        if screened:
+            lines.append("  not re-optimised (less promising when moved on their own):")
+            for c in screened:
+                direct = f"{c.direct_change:+,.1f} moving only them" if c.direct_change is not None else "breaks a rule"
+                lines.append(f"      {c.worker:<16} {direct}")
+        impossible = [c.worker for c in self.candidates if not c.possible and c.proven and c.reoptimised]
         if impossible:
             lines.append(f"  no plan keeps every rule with them there: {', '.join(impossible)}")
+        undecided = [c.worker for c in self.candidates if not c.possible and not c.proven and c.reoptimised]
+        if undecided:
+            lines.append(f"  no plan with them there found in time (allow more time): {', '.join(undecided)}")
+        lines.append(f"re-optimised periods: {self.periods}")
         return "\n".join(lines)
 
 
@@ -163,6 +183,29 @@ class _Reoptimiser:
         return report.objective_units + self.built.change_penalty * OBJECTIVE_SCALE * changed
 
 
+def _placement(scenario: Scenario, w: int, p: int, s: int) -> Placement:
+    """Worker ``w`` in slot ``s`` for all of period ``p``."""
+    slot = scenario.quantities.slots[s]
+    return Placement(
+        worker=scenario.workers[w].id,
+        period=scenario.horizon.labels[p],
+        employer=scenario.employers[slot.employer].id,
+        role=slot.role,
+        hours=round(int(scenario.quantities.capacity_minutes[w, p]) / 60, 4),
+    )
+
+
+def _direct(scenario: Scenario, plan: Plan, placement: Placement, penalty: int) -> tuple[int | None, tuple[str, ...]]:
+    """Cost units of moving only this worker (penalty included), or the rules that breaks."""
+    moved = _moved(plan, placement)
+    before = {(v.rule, v.message) for v in validate(scenario, plan).violations}
+    report = validate(scenario, moved)
+    broken = tuple(f"[{v.rule}] {v.message}" for v in report.violations if (v.rule, v.message) not in before)
+    if broken:
+        return None, broken
+    return report.objective_units + penalty * OBJECTIVE_SCALE * diff_plans(plan, moved).changed_placements, ()
+
+
 def _moved(plan: Plan, placement: Placement) -> Plan:
     """``plan`` with the worker taken out of their period and put in ``placement``."""
     kept = [p for p in plan.placements if (p.worker, p.period) != (placement.worker, placement.period)]
@@ -179,63 +222,85 @@ def who_can_cover(
     workers: Sequence[str] | None = None,
     change_penalty: int = DEFAULT_CHANGE_PENALTY,
     frozen_periods: int = 0,
+    window: int | None = 1,
+    top: int | None = 10,
     time_limit: float = 10.0,
     seed: int = 0,
     num_workers: int | None = None,
 ) -> CoverOptions:
     """Rank the workers who could take ``role`` at ``employer`` in ``period``.
 
-    ``workers`` limits the candidates (all workers by default). ``time_limit`` is shared by the
-    baseline and every candidate; a candidate whose re-optimisation is not proven best within its
-    share shows ``proven=False``. Periods before ``frozen_periods`` keep the current plan.
+    ``workers`` limits the candidates (all workers by default). Only the periods within
+    ``window`` of the gap are re-optimised (the plan in force is kept elsewhere), which is what
+    keeps a large pool within seconds; ``window=None`` re-optimises every period from
+    ``frozen_periods`` on. Every candidate is first costed by moving only them (the validator's
+    cost of that plan, or the rules it breaks); the ``top`` most promising are then re-optimised
+    (all of them with ``top=None``) and ranked first, the others follow by the direct cost.
+    ``time_limit`` is shared by the baseline and the re-optimised candidates; a candidate whose
+    re-optimisation is not proven best within its share shows ``proven=False``.
     """
     started = time.perf_counter()
     s, p = locate(scenario, employer, role, period)
-    built = build_model(
-        scenario, anchor=Anchor(plan=plan, frozen_periods=frozen_periods, change_penalty=change_penalty)
-    )
+    first = frozen_periods if window is None else max(frozen_periods, p - window)
+    until = None if window is None else p + window + 1
+    anchor = Anchor(plan=plan, frozen_periods=first, open_until=until, change_penalty=change_penalty)
+    built = build_model(scenario, anchor=anchor)
     pv = built.variables
     q = scenario.quantities
+    labels = scenario.horizon.labels
     measured = measure(scenario, resolve(scenario, plan))
     there = sorted({r.worker for r in measured.resolved.rows if (r.slot, r.period) == (s, p)})
     asked = range(len(scenario.workers)) if workers is None else [_worker(scenario, w) for w in workers]
-    candidates = [w for w in asked if (w, p, s) in pv.x and w not in there and p >= frozen_periods]
+    candidates = [w for w in asked if (w, p, s) in pv.x and w not in there and p >= first]
     not_eligible = {}
     for w in asked:
         if (w, p, s) not in pv.x and w not in there:
             reasons = [r.text for r in obstacles(scenario, w, s, p) if r.obstacle is not Obstacle.NEEDS_TRAINING]
             not_eligible[scenario.workers[w].id] = tuple(reasons or ["a whole period does not fit the hours taken"])
-        elif p < frozen_periods and w not in there:
+        elif p < first and w not in there:
             not_eligible[scenario.workers[w].id] = (f"{period} is frozen",)
 
-    current_units = validate_measured(scenario, measured).objective_units
+    current = validate_measured(scenario, measured)
+    if not current.is_valid:
+        raise InputError(["the plan in force breaks rules; fix it first:", *(v.message for v in current.violations)])
+    current_units = current.objective_units
+    direct = {w: _direct(scenario, plan, _placement(scenario, w, p, s), change_penalty) for w in candidates}
+    candidates.sort(key=lambda w: (direct[w][0] is None, direct[w][0] or 0, scenario.workers[w].id))
+    screened_out = candidates[top:] if top is not None else []
+    candidates = candidates[:top] if top is not None else candidates
     reoptimiser = _Reoptimiser(built, plan, seed, num_workers)
     share = time_limit / (len(candidates) + 1)
     baseline, baseline_units, baseline_proven = reoptimiser.solve(plan, share)
-    if baseline is None:
-        raise InputError(
-            ["the current plan cannot be re-optimised: no plan keeps every rule; run `werkdeling explain`"]
-        )
+    if baseline is None or current_units < baseline_units:
+        # Nothing (as good) found in time: the plan in force itself is the baseline.
+        baseline, baseline_units, baseline_proven = plan, current_units, False
     found: list[Candidate] = []
     for w in candidates:
         x = pv.x[(w, p, s)]
         x.proto.domain[0] = 1  # force the placement for this solve only
         try:
-            placement = Placement(
-                worker=scenario.workers[w].id,
-                period=period,
-                employer=employer,
-                role=role,
-                hours=round(int(q.capacity_minutes[w, p]) / 60, 4),
-            )
+            placement = _placement(scenario, w, p, s)
             remaining = time_limit - (time.perf_counter() - started)
             forced, units, proven = reoptimiser.solve(
                 _moved(baseline, placement), remaining / (len(candidates) - len(found))
             )
         finally:
             x.proto.domain[0] = 0
+        units_direct, breaks = direct[w]
+        change = None if units_direct is None else (units_direct - current_units) / OBJECTIVE_SCALE
+        if units_direct is not None and (forced is None or units_direct < units):
+            # Moving only them is a valid plan too; the search did not beat it in time.
+            forced, units, proven = _moved(plan, placement), units_direct, False
         if forced is None:
-            found.append(Candidate(worker=scenario.workers[w].id, possible=False, proven=proven))
+            found.append(
+                Candidate(
+                    worker=scenario.workers[w].id,
+                    possible=False,
+                    proven=proven,
+                    direct_change=change,
+                    direct_breaks=breaks,
+                )
+            )
             continue
         diff = diff_plans(plan, forced)
         found.append(
@@ -247,11 +312,25 @@ def who_can_cover(
                 objective=(units - change_penalty * OBJECTIVE_SCALE * diff.changed_placements) / OBJECTIVE_SCALE,
                 changed_placements=diff.changed_placements,
                 proven=proven and baseline_proven,
+                direct_change=change,
+                direct_breaks=breaks,
                 changes=tuple(diff.lines(scenario.horizon.labels)),
                 plan=forced,
             )
         )
     found.sort(key=lambda c: (not c.possible, c.cost_change or 0.0, c.changed_placements or 0, c.worker))
+    for w in screened_out:
+        units_direct, breaks = direct[w]
+        change = None if units_direct is None else (units_direct - current_units) / OBJECTIVE_SCALE
+        found.append(
+            Candidate(
+                worker=scenario.workers[w].id,
+                possible=units_direct is not None,
+                reoptimised=False,
+                direct_change=change,
+                direct_breaks=breaks,
+            )
+        )
     return CoverOptions(
         employer=employer,
         role=role,
@@ -264,6 +343,7 @@ def who_can_cover(
         baseline_proven=baseline_proven,
         candidates=tuple(found),
         not_eligible=not_eligible,
+        periods=f"{labels[first]}..{labels[min(until or len(labels), len(labels)) - 1]}",
         runtime=time.perf_counter() - started,
     )
 

@@ -2,10 +2,10 @@
 
 Used for re-planning after a disruption and for "who can cover this?". With an :class:`Anchor`:
 
-* periods before ``frozen_periods`` keep the anchor plan exactly (``x``, amounts, training
-  starts and permanent moves fixed to their old values);
+* periods before ``frozen_periods``, and from ``open_until`` on if given, keep the anchor plan
+  exactly (``x``, amounts, training starts and permanent moves fixed to their old values);
 * each placement in ``forced`` must happen (``x = 1``);
-* ``changes`` counts the worker-periods from ``frozen_periods`` on whose placements differ from
+* ``changes`` counts the worker-periods in the open periods whose placements differ from
   the anchor plan, exactly (the same count as :func:`werkdeling.evaluation.diff.diff_plans`).
   Per worker-period, with ``x0`` the old placement's variable: ``1 - x0`` when the old placement
   is still possible as it was; ``placed[w,p]`` when there was none; 1 when it can no longer be
@@ -37,8 +37,11 @@ class Anchor:
         The plan in force.
     frozen_periods
         Periods before this position keep ``plan`` as it is (the past, or what is agreed).
+    open_until
+        If given, periods from this position on keep ``plan`` as well: only the window
+        ``[frozen_periods, open_until)`` may change.
     change_penalty
-        Cost points per changed worker-period from ``frozen_periods`` on.
+        Cost points per changed worker-period.
     forced
         Placements that must be in the new plan.
     """
@@ -47,6 +50,10 @@ class Anchor:
     frozen_periods: int = 0
     change_penalty: int = 0
     forced: tuple[Placement, ...] = ()
+    open_until: int | None = None
+
+    def is_frozen(self, period: int) -> bool:
+        return period < self.frozen_periods or (self.open_until is not None and period >= self.open_until)
 
 
 class AnchorError(InputError):
@@ -56,12 +63,12 @@ class AnchorError(InputError):
 def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
     scenario = pv.scenario
     labels = scenario.horizon.labels
-    frozen = anchor.frozen_periods
+    frozen = anchor.is_frozen
     resolved = resolve(scenario, anchor.plan)
     problems = []
     keep: dict[tuple[int, int, int], int] = {}
     for row in resolved.rows:
-        if row.period >= frozen:
+        if not frozen(row.period):
             continue
         key = (row.worker, row.period, row.slot)
         if key not in pv.x:
@@ -82,13 +89,13 @@ def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
         k = positions.get(placement.period)
         if k is None:
             problems.append(f"row {i + 1}: period '{placement.period}' is not in the horizon")
-        elif k < frozen and not any(r.index == i for r in resolved.rows):
+        elif frozen(k) and not any(r.index == i for r in resolved.rows):
             problems.append(
                 f"row {i + 1}: '{placement.worker}' with '{placement.employer}' ({placement.role}) in "
                 f"{placement.period} names something not in the scenario, in a frozen period"
             )
-    frozen_spells = {(s.worker, s.training, s.start) for s in resolved.spells if s.start < frozen}
-    frozen_moves = {(m.worker, m.employer, m.vacancy, m.period) for m in resolved.moves if m.period < frozen}
+    frozen_spells = {(s.worker, s.training, s.start) for s in resolved.spells if frozen(s.start)}
+    frozen_moves = {(m.worker, m.employer, m.vacancy, m.period) for m in resolved.moves if frozen(m.period)}
     for w, _, start in frozen_spells - set(pv.training):
         problems.append(
             f"training of '{scenario.workers[w].id}' starting {labels[start]} is frozen but no longer possible"
@@ -99,17 +106,25 @@ def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
         )
     if problems:
         raise AnchorError(problems)
+    # Fixed through the variables' domains rather than constraints: presolve then drops them
+    # at once, which matters when only a few periods are open (who can cover).
     for placement_key, x in pv.x.items():
-        if placement_key[1] < frozen:
-            model.add(x == int(placement_key in keep))
+        if frozen(placement_key[1]):
+            _fix(x, int(placement_key in keep))
             if placement_key in pv.amounts:
                 model.add(pv.amounts[placement_key] == keep.get(placement_key, 0))
     for spell_key, t in pv.training.items():
-        if spell_key[2] < frozen:
-            model.add(t == int(spell_key in frozen_spells))
+        if frozen(spell_key[2]):
+            _fix(t, int(spell_key in frozen_spells))
     for move_key, m in pv.permanent.items():
-        if move_key[3] < frozen:
-            model.add(m == int(move_key in frozen_moves))
+        if frozen(move_key[3]):
+            _fix(m, int(move_key in frozen_moves))
+
+
+def _fix(literal: cp_model.IntVar, value: int) -> None:
+    """Fix a Boolean variable by its domain ``[value, value]``."""
+    literal.proto.domain[0] = value
+    literal.proto.domain[1] = value
 
 
 def _domain(var: cp_model.IntVar) -> set[int]:
@@ -126,7 +141,7 @@ def _force(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
         p = row.placement
         if key not in pv.x:
             problems.append(f"'{p.worker}' cannot work for '{p.employer}' as '{p.role}' in {p.period}")
-        elif row.period < anchor.frozen_periods:
+        elif anchor.is_frozen(row.period):
             problems.append(f"{p.period} is frozen; '{p.worker}' cannot be moved there")
         else:
             model.add(pv.x[key] == 1)
@@ -176,7 +191,7 @@ def add_anchor(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> Expr:
     impossible: set[tuple[str, str]] = set()
     for placement in anchor.plan.placements:
         k = positions.get(placement.period)
-        if k is None or k < anchor.frozen_periods:
+        if k is None or anchor.is_frozen(k):
             continue
         w = scenario.worker_index.get(placement.worker)
         e = scenario.employer_index.get(placement.employer)
@@ -186,7 +201,7 @@ def add_anchor(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> Expr:
         else:
             old[(w, k)].append((slot, hours_to_minutes(placement.hours)))
     parts: list[Expr] = [len(impossible)]
-    keys = {key for key in pv.by_worker_period if key[1] >= anchor.frozen_periods} | set(old)
+    keys = {key for key in pv.by_worker_period if not anchor.is_frozen(key[1])} | set(old)
     for w, p in sorted(keys):
         if (scenario.workers[w].id, scenario.horizon.labels[p]) in impossible:
             continue  # already counted
