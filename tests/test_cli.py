@@ -228,3 +228,90 @@ def test_template_with_an_impossible_start(tmp_path: Path) -> None:
     code, _, err = run("template", str(tmp_path / "intake.xlsx"), "--start", "2027-13")
     assert code == 2 and "--start 2027-13: '2027-13' is not a real month" in err
     assert not (tmp_path / "intake.xlsx").exists()
+
+
+# -- explain, why, cover, costs, replan --------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["explain", "why", "cover", "costs", "replan"])
+def test_explaining_commands_have_help_with_an_example(command: str) -> None:
+    code, out, _ = run(command, "--help")
+    assert code == 0 and "Example" in out and f"werkdeling {command}" in out
+
+
+def _hard_small(tmp_path: Path) -> Path:
+    data = load_scenario(SMALL).model_dump(mode="json", exclude_unset=True)
+    data["rules"] = {"cover_required": True}
+    path = tmp_path / "hard.yaml"
+    path.write_text(json.dumps(data))
+    return path
+
+
+def test_explain_names_the_conflict_and_solve_points_to_it(tmp_path: Path) -> None:
+    hard = _hard_small(tmp_path)
+    code, _, err = run("solve", str(hard), "--workers", "1", "--quiet")
+    assert code == 1 and "werkdeling explain" in err
+    code, out, _ = run("explain", str(hard))
+    # The orchard needs 2 FTE of pickers in August and September; 'an' and 'cas' (0.5 FTE) make 1.5.
+    assert code == 1
+    assert "'orchard' requires 329.3 h (2 FTE) of 'picker' in 2027-08" in out
+    assert "2 worker(s) hold 'picker': 'an', 'cas'" in out
+    code, out, _ = run("explain", str(hard), "--json")
+    assert code == 1 and len(json.loads(out)["conflicts"]) == 2
+    assert run("explain", SMALL)[0] == 0
+
+
+def test_why_cover_and_costs_on_a_solved_plan(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    assert run("solve", SMALL, "--out", str(plan_file), "--workers", "1", "--quiet")[0] == 0
+    gap = ["--employer", "orchard", "--role", "picker", "--period", "2027-09", "--workers", "1"]
+    code, out, _ = run("why", SMALL, str(plan_file), *gap)
+    assert code == 0 and "bo: cannot" in out and "lacks the skill 'picker'" in out and "cheapest change" in out
+    code, out, _ = run("cover", SMALL, str(plan_file), *gap, "--json")
+    assert code == 0 and json.loads(out)["already_there"] == ["an", "cas"]
+    code, _, err = run(
+        "cover", SMALL, str(plan_file), "--employer", "orchard", "--role", "baker", "--period", "2027-09"
+    )
+    assert code == 2 and "has no demand for role 'baker' (roles: picker)" in err
+    code, out, _ = run("costs", SMALL, str(plan_file))
+    # Shortfall belongs to no single worker; it gets its own line and column, so rows add up.
+    single = next(line for line in out.splitlines() if line.startswith("(no single worker)"))
+    assert code == 0 and "required_shortfall" in out and single.split()[-1] == "20,583.3"
+    code, out, _ = run("costs", SMALL, str(plan_file), "--json")
+    costs = json.loads(out)
+    assert set(costs["by_employer"]) <= {"orchard", "warehouse"}
+
+
+def test_replan_writes_the_revised_plan_and_keeps_frozen_periods(tmp_path: Path) -> None:
+    plan_file, new_file, scenario_file = tmp_path / "plan.json", tmp_path / "new.json", tmp_path / "after.yaml"
+    assert run("solve", SMALL, "--out", str(plan_file), "--workers", "1", "--quiet")[0] == 0
+    change = tmp_path / "change.yaml"
+    change.write_text("changes:\n  - {kind: absent, worker: an, periods: ['2027-08..2027-09']}\n")
+    code, out, _ = run(
+        "replan", SMALL, str(plan_file), "--change", str(change), "--out", str(new_file),
+        "--scenario-out", str(scenario_file), "--workers", "1", "--quiet",
+    )  # fmt: skip
+    assert code == 0, out
+    assert "kept as planned: 2027-06..2027-07" in out and "'an' 2027-08..2027-09:" in out
+    old, new = load_plan(plan_file), load_plan(new_file)
+    early = {"2027-06", "2027-07"}
+    assert {p for p in old.placements if p.period in early} == {p for p in new.placements if p.period in early}
+    after = load_scenario(scenario_file)
+    assert validate(after, new).is_valid
+    assert after.workers[0].unavailable == ("2027-08..2027-09",)
+    code, _, err = run("replan", SMALL, str(plan_file), "--change", str(change), "--out", str(change))
+    assert code == 2 and "never overwrites its inputs" in err
+
+
+def test_compare_two_plans_shows_the_difference_term_by_term(tmp_path: Path) -> None:
+    good = tmp_path / "good.json"
+    assert run("solve", SMALL, "--out", str(good), "--workers", "1", "--quiet")[0] == 0
+    empty = tmp_path / "empty.json"
+    empty.write_text('{"placements": []}')
+    code, out, _ = run("compare", "--scenario", SMALL, str(good), str(empty))
+    assert code == 0
+    header, _, *rows = out.splitlines()
+    assert header.rstrip().endswith("difference")
+    shortfall = next(r for r in rows if r.startswith("cost: required_shortfall"))
+    cells = shortfall.split()
+    assert float(cells[-1].replace(",", "")) == float(cells[-2].replace(",", "")) - float(cells[-3].replace(",", ""))

@@ -188,8 +188,8 @@ def test_shortfall_explanation_names_each_worker_s_reason_and_the_cheapest_fix()
     assert by_worker["els"].situation == "cannot" and by_worker["els"].reasons == ("lacks the skill 'heftruck'",)
     assert by_worker["an"].situation == "works for 'hotel' (kok)"
     assert by_worker["bo"].situation == "idle"
-    # Moving only 'bo' there: 1,000 points of desired shortfall fewer (no penalty in a direct move).
-    assert "moving only them changes the cost by -1,000.0" in by_worker["bo"].reasons
+    # Moving only 'bo' there: 1,000 points of desired shortfall fewer, one change (40).
+    assert "moving only them changes the cost by -960.0 (change penalty included)" in by_worker["bo"].reasons
     assert by_worker["bo"].cost_change == 0.0 and by_worker["an"].cost_change == 80.0
     assert explanation.cheapest.startswith("place 'bo' there: 1 changed placement(s), -960.0 against the plan in force")
     assert explanation.placed_hours == 0 and explanation.desired_hours == 100

@@ -84,7 +84,7 @@ def test_a_zero_change_penalty_is_plain_re_optimisation_of_the_open_periods() ->
 
 
 def test_from_freezes_more_and_a_change_before_it_is_refused() -> None:
-    s, plan = two_farms()
+    s, _ = two_farms()
     later = disruption({"kind": "absent", "worker": "an", "periods": ["2027-04"]}, start="2027-03")
     assert later.frozen_periods(s) == 2
     early = disruption({"kind": "absent", "worker": "an", "periods": ["2027-02"]}, start="2027-03")

@@ -13,7 +13,7 @@ from werkdeling.evaluation.costs import CostBreakdown, cost_breakdown
 from werkdeling.explain import explain_infeasibility, explain_shortfall, who_can_cover
 from werkdeling.replan import DEFAULT_CHANGE_PENALTY
 from werkdeling.report import text_table
-from werkdeling.scenario import Scenario, Term, load_scenario
+from werkdeling.scenario import Scenario, load_scenario
 
 _gap_options = [
     click.option("--employer", required=True, help="Employer id."),
@@ -166,19 +166,11 @@ def cost_tables(costs: CostBreakdown, by: str) -> str:
     if by in ("term", "all"):
         rows = [[t.value, f"{v:,.1f}"] for t, v in costs.by_term.items() if v]
         parts.append(text_table(["term", "cost"], [*rows, ["total", f"{costs.total:,.1f}"]]))
-    for name, groups, rest in (
-        ("employer", costs.by_employer, costs.not_by_employer),
-        ("worker", costs.by_worker, costs.not_by_worker),
-    ):
-        if by not in (name, "all"):
-            continue
-        terms = [t for t in Term if any(t in g for g in groups.values())]
-        rows = [[key, *(f"{g.get(t, 0):,.1f}" for t in terms), f"{sum(g.values()):,.1f}"] for key, g in groups.items()]
-        if rest:
-            rows.append(
-                [f"(no single {name})", *(f"{rest.get(t, 0):,.1f}" for t in terms), f"{sum(rest.values()):,.1f}"]
-            )
-        parts.append(text_table([name, *(t.value for t in terms), "total"], rows))
+    for name in ("employer", "worker"):
+        if by in (name, "all"):
+            header, table = costs.table(name)
+            cells = [[str(row[0]), *(f"{v:,.1f}" for v in row[1:] if isinstance(v, float))] for row in table]
+            parts.append(text_table(header, cells))
     return "\n\n".join(parts)
 
 

@@ -22,6 +22,7 @@ from werkdeling.cli.common import (
     solve_with_progress,
     write_plan,
 )
+from werkdeling.cli.explaining import cost_tables
 from werkdeling.evaluation import Kpis, TermValue, validate
 from werkdeling.evaluation.kpis import kpis_of
 from werkdeling.evaluation.measure import measure, resolve
@@ -53,6 +54,10 @@ def _print_result(scenario: Scenario, result: Result, as_json: bool) -> None:
         click.echo(worker_table(scenario, result.plan))
         click.echo()
     click.echo(result.summary())
+    if result.costs is not None:
+        click.echo()
+        click.echo("cost by employer (werkdeling costs shows them per worker too)")
+        click.echo(cost_tables(result.costs, "employer"))
 
 
 @click.command()

@@ -52,6 +52,20 @@ class CostBreakdown(BaseModel):
     by_worker: dict[str, dict[Term, float]]
     not_by_worker: dict[Term, float]
 
+    def table(self, by: str) -> tuple[list[str], list[list[str | float]]]:
+        """``by`` ``"employer"`` or ``"worker"``: a header and one row per employer or worker
+        (costs per term, then the total), and a last row for what belongs to no single one."""
+        groups, rest = (
+            (self.by_employer, self.not_by_employer) if by == "employer" else (self.by_worker, self.not_by_worker)
+        )
+        terms = [t for t in Term if t in rest or any(t in g for g in groups.values())]
+        rows: list[list[str | float]] = [
+            [key, *(g.get(t, 0.0) for t in terms), sum(g.values())] for key, g in groups.items()
+        ]
+        if rest:
+            rows.append([f"(no single {by})", *(rest.get(t, 0.0) for t in terms), sum(rest.values())])
+        return [by, *(t.value for t in terms), "total"], rows
+
     def employer_total(self, employer: str) -> float:
         return sum(self.by_employer.get(employer, {}).values())
 

@@ -405,23 +405,23 @@ def explain_shortfall(
     *,
     change_penalty: int = DEFAULT_CHANGE_PENALTY,
     frozen_periods: int = 0,
+    window: int | None = 1,
+    top: int | None = 10,
     time_limit: float = 10.0,
     seed: int = 0,
     num_workers: int | None = None,
 ) -> ShortfallExplanation:
     """Why ``role`` at ``employer`` in ``period`` is not (fully) covered by ``plan``, per worker,
-    and the cheapest change that would cover it."""
+    and the cheapest change that would cover it. The options are those of :func:`who_can_cover`."""
     s, p = locate(scenario, employer, role, period)
     q = scenario.quantities
     labels = scenario.horizon.labels
     m = measure(scenario, resolve(scenario, plan))
-    before = validate_measured(scenario, m)
-    broken_before = {(v.rule, v.message) for v in before.violations}
     options = who_can_cover(
         scenario, plan, employer, role, period, change_penalty=change_penalty, frozen_periods=frozen_periods,
-        time_limit=time_limit, seed=seed, num_workers=num_workers,
+        window=window, top=top, time_limit=time_limit, seed=seed, num_workers=num_workers,
     )  # fmt: skip
-    reoptimised = {c.worker: c for c in options.candidates}
+    options_by_worker = {c.worker: c for c in options.candidates}
     rows_at: dict[int, list[str]] = {}
     for row in m.resolved.rows:
         if row.period == p:
@@ -444,23 +444,14 @@ def explain_shortfall(
             where = "works for " + " + ".join(rows_at[w])
         else:
             where = "idle"
-        reasons = []
-        placement = Placement(
-            worker=worker.id,
-            period=period,
-            employer=employer,
-            role=role,
-            hours=round(int(q.capacity_minutes[w, p]) / 60, 4),
-        )
-        moved = validate(scenario, _moved(plan, placement))
-        new = [v for v in moved.violations if (v.rule, v.message) not in broken_before]
-        if new:
-            reasons += [f"moving only them breaks [{v.rule}]: {v.message}" for v in new]
+        candidate = options_by_worker[worker.id]
+        if candidate.direct_breaks:
+            reasons = [f"moving only them breaks {broken}" for broken in candidate.direct_breaks]
         else:
-            delta = (moved.objective_units - before.objective_units) / OBJECTIVE_SCALE
-            reasons.append(f"moving only them changes the cost by {delta:+,.1f}")
-        candidate = reoptimised.get(worker.id)
-        if candidate is not None and not candidate.possible:
+            reasons = [
+                f"moving only them changes the cost by {candidate.direct_change:+,.1f} (change penalty included)"
+            ]
+        if candidate.reoptimised and not candidate.possible:
             reasons.append(
                 "no plan keeps every rule with them there"
                 if candidate.proven
@@ -471,7 +462,7 @@ def explain_shortfall(
                 worker=worker.id,
                 situation=where,
                 reasons=tuple(reasons),
-                cost_change=candidate.cost_change if candidate is not None else None,
+                cost_change=candidate.cost_change,
             )
         )
     cheapest = _cheapest(scenario, plan, options, s, p, change_penalty, frozen_periods, time_limit, seed, num_workers)

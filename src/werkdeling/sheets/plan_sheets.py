@@ -3,7 +3,8 @@
 Sheets, in order:
 
 * **Overview**: employer x period, who works there and how many hours; idle and training rows.
-* **KPIs** and **Costs**: the key figures and every objective term by name.
+* **KPIs** and **Costs**: the key figures, and every objective term by name, in all and per
+  employer and per worker.
 * **Placements**, **Trainings**, **Transitions**: the plan itself, one row per decision. These
   are the sheets read back; edit them and run ``werkdeling validate``.
 * one sheet per employer (``E <id>``): demand, placed hours and shortfall per period and role;
@@ -21,6 +22,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from werkdeling.errors import PlanError
+from werkdeling.evaluation.costs import cost_breakdown_of
 from werkdeling.evaluation.kpis import kpis_of
 from werkdeling.evaluation.measure import ResolvedRow, measure, resolve
 from werkdeling.evaluation.validation import validate_measured
@@ -129,6 +131,10 @@ def plan_sheets(scenario: Scenario, plan: Plan, per_person: bool = True) -> list
         [t.term.value, round(t.quantity, 2), t.unit, t.weight, round(t.cost, 2)] for t in report.terms.values()
     ]
     costs.append(["total", None, None, None, round(report.objective, 2)])
+    breakdown = cost_breakdown_of(scenario, m)
+    for by in ("employer", "worker"):
+        table_header, table = breakdown.table(by)
+        costs += [[], table_header, *([v if isinstance(v, str) else round(v, 2) for v in row] for row in table)]
 
     sheets = [
         OutputSheet("Read me", ["About this workbook"], [[line] for line in README_LINES]),
