@@ -32,7 +32,7 @@ _gap_options = [
         default=None,
         help="First period that may change; earlier periods keep the current plan.",
     ),
-    click.option("--time-limit", type=click.FloatRange(min=0), default=10.0, show_default=True, help="Seconds in all."),
+    click.option("--time-limit", type=click.FloatRange(min=0), default=5.0, show_default=True, help="Seconds in all."),
     click.option("--workers", "num_workers", type=click.IntRange(min=1), default=None, help="CP-SAT search workers."),
     click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON."),
 ]

@@ -224,7 +224,7 @@ def who_can_cover(
     frozen_periods: int = 0,
     window: int | None = 1,
     top: int | None = 10,
-    time_limit: float = 10.0,
+    time_limit: float = 5.0,
     seed: int = 0,
     num_workers: int | None = None,
 ) -> CoverOptions:
@@ -407,7 +407,7 @@ def explain_shortfall(
     frozen_periods: int = 0,
     window: int | None = 1,
     top: int | None = 10,
-    time_limit: float = 10.0,
+    time_limit: float = 5.0,
     seed: int = 0,
     num_workers: int | None = None,
 ) -> ShortfallExplanation:
