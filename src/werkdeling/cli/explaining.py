@@ -4,13 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from werkdeling.cli.common import EXIT_NOT_OK, EXIT_OK, friendly_errors, load_plan_for
 from werkdeling.evaluation.costs import CostBreakdown, cost_breakdown
-from werkdeling.explain import explain_infeasibility, explain_shortfall, who_can_cover
+from werkdeling.explain import (
+    CoverOptions,
+    ShortfallExplanation,
+    explain_infeasibility,
+    explain_shortfall,
+    who_can_cover,
+)
 from werkdeling.replan import DEFAULT_CHANGE_PENALTY
 from werkdeling.report import text_table
 from werkdeling.scenario import Scenario, load_scenario
@@ -81,23 +89,30 @@ def explain(scenario_file: Path, time_limit: float, max_conflicts: int, as_json:
     sys.exit(EXIT_OK if explanation.feasible else EXIT_NOT_OK)
 
 
+def _answer_gap(
+    ask: Callable[..., CoverOptions | ShortfallExplanation], scenario_file: Path, plan_file: Path, gap: dict[str, Any]
+) -> None:
+    """Load, ask ``explain_shortfall`` or ``who_can_cover`` about one gap, print the answer."""
+    scenario = load_scenario(scenario_file)
+    plan = load_plan_for(scenario, plan_file)
+    as_json = gap.pop("as_json")
+    frozen = _frozen(scenario, gap.pop("from_period"))
+    answer = ask(scenario, plan, gap.pop("employer"), gap.pop("role"), gap.pop("period"), frozen_periods=frozen, **gap)
+    if as_json:
+        plans = {"candidates": {"__all__": {"plan"}}}  # the candidates' whole plans are for Python callers
+        exclude = {"options": plans} if isinstance(answer, ShortfallExplanation) else plans
+        click.echo(answer.model_dump_json(indent=2, exclude=exclude))
+    else:
+        click.echo(answer.summary())
+    sys.exit(EXIT_OK)
+
+
 @click.command(name="why")
 @click.argument("scenario_file", type=click.Path(path_type=Path))
 @click.argument("plan_file", type=click.Path(path_type=Path))
 @gap_options
 @friendly_errors
-def why(
-    scenario_file: Path,
-    plan_file: Path,
-    employer: str,
-    role: str,
-    period: str,
-    change_penalty: int,
-    from_period: str | None,
-    time_limit: float,
-    num_workers: int | None,
-    as_json: bool,
-) -> None:
+def why(scenario_file: Path, plan_file: Path, **gap: Any) -> None:
     """Say why a peak is not covered: per worker, what keeps them away, and the cheapest fix.
 
     A worker is kept away by a fact (skill, availability, travel limit, membership, a return to
@@ -108,17 +123,7 @@ def why(
     Example:
       werkdeling why pool.yaml plan.json --employer ardo --role heftruck --period 2027-11
     """
-    scenario = load_scenario(scenario_file)
-    plan = load_plan_for(scenario, plan_file)
-    explanation = explain_shortfall(
-        scenario, plan, employer, role, period, change_penalty=change_penalty,
-        frozen_periods=_frozen(scenario, from_period), time_limit=time_limit, num_workers=num_workers,
-    )  # fmt: skip
-    if as_json:
-        click.echo(explanation.model_dump_json(indent=2, exclude={"options": {"candidates": {"__all__": {"plan"}}}}))
-    else:
-        click.echo(explanation.summary())
-    sys.exit(EXIT_OK)
+    _answer_gap(explain_shortfall, scenario_file, plan_file, gap)
 
 
 @click.command(name="cover")
@@ -126,38 +131,18 @@ def why(
 @click.argument("plan_file", type=click.Path(path_type=Path))
 @gap_options
 @friendly_errors
-def cover(
-    scenario_file: Path,
-    plan_file: Path,
-    employer: str,
-    role: str,
-    period: str,
-    change_penalty: int,
-    from_period: str | None,
-    time_limit: float,
-    num_workers: int | None,
-    as_json: bool,
-) -> None:
+def cover(scenario_file: Path, plan_file: Path, **gap: Any) -> None:
     """Rank who could cover a gap, by the cost change of the whole re-optimised plan.
 
-    Each candidate's plan is re-optimised with them placed there, starting from the current plan
-    and paying --change-penalty per changed worker-period; the list says what else moves.
+    Each candidate is first costed by moving only them; the most promising are re-optimised with
+    them placed there, over a window around the gap, starting from the current plan and paying
+    --change-penalty per changed worker-period. The list says what else moves.
 
     \b
     Example:
       werkdeling cover pool.yaml plan.json --employer ardo --role heftruck --period 2027-11
     """
-    scenario = load_scenario(scenario_file)
-    plan = load_plan_for(scenario, plan_file)
-    options = who_can_cover(
-        scenario, plan, employer, role, period, change_penalty=change_penalty,
-        frozen_periods=_frozen(scenario, from_period), time_limit=time_limit, num_workers=num_workers,
-    )  # fmt: skip
-    if as_json:
-        click.echo(options.model_dump_json(indent=2, exclude={"candidates": {"__all__": {"plan"}}}))
-    else:
-        click.echo(options.summary())
-    sys.exit(EXIT_OK)
+    _answer_gap(who_can_cover, scenario_file, plan_file, gap)
 
 
 def cost_tables(costs: CostBreakdown, by: str) -> str:

@@ -15,7 +15,7 @@ single-threaded feasibility solve.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel, ConfigDict, Field
@@ -304,7 +304,7 @@ def explain_infeasibility(
     if feasible is None:
         notes.append(f"the time limit of {time_limit:g} s ran out; the conflicts found so far are listed")
     return InfeasibilityExplanation(
-        feasible=first if first is not False else False,
+        feasible=first,
         conflicts=tuple(conflicts),
         # Checked: with every named rule switched off, the hard rules can all hold.
         complete=feasible is True,
@@ -313,19 +313,21 @@ def explain_infeasibility(
     )
 
 
+def _feasible(scenario: Scenario, active: Callable[[RuleRef], bool], time_limit: float) -> bool | None:
+    built = build_model(scenario, explain=True)
+    checker = _Checker(built, time.perf_counter() + time_limit)
+    return checker.check(r for r in checker.literals if active(r))[0]
+
+
 def feasible_without(scenario: Scenario, refs: Iterable[RuleRef], *, time_limit: float = 60.0) -> bool | None:
     """Whether the hard rules of ``scenario`` can all hold once the rule instances ``refs`` are
     switched off (``None``: undecided within ``time_limit``)."""
-    built = build_model(scenario, explain=True)
-    checker = _Checker(built, time.perf_counter() + time_limit)
     dropped = set(refs)
-    return checker.check(r for r in checker.literals if r not in dropped)[0]
+    return _feasible(scenario, lambda r: r not in dropped, time_limit)
 
 
 def feasible_with_only(scenario: Scenario, refs: Iterable[RuleRef], *, time_limit: float = 60.0) -> bool | None:
     """Whether the rule instances ``refs`` can hold together with the facts of the scenario, every
     other guarded rule switched off (``None``: undecided within ``time_limit``)."""
-    built = build_model(scenario, explain=True)
-    checker = _Checker(built, time.perf_counter() + time_limit)
-    active = set(refs)
-    return checker.check(r for r in checker.literals if r in active)[0]
+    kept = set(refs)
+    return _feasible(scenario, lambda r: r in kept, time_limit)

@@ -366,24 +366,28 @@ class WorkerSituation(BaseModel):
 
 
 class ShortfallExplanation(BaseModel):
-    """Outcome of :func:`explain_shortfall`."""
+    """Outcome of :func:`explain_shortfall`; the gap itself is described by ``options``."""
 
     model_config = ConfigDict(frozen=True)
 
-    employer: str
-    role: str
-    period: str
     required_hours: float
-    desired_hours: float
-    placed_hours: float
     workers: tuple[WorkerSituation, ...]
     cheapest: str
     options: CoverOptions
 
+    @property
+    def placed_hours(self) -> float:
+        return self.options.placed_hours
+
+    @property
+    def desired_hours(self) -> float:
+        return self.options.desired_hours
+
     def summary(self) -> str:
         short = max(0.0, self.desired_hours - self.placed_hours)
         lines = [
-            f"'{self.employer}' {self.role} {self.period}: {self.placed_hours:,.1f} h placed; required "
+            f"'{self.options.employer}' {self.options.role} {self.options.period}: "
+            f"{self.placed_hours:,.1f} h placed; required "
             f"{self.required_hours:,.1f} h, desired {self.desired_hours:,.1f} h"
             + (f" ({short:,.1f} h short)" if short else " (covered)"),
             "",
@@ -415,7 +419,6 @@ def explain_shortfall(
     and the cheapest change that would cover it. The options are those of :func:`who_can_cover`."""
     s, p = locate(scenario, employer, role, period)
     q = scenario.quantities
-    labels = scenario.horizon.labels
     m = measure(scenario, resolve(scenario, plan))
     options = who_can_cover(
         scenario, plan, employer, role, period, change_penalty=change_penalty, frozen_periods=frozen_periods,
@@ -468,12 +471,7 @@ def explain_shortfall(
     cheapest = _cheapest(scenario, plan, options, s, p, change_penalty, frozen_periods, time_limit, seed, num_workers)
     slot = q.slots[s]
     return ShortfallExplanation(
-        employer=employer,
-        role=role,
-        period=labels[p],
         required_hours=int(slot.required[p]) / 60,
-        desired_hours=int(slot.desired[p]) / 60,
-        placed_hours=int(m.covered[s, p]) / 60,
         workers=tuple(situations),
         cheapest=cheapest,
         options=options,

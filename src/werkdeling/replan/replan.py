@@ -29,7 +29,7 @@ DEFAULT_CHANGE_PENALTY = 100
 class Replanned(BaseModel):
     """The revised scenario and plan, the periods kept, and what changed."""
 
-    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(frozen=True)
 
     scenario: Scenario
     result: Result
