@@ -13,18 +13,27 @@ from pathlib import Path
 import pytest
 
 from werkdeling import load_scenario
+from werkdeling.replan import load_disruption
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 SCRIPTS = sorted(EXAMPLES.glob("*.py"))
 
 
-def test_there_are_three_examples() -> None:
-    assert [s.stem for s in SCRIPTS] == ["brabant_van_werk_naar_werk", "kust_werkschakelpunt", "limburg_fruit_pool"]
+def test_there_are_four_examples() -> None:
+    assert [s.stem for s in SCRIPTS] == [
+        "brabant_van_werk_naar_werk",
+        "kust_maandoverleg",
+        "kust_werkschakelpunt",
+        "limburg_fruit_pool",
+    ]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda s: s.stem)
 def test_example_runs_and_prints_kpis(script: Path) -> None:
-    load_scenario(script.with_suffix(".yaml"))  # the data beside the script is a valid scenario
+    if script.with_suffix(".yaml").exists():
+        load_scenario(script.with_suffix(".yaml"))  # the data beside the script is a valid scenario
+    else:
+        load_disruption(script.with_suffix(".change.yaml"))  # or a disruption of another example
     done = subprocess.run(
         [sys.executable, str(script), "--time-limit", "8"], capture_output=True, text=True, timeout=120, check=False
     )

@@ -232,3 +232,26 @@ def test_replanning_every_programme_keeps_frozen_periods_and_counts_changes_exac
     assert {m for m in first.plan.transitions if m.period in frozen} == {
         m for m in new.transitions if m.period in frozen
     }
+
+
+def test_an_absence_cuts_a_stint_so_a_frozen_start_survives_an_illness() -> None:
+    # min_stint 2: 'an' starts at 'east' in March (frozen) and falls ill in April. The stint is
+    # cut by the absence as by the horizon's end: valid, and re-planning finds a plan.
+    s = scenario(
+        [employer("east", [hours("picker", 0, [0, 0, 100, 100, 100])])],
+        [worker("an", ["picker"])],
+        periods=5,
+        rules={"min_stint": 2},
+    )
+    plan = Plan(
+        placements=tuple(
+            Placement(worker="an", period=f"2027-0{m}", employer="east", role="picker", hours=100) for m in (3, 4, 5)
+        )
+    )
+    change = disruption({"kind": "absent", "worker": "an", "periods": ["2027-04"]})
+    replanned = replan(s, plan, change, time_limit=10, num_workers=1)
+    assert replanned.result.plan is not None
+    assert validate(replanned.scenario, replanned.result.plan).is_valid
+    # A one-month stint ended by the employer's own demand, not by an absence, still breaks it.
+    short = Plan(placements=(Placement(worker="an", period="2027-03", employer="east", role="picker", hours=100),))
+    assert {v.rule for v in validate(s, short).violations} == {"stints"}

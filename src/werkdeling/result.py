@@ -68,8 +68,10 @@ class Result(BaseModel):
     notes: tuple[str, ...] = ()
     #: The plan's cost by term within each employer and each worker.
     costs: CostBreakdown | None = None
-    #: With an anchor plan (re-planning): what changed against it.
+    #: With an anchor plan (re-planning): what changed against it, and the change penalties paid
+    #: (cost points; part of what the solver minimised and of what ``bound`` bounds).
     changes: PlanDiff | None = None
+    change_cost: float = 0.0
 
     def is_feasible(self) -> bool:
         return self.status in (Status.OPTIMAL, Status.FEASIBLE)
@@ -79,13 +81,19 @@ class Result(BaseModel):
 
     @property
     def gap_pct(self) -> float | None:
-        """Relative distance between plan and bound, in % of the plan's objective."""
-        return gap_pct(self.objective, self.bound)
+        """Relative distance between plan and bound, in % of the plan's objective (change
+        penalties included when re-planning)."""
+        return gap_pct(None if self.objective is None else self.objective + self.change_cost, self.bound)
 
     def summary(self) -> str:
         lines = [f"status      {self.status.value} ({self.mode.value}, {self.runtime:.2f} s)"]
         if self.objective is not None:
             lines.append(f"objective   {self.objective:,.2f}")
+        if self.changes is not None:
+            lines.append(
+                f"changes     {self.changes.changed_placements} worker-period(s), penalty {self.change_cost:,.2f} "
+                f"(objective + penalty {(self.objective or 0) + self.change_cost:,.2f})"
+            )
         if self.bound is not None:
             lines.append(f"bound       {self.bound:,.2f}  (gap {self.gap_pct:.2f} %)")
         for stage in self.stages if self.mode is ObjectiveMode.LEXICOGRAPHIC else ():

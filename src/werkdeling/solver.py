@@ -326,8 +326,10 @@ def solve(
         raise SolverError("the solver returned a plan that breaks rules; please report this:\n" + report.summary())
     expected = sum(report.terms[t].cost_units for t in last_level)
     changes = diff_plans(anchor.plan, plan) if anchor is not None else None
+    change_units = 0
     if anchor is not None and changes is not None and last_with_changes:
-        expected += anchor.change_penalty * OBJECTIVE_SCALE * changes.changed_placements
+        change_units = anchor.change_penalty * OBJECTIVE_SCALE * changes.changed_placements
+        expected += change_units
     if round(last_solver.objective_value) != expected:
         raise SolverError(
             f"objective mismatch: solver {last_solver.objective_value:.0f} units, "
@@ -346,6 +348,7 @@ def solve(
         kpis=kpis_of(scenario, measured),
         costs=cost_breakdown_of(scenario, measured),
         changes=changes,
+        change_cost=change_units / OBJECTIVE_SCALE,
         stages=tuple(stages),
         notes=tuple(notes),
     )

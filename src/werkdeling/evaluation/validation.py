@@ -400,15 +400,26 @@ def _runs(series: list[bool]) -> list[tuple[int, int, bool]]:
 
 
 def _run_violations(
-    rule: str, scenario: Scenario, w: int, series: list[bool], what: str, low: int | None, high: int | None
+    rule: str,
+    scenario: Scenario,
+    w: int,
+    series: list[bool],
+    what: str,
+    low: int | None,
+    high: int | None,
+    absences_cut: bool = True,
 ) -> list[Violation]:
-    """Runs of True shorter than ``low`` (not touching either end) or longer than ``high``."""
+    """Runs of True shorter than ``low`` (not touching either end, and with ``absences_cut`` not
+    ended by a period the worker is unavailable) or longer than ``high``."""
     n = len(series)
+    available = scenario.quantities.capacity_minutes[w] > 0
     violations = []
     for start, length, value in _runs(series):
         if not value:
             continue
-        if low is not None and length < low and start > 0 and start + length < n:
+        end = start + length
+        cut = end >= n or (absences_cut and not available[end])
+        if low is not None and length < low and start > 0 and not cut:
             violations.append(_about(rule, scenario, f"{what} lasts {length} period(s), fewer than {low}", w, start))
         if high is not None and length > high:
             violations.append(_about(rule, scenario, f"{what} lasts {length} periods, more than {high}", w, start))
@@ -445,7 +456,9 @@ def check_work_runs(scenario: Scenario, m: Measurement) -> list[Violation]:
             )
         if rules.min_off_run is not None:
             off = [not v for v in series]
-            violations += _run_violations("work_runs", scenario, w, off, "break between work", rules.min_off_run, None)
+            violations += _run_violations(
+                "work_runs", scenario, w, off, "break between work", rules.min_off_run, None, absences_cut=False
+            )
     return violations
 
 

@@ -4,7 +4,8 @@ Each function has a same-named check in :mod:`werkdeling.evaluation.validation`.
 :mod:`werkdeling.model.variables`: ``x``, ``a`` (minutes), ``y[w,p,e]``, ``placed[w,p]``,
 ``training_at[w,p]``, ``in_pool[w,p]``, ``t[w,o,q]``, ``m[w,e,v,q]``; ``C[w,p]`` is the
 period's capacity in minutes and ``M[s,p]`` a slot's maximum. "Runs" are consecutive periods;
-minimums are not applied to runs cut by the start or the end of the horizon.
+minimums are not applied to runs cut by the start or the end of the horizon, and a run of work
+ended by the worker's unavailability (holiday, illness) is cut too.
 """
 
 from __future__ import annotations
@@ -154,11 +155,16 @@ def _series(pv: PlanVars, w: int, e: int | None) -> list[Expr]:
 
 
 def _min_run(model: cp_model.CpModel, pv: PlanVars, series: list[Expr], length: int, ref: RuleRef) -> None:
-    """A run of ones starting at ``p >= 1`` lasts ``length`` periods or reaches the horizon end:
-    ``series[p+k] >= series[p] - series[p-1]`` for ``0 < k < length``."""
+    """A run of ones starting at ``p >= 1`` lasts ``length`` periods, or until the horizon ends or
+    the worker is unavailable (an absence cuts a run as the horizon's end does):
+    ``series[p+k] >= series[p] - series[p-1]`` for ``0 < k < length`` up to the first such cut."""
+    assert ref.worker is not None
+    available = pv.scenario.quantities.capacity_minutes[ref.worker] > 0
     for p in range(1, len(series)):
         for k in range(1, length):
-            if p + k < len(series) and _variable([series[p], series[p - 1], series[p + k]]):
+            if p + k >= len(series) or not available[p + k]:
+                break
+            if _variable([series[p], series[p - 1], series[p + k]]):
                 pv.add(model, series[p + k] >= series[p] - series[p - 1], ref)
 
 

@@ -218,7 +218,9 @@ class Rules(Frozen):
     Every rule is off by default (``None``, empty or ``False``). A legal-form preset (see
     :mod:`werkdeling.scenario.legal`) switches some on; a value given here wins over the preset.
     A "run" is a sequence of consecutive periods; runs cut by the start or the end of the horizon
-    are only checked against maximums, never against minimums (they may continue outside it).
+    are only checked against maximums, never against minimums (they may continue outside it). A
+    run of work (a stint, a working run) ended by the worker's unavailability (holiday, illness)
+    is cut as well: falling ill after one month breaks no ``min_stint``.
 
     Parameters
     ----------
