@@ -2,7 +2,7 @@
 
 The plan for the year is in force (solved from ``kust_werkschakelpunt.yaml``). In October the
 coordinator hears that a forklift driver is ill for two months, the parcel hub expects a bigger
-December and one worker leaves (``kust_maandoverleg.change.yaml``). The script re-plans from
+December and one worker leaves (``news/kust_2027-10.yaml``). The script re-plans from
 October with as few changes as pay, lists who moves where, then asks who could cover the
 largest gap left and why it is open.
 
@@ -23,7 +23,7 @@ from werkdeling.replan import load_disruption, replan
 
 HERE = Path(__file__).parent
 SCENARIO = HERE / "kust_werkschakelpunt.yaml"
-CHANGE = HERE / "kust_maandoverleg.change.yaml"
+CHANGE = HERE / "news" / "kust_2027-10.yaml"
 
 
 def main() -> None:

@@ -33,7 +33,7 @@ def test_example_runs_and_prints_kpis(script: Path) -> None:
     if script.with_suffix(".yaml").exists():
         load_scenario(script.with_suffix(".yaml"))  # the data beside the script is a valid scenario
     else:
-        load_disruption(script.with_suffix(".change.yaml"))  # or a disruption of another example
+        load_disruption(EXAMPLES / "news" / "kust_2027-10.yaml")  # the news the meeting example replays
     done = subprocess.run(
         [sys.executable, str(script), "--time-limit", "8"], capture_output=True, text=True, timeout=120, check=False
     )
