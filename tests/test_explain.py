@@ -68,8 +68,8 @@ def test_forklift_conflict_names_the_demand_and_the_travel_limit() -> None:
     # The facts name who holds the skill and why the others are out.
     facts = "\n".join(conflict.facts)
     assert "4 worker(s) hold 'heftruck'" in facts
-    assert "'cas' unavailable in 2027-01" in facts
-    assert "'dirk' 'ardo' is 22.2 km away, over their limit of 20 km" in facts
+    assert "'cas': unavailable in 2027-01" in facts
+    assert "'dirk': 'ardo' is 22.2 km away, over their limit of 20 km" in facts
     assert "2 of them can work for 'ardo': 200 h together, 300 h required" in facts
 
 

@@ -86,9 +86,8 @@ class InfeasibilityExplanation(BaseModel):
         lines = [f"the scenario has no plan: {len(self.conflicts)} conflict(s) among its rules"]
         for k, conflict in enumerate(self.conflicts, start=1):
             lines.append("")
-            lines.append(
-                f"conflict {k}: these rules cannot all hold" + ("" if conflict.minimal else " (maybe not minimal)")
-            )
+            what = "this rule cannot hold" if len(conflict.rules) == 1 else "these rules cannot all hold"
+            lines.append(f"conflict {k}: {what}" + ("" if conflict.minimal else " (maybe not minimal)"))
             lines += [f"  - {rule.message}" for rule in conflict.rules]
             if conflict.facts:
                 lines.append("  because:")
@@ -192,7 +191,7 @@ def _cover_facts(scenario: Scenario, s: int, p: int) -> list[str]:
     for w in holders:
         reasons = [r for r in obstacles(scenario, w, s, p) if r.obstacle is not Obstacle.SKILL]
         if reasons:
-            blocked.append(f"'{scenario.workers[w].id}' " + "; ".join(r.text for r in reasons))
+            blocked.append(f"'{scenario.workers[w].id}': " + "; ".join(r.text for r in reasons))
         else:
             free.append(scenario.workers[w].id)
     named = f": {_ids(scenario.workers[w].id for w in holders)}" if holders else ""
