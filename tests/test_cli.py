@@ -206,9 +206,15 @@ def test_ctrl_c_stops_the_search_and_writes_the_best_plan(tmp_path: Path) -> Non
     import sys
     import time
 
-    plan_file = tmp_path / "plan.json"
-    command = [sys.executable, "-c", "from werkdeling.cli import main; main()", "demo", "--time-limit", "300",
-               "--out", str(plan_file), "--quiet"]  # fmt: skip
+    from werkdeling.generate import generate_scenario
+    from werkdeling.scenario.io import save_scenario
+
+    # A pool the solver cannot prove optimal within seconds (the demo now can).
+    pool = generate_scenario(20, 150, seed=1)
+    scenario_file, plan_file = tmp_path / "pool.json", tmp_path / "plan.json"
+    save_scenario(pool, scenario_file)
+    command = [sys.executable, "-c", "from werkdeling.cli import main; main()", "solve", str(scenario_file),
+               "--time-limit", "300", "--out", str(plan_file), "--quiet"]  # fmt: skip
     # A shell may start background jobs with Ctrl-C ignored; give the child the default handling.
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # fmt: skip
@@ -219,9 +225,7 @@ def test_ctrl_c_stops_the_search_and_writes_the_best_plan(tmp_path: Path) -> Non
     assert time.perf_counter() - started < 30
     assert process.returncode == 0, err
     assert "stopped by the user" in out
-    from werkdeling.cli import demo_scenario
-
-    assert validate(demo_scenario(), load_plan(plan_file)).is_valid
+    assert validate(pool, load_plan(plan_file)).is_valid
 
 
 def test_template_with_an_impossible_start(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ be a bug in werkdeling, never something to pass on to a coordinator.
 from __future__ import annotations
 
 import dataclasses
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from werkdeling.evaluation.diff import diff_plans
 from werkdeling.evaluation.kpis import kpis_of
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
+from werkdeling.heuristic import greedy_plan
 from werkdeling.model import Anchor, BuiltModel, build_model
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.result import Result, Stage, Status, gap_pct
@@ -160,15 +162,18 @@ def hint_plan(built: BuiltModel, plan: Plan) -> list[str]:
     return []
 
 
-def read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
+def read_plan(built: BuiltModel, value: Callable[[cp_model.IntVar], int]) -> Plan:
+    """The plan in a solution, given the value of each decision variable (e.g. ``solver.value``)."""
     scenario = built.scenario
     pv = built.variables
     labels = scenario.horizon.labels
+    capacity = scenario.quantities.capacity_minutes
     placements = []
     for (w, p, s), var in pv.x.items():
-        if solver.boolean_value(var):
+        if value(var):
             slot = scenario.quantities.slots[s]
-            minutes = int(solver.value(pv.amount(w, p, s)))
+            amount = pv.amounts.get((w, p, s))
+            minutes = int(value(amount)) if amount is not None else int(capacity[w, p])
             placements.append(
                 Placement(
                     worker=scenario.workers[w].id,
@@ -182,7 +187,7 @@ def read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
     trainings = [
         TrainingSpell(worker=scenario.workers[w].id, training=scenario.trainings[o].id, start=labels[q])
         for (w, o, q), var in pv.training.items()
-        if solver.boolean_value(var)
+        if value(var)
     ]
     transitions = [
         PermanentMove(
@@ -192,9 +197,35 @@ def read_plan(built: BuiltModel, solver: cp_model.CpSolver) -> Plan:
             period=labels[q],
         )
         for (w, e, v, q), var in pv.permanent.items()
-        if solver.boolean_value(var)
+        if value(var)
     ]
     return Plan(placements=tuple(placements), trainings=tuple(trainings), transitions=tuple(transitions))
+
+
+def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -> Plan:
+    """The plan CP-SAT starts from: the one given, the anchor plan, or else the greedy plan of
+    :mod:`werkdeling.heuristic` when it keeps every rule, else the empty plan (which keeps every
+    hard rule but a minimum of hours or of cover). A full, valid hint gives CP-SAT a good first
+    solution at once; on the benchmark pools it is what lets the LP-based search prove optima."""
+    if warm_start is not None:
+        return warm_start
+    if anchor is not None:
+        return anchor.plan
+    greedy = greedy_plan(scenario)
+    return greedy if validate_measured(scenario, measure(scenario, resolve(scenario, greedy))).is_valid else Plan()
+
+
+def _default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> None:
+    """With few search workers (these machines have 2 cores) CP-SAT runs one full-problem
+    subsolver, ``default_lp``, whose LP leaves out constraints on Booleans only: "one place per
+    worker and period" and the employers' maximums. Its bound then barely moves (66 % gap after
+    10 s on a 5-employer pool). ``max_lp`` linearises them too and proves the same pool optimal
+    in about a second, while the other workers run LNS and find the plans. With a single worker
+    there is no LNS, and ``max_lp`` alone did not even finish the warm start in 5 s, so a single
+    worker keeps CP-SAT's default (see ``benchmarks/README.md``)."""
+    workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
+    if 2 <= workers <= 4:
+        solver.parameters.subsolvers.extend(["max_lp"])
 
 
 def solve(
@@ -223,7 +254,8 @@ def solve(
     log
         Print CP-SAT's search log to stdout.
     warm_start
-        An earlier plan to start from; rows impossible in this scenario are ignored.
+        An earlier plan to start from; rows impossible in this scenario are ignored. Without
+        one, the search starts from a greedy plan (:mod:`werkdeling.heuristic`).
     mode
         ``weighted`` or ``lexicographic``; defaults to ``scenario.objective.mode``.
     parameters
@@ -244,10 +276,7 @@ def solve(
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
     built = build_model(scenario, anchor=anchor)
-    # Without a warm start, hint the empty plan: it keeps every hard rule except a minimum of
-    # total hours, so CP-SAT has a first solution at once instead of searching for one.
-    start = warm_start if warm_start is not None else anchor.plan if anchor is not None else Plan()
-    notes = hint_plan(built, start)
+    notes = hint_plan(built, _start(scenario, warm_start, anchor))
     levels = _levels(built, mode)
 
     stages: list[Stage] = []
@@ -264,10 +293,16 @@ def solve(
         solver.parameters.log_search_progress = log
         if num_workers is not None:
             solver.parameters.num_workers = num_workers
+        _default_parameters(solver, num_workers)
         for name, value in (parameters or {}).items():
             if not hasattr(solver.parameters, name):
                 raise ValueError(f"'{name}' is not a CP-SAT parameter")
-            setattr(solver.parameters, name, value)
+            if isinstance(value, list | tuple):  # a repeated parameter, e.g. subsolvers
+                field = getattr(solver.parameters, name)
+                field.clear()
+                field.extend(value)
+            else:
+                setattr(solver.parameters, name, value)
         # Ctrl-C is handled in _run, so the plan found so far is kept.
         solver.parameters.catch_sigint_signal = False
         objective = built.objective(level, with_changes=k == len(levels) - 1)
@@ -297,7 +332,7 @@ def solve(
                          "found so far" if found else "stopped by the user before a plan was found")  # fmt: skip
         if not found:
             break
-        plan, last_solver, last_level = read_plan(built, solver), solver, level
+        plan, last_solver, last_level = read_plan(built, solver.value), solver, level
         last_with_changes = k == len(levels) - 1
         if interrupted:
             break

@@ -164,7 +164,7 @@ class _Reoptimiser:
         status = STATUS.get(solver.solve(self.built.model))
         if status not in (Status.OPTIMAL, Status.FEASIBLE):
             return None, 0, status is Status.INFEASIBLE
-        plan = read_plan(self.built, solver)
+        plan = read_plan(self.built, solver.value)
         units = self._referee(plan)
         if units != round(solver.objective_value):
             raise SolverError(

@@ -1,0 +1,284 @@
+"""Benchmark runner: werkdeling against its baselines, on generated pools, in one run.
+
+    python benchmarks/run.py --suite small            # minutes
+    python benchmarks/run.py --suite medium           # the 500-worker and week targets
+    python benchmarks/run.py --suite large            # 2,000 and 20,000 workers
+
+Every (instance, method) pair runs in a fresh child process, so peak memory is that method's own.
+Each plan is checked with :func:`werkdeling.validate` and costed by the validator, never by the
+method itself. Per instance and method the runner reports the objective, the method's proven
+bound, the gap to the best bound any method proved on that instance, the time to the first plan,
+the time to within 1 % of the method's final plan and the peak memory. Results go to
+``benchmarks/results/<suite>.csv`` and ``.md``, and a scenario-comparison table (werkdeling's
+KPIs across variants of the first instance) to ``<suite>-variants.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).parent
+RESULTS = HERE / "results"
+METHODS = ("werkdeling", "greedy", "plain-cp-sat", "highs-mip", "lp-bound")
+
+
+@dataclass(frozen=True)
+class Instance:
+    employers: int
+    workers: int
+    periods: int = 12
+    granularity: str = "month"
+    seed: int = 1
+    time_limit: float = 10.0
+    training: bool = False
+    return_to_work: bool = False
+
+    @property
+    def name(self) -> str:
+        extras = "".join(f"+{flag}" for flag in ("training", "return_to_work") if getattr(self, flag))
+        return f"{self.employers}e-{self.workers}w-{self.periods}{self.granularity[0]}{extras}"
+
+
+SUITES: dict[str, list[Instance]] = {
+    "small": [
+        Instance(5, 20),
+        Instance(10, 60),
+        Instance(10, 60, training=True, return_to_work=True),
+        Instance(8, 40, periods=52, granularity="week", time_limit=20.0),
+    ],
+    "medium": [
+        Instance(50, 500, time_limit=10.0),
+        Instance(100, 1000, periods=52, granularity="week", time_limit=120.0),
+    ],
+    "large": [
+        Instance(200, 2000, time_limit=60.0),
+        Instance(2000, 20000, time_limit=600.0),
+    ],
+}
+
+
+def _scenario(instance: Instance) -> Any:
+    from werkdeling.generate import generate_scenario
+
+    return generate_scenario(
+        instance.employers,
+        instance.workers,
+        periods=instance.periods,
+        granularity=instance.granularity,
+        seed=instance.seed,
+        training=instance.training,
+        return_to_work=instance.return_to_work,
+    )
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def run_one(method: str, instance: Instance) -> dict[str, Any]:
+    """Run one method on one instance in this process; the plan is refereed by the validator."""
+    sys.path.insert(0, str(HERE))
+    import baselines
+
+    from werkdeling import solve, validate
+
+    scenario = _scenario(instance)
+    started = time.perf_counter()
+    if method == "werkdeling":
+        trace: list[tuple[float, float]] = []
+
+        def record(progress: Any) -> None:
+            if progress.objective is not None and (not trace or progress.objective < trace[-1][1]):
+                trace.append((time.perf_counter() - started, progress.objective))
+
+        result = solve(scenario, time_limit=instance.time_limit, seed=0, progress=record)
+        outcome = baselines.Outcome(result.plan, bound=result.bound, status=result.status.value, trace=trace)
+    elif method == "greedy":
+        outcome = baselines.greedy(scenario)
+    elif method == "plain-cp-sat":
+        outcome = baselines.plain_cp_sat(scenario, instance.time_limit)
+    elif method == "highs-mip":
+        outcome = baselines.highs_mip(scenario, instance.time_limit)
+    elif method == "lp-bound":
+        outcome = baselines.highs_lp_bound(scenario, instance.time_limit)
+    else:
+        raise SystemExit(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
+    seconds = time.perf_counter() - started
+    row: dict[str, Any] = {
+        "instance": instance.name,
+        "method": method,
+        "status": outcome.status,
+        "objective": None,
+        "valid": None,
+        "bound": outcome.bound,
+        "seconds": round(seconds, 2),
+        "first_plan_s": round(outcome.trace[0][0], 2) if outcome.trace else None,
+        "within_1pct_s": None,
+        "peak_mb": round(max(_peak_mb(), outcome.extra_mb)),
+    }
+    if outcome.plan is not None:
+        report = validate(scenario, outcome.plan)
+        row["valid"] = report.is_valid
+        row["objective"] = round(report.objective, 2)
+        final = report.objective
+        reached = [t for t, value in outcome.trace if value <= final * 1.01 + 1e-9]
+        if method == "greedy":
+            reached = [outcome.trace[-1][0]]
+        row["within_1pct_s"] = round(reached[0], 2) if reached else row["first_plan_s"]
+    return row
+
+
+def _child(method: str, instance: Instance) -> dict[str, Any]:
+    command = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--one",
+        method,
+        "--instance",
+        json.dumps(asdict(instance)),
+    ]
+    limit = instance.time_limit * 4 + 300
+    done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False, env=os.environ)
+    if done.returncode != 0:
+        return {"instance": instance.name, "method": method, "status": "error: " + done.stderr.strip()[-300:]}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _gaps(rows: list[dict[str, Any]]) -> None:
+    """Gap of each plan to the best bound any method proved on the same instance."""
+    best = max((r["bound"] for r in rows if r.get("bound") is not None), default=None)
+    for r in rows:
+        r["best_bound"] = best
+        objective = r.get("objective")
+        r["gap_pct"] = (
+            round(100 * (objective - best) / objective, 2)
+            if objective is not None and best is not None and objective > 0
+            else None
+        )
+
+
+COLUMNS = (
+    "instance",
+    "method",
+    "status",
+    "valid",
+    "objective",
+    "bound",
+    "best_bound",
+    "gap_pct",
+    "seconds",
+    "first_plan_s",
+    "within_1pct_s",
+    "peak_mb",
+)
+
+
+def _markdown(rows: list[dict[str, Any]]) -> str:
+    def cell(value: Any) -> str:
+        if value is None:
+            return "-"
+        if isinstance(value, float):
+            return f"{value:,.2f}"
+        return str(value)
+
+    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    lines += ["| " + " | ".join(cell(r.get(c)) for c in COLUMNS) + " |" for r in rows]
+    return "\n".join(lines)
+
+
+def _variants(instance: Instance) -> str:
+    """werkdeling's KPIs on variants of one instance: as is, without its largest member,
+    demand +20 %, and with training offers."""
+    from werkdeling import solve
+
+    base = _scenario(instance)
+    data = base.model_dump(mode="json", exclude_unset=True)
+    largest = max(base.employers, key=lambda e: sum(sum(s) for s in base.demand_hours(e.demand[0])) if e.demand else 0)
+    without = dict(data)
+    # Keep every skill in the catalogue: workers of the member who left keep their skills.
+    without["skills"] = sorted({skill for w in data["workers"] for skill in w.get("skills", [])})
+    without["employers"] = [e for e in data["employers"] if e["id"] != largest.id]
+    without["workers"] = [
+        {k: v for k, v in w.items() if not (k == "home_employer" and v == largest.id)} for w in data["workers"]
+    ]
+    more = json.loads(json.dumps(data))
+    for employer in more["employers"]:
+        for demand in employer["demand"]:
+            for level in ("required", "desired", "maximum"):
+                if level in demand:
+                    demand[level] = [round(v * 1.2, 2) for v in demand[level]]
+    variants = {
+        "as is": base,
+        f"without {largest.id}": type(base).model_validate(without),
+        "demand +20 %": type(base).model_validate(more),
+        "with training": _scenario(Instance(**{**asdict(instance), "training": True})),
+    }
+    results = {name: solve(s, time_limit=instance.time_limit, seed=0) for name, s in variants.items()}
+    names = list(results)
+    header = ["figure", *names]
+    rows = [["objective", *(f"{r.objective:,.1f}" if r.objective is not None else "-" for r in results.values())]]
+    template = next((r.kpis.figures() for r in results.values() if r.kpis is not None), [])
+    for k, figure in enumerate(template):
+        cells = []
+        for r in results.values():
+            cells.append(f"{r.kpis.figures()[k].value:,.1f}" if r.kpis is not None else "-")
+        rows.append([f"{figure.name} ({figure.unit})" if figure.unit else figure.name, *cells])
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    return f"Variants of {instance.name}, werkdeling, {instance.time_limit:g} s each:\n\n" + "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--suite", choices=sorted(SUITES), default="small")
+    parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
+    parser.add_argument("--no-variants", action="store_true", help="skip the scenario-comparison table")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--instance", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, Instance(**json.loads(args.instance)))))
+        return
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    RESULTS.mkdir(exist_ok=True)
+    all_rows: list[dict[str, Any]] = []
+    for instance in SUITES[args.suite]:
+        rows = []
+        for method in methods:
+            print(f"{instance.name}: {method} ...", file=sys.stderr, flush=True)
+            rows.append(_child(method, instance))
+        _gaps(rows)
+        all_rows += rows
+    stamp = f"{dt.date.today().isoformat()}, {os.cpu_count()} cores"
+    command = f"python benchmarks/run.py --suite {args.suite}" + (
+        f" --methods {args.methods}" if args.methods != ",".join(METHODS) else ""
+    )
+    table = f"`{command}` ({stamp})\n\n" + _markdown(all_rows)
+    with (RESULTS / f"{args.suite}.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(all_rows)
+    (RESULTS / f"{args.suite}.md").write_text(table + "\n", encoding="utf-8")
+    print(table)
+    if not args.no_variants:
+        variants = _variants(SUITES[args.suite][0])
+        (RESULTS / f"{args.suite}-variants.md").write_text(variants + "\n", encoding="utf-8")
+        print()
+        print(variants)
+
+
+if __name__ == "__main__":
+    main()
