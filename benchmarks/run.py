@@ -232,9 +232,12 @@ def _variants(instance: Instance) -> str:
     rows = [["objective", *(f"{r.objective:,.1f}" if r.objective is not None else "-" for r in results.values())]]
     template = next((r.kpis.figures() for r in results.values() if r.kpis is not None), [])
     for k, figure in enumerate(template):
+        if not any(r.kpis is not None and r.kpis.figures()[k].relevant for r in results.values()):
+            continue
         cells = []
         for r in results.values():
-            cells.append(f"{r.kpis.figures()[k].value:,.1f}" if r.kpis is not None else "-")
+            value = r.kpis.figures()[k].value if r.kpis is not None else "-"
+            cells.append(f"{value:,.1f}" if isinstance(value, float | int) else str(value))
         rows.append([f"{figure.name} ({figure.unit})" if figure.unit else figure.name, *cells])
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(r) + " |" for r in rows]

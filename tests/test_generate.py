@@ -61,3 +61,11 @@ def test_solve_is_never_worse_than_the_greedy_plan_it_starts_from(seed: int) -> 
     greedy = validate(s, greedy_plan(s))
     result = solve(s, time_limit=5, num_workers=2)
     assert result.objective is not None and result.objective <= greedy.objective
+
+
+def test_out_of_time_before_a_first_plan_returns_the_greedy_plan_with_a_note() -> None:
+    s = generate_scenario(5, 20, seed=1)
+    result = solve(s, time_limit=0)
+    assert result.status.value == "feasible" and result.plan == greedy_plan(s)
+    assert result.objective == validate(s, result.plan).objective and result.bound is None
+    assert any("no plan within the time limit" in note for note in result.notes)

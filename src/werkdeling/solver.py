@@ -276,7 +276,8 @@ def solve(
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
     built = build_model(scenario, anchor=anchor)
-    notes = hint_plan(built, _start(scenario, warm_start, anchor))
+    start = _start(scenario, warm_start, anchor)
+    notes = hint_plan(built, start)
     levels = _levels(built, mode)
 
     stages: list[Stage] = []
@@ -349,6 +350,21 @@ def solve(
     runtime = time.perf_counter() - started
     if plan is None or last_solver is None:
         status = stages[0].status if stages[0].status is Status.INFEASIBLE else Status.UNKNOWN
+        if status is Status.UNKNOWN and anchor is None and start.placements:
+            # Out of time before CP-SAT's first plan: the plan it started from keeps every rule
+            # (it was validated in _start, or given), so it is returned rather than nothing.
+            measured = measure(scenario, resolve(scenario, start))
+            report = validate_measured(scenario, measured)
+            if report.is_valid:
+                notes.append(
+                    "the solver found no plan within the time limit; this is the plan it started from "
+                    "(the greedy plan or the warm start), not optimised: allow more time"
+                )
+                return Result(
+                    status=Status.FEASIBLE, mode=mode, plan=start, objective=report.objective, bound=None,
+                    runtime=runtime, terms=report.terms, kpis=kpis_of(scenario, measured),
+                    costs=cost_breakdown_of(scenario, measured), stages=tuple(stages), notes=tuple(notes),
+                )  # fmt: skip
         return Result(
             status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
             terms={}, kpis=None, stages=tuple(stages), notes=tuple(notes),
