@@ -215,7 +215,7 @@ def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -
     return greedy if validate_measured(scenario, measure(scenario, resolve(scenario, greedy))).is_valid else Plan()
 
 
-def _default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> None:
+def default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> None:
     """With few search workers (these machines have 2 cores) CP-SAT runs one full-problem
     subsolver, ``default_lp``, whose LP leaves out constraints on Booleans only: "one place per
     worker and period" and the employers' maximums. Its bound then barely moves (66 % gap after
@@ -294,7 +294,7 @@ def solve(
         solver.parameters.log_search_progress = log
         if num_workers is not None:
             solver.parameters.num_workers = num_workers
-        _default_parameters(solver, num_workers)
+        default_parameters(solver, num_workers)
         for name, value in (parameters or {}).items():
             if not hasattr(solver.parameters, name):
                 raise ValueError(f"'{name}' is not a CP-SAT parameter")

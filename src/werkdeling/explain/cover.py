@@ -35,7 +35,7 @@ from werkdeling.plan import Placement, Plan
 from werkdeling.replan.replan import DEFAULT_CHANGE_PENALTY
 from werkdeling.result import Status
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario
-from werkdeling.solver import STATUS, hint_plan, read_plan
+from werkdeling.solver import STATUS, default_parameters, hint_plan, read_plan
 
 
 class Candidate(BaseModel):
@@ -161,6 +161,7 @@ class _Reoptimiser:
         solver.parameters.random_seed = self.seed
         if self.num_workers is not None:
             solver.parameters.num_workers = self.num_workers
+        default_parameters(solver, self.num_workers)
         status = STATUS.get(solver.solve(self.built.model))
         if status not in (Status.OPTIMAL, Status.FEASIBLE):
             return None, 0, status is Status.INFEASIBLE
