@@ -13,7 +13,7 @@ from werkdeling import Plan, Scenario, Status, solve, validate
 from werkdeling.errors import InputError
 from werkdeling.evaluation import diff_plans
 from werkdeling.model import Anchor, AnchorError
-from werkdeling.plan import Placement
+from werkdeling.plan import Placement, TrainingSpell
 from werkdeling.replan import Disruption, load_disruption, replan
 
 from .conftest import employer, hours, north, scenario, worker
@@ -255,3 +255,29 @@ def test_an_absence_cuts_a_stint_so_a_frozen_start_survives_an_illness() -> None
     # A one-month stint ended by the employer's own demand, not by an absence, still breaks it.
     short = Plan(placements=(Placement(worker="an", period="2027-03", employer="east", role="picker", hours=100),))
     assert {v.rule for v in validate(s, short).violations} == {"stints"}
+
+
+def test_a_course_running_into_an_absence_is_re_planned_as_a_whole() -> None:
+    # 'an' follows a two-month course from January; falling ill in February cuts it. Without
+    # 'from', the plan may change from January, the course's start, so it can be dropped.
+    s = scenario(
+        [employer("farm", [hours("picker", 0, 100), hours("heftruck", 0, [0, 0, 100, 100])])],
+        [worker("an", ["picker"])],
+        periods=4,
+        trainings=[{"id": "forklift", "skill": "heftruck", "duration": 2, "seats": 1}],
+    )
+    plan = Plan(
+        placements=tuple(
+            Placement(worker="an", period=f"2027-0{m}", employer="farm", role="heftruck", hours=100) for m in (3, 4)
+        ),
+        trainings=(TrainingSpell(worker="an", training="forklift", start="2027-01"),),
+    )
+    assert validate(s, plan).is_valid
+    ill = disruption({"kind": "absent", "worker": "an", "periods": ["2027-02"]})
+    replanned = replan(s, plan, ill, time_limit=10, num_workers=1)
+    assert replanned.frozen_periods == 0 and replanned.result.plan is not None
+    assert replanned.changes.trainings_dropped == plan.trainings
+    # With 'from' after the course's start, the course cannot be kept: a clear error.
+    late = disruption({"kind": "absent", "worker": "an", "periods": ["2027-02"]}, start="2027-02")
+    with pytest.raises(AnchorError, match="training of 'an' starting 2027-01 is frozen but no longer possible"):
+        replan(s, plan, late, time_limit=10, num_workers=1)

@@ -98,7 +98,8 @@ def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
     frozen_moves = {(m.worker, m.employer, m.vacancy, m.period) for m in resolved.moves if frozen(m.period)}
     for w, _, start in frozen_spells - set(pv.training):
         problems.append(
-            f"training of '{scenario.workers[w].id}' starting {labels[start]} is frozen but no longer possible"
+            f"training of '{scenario.workers[w].id}' starting {labels[start]} is frozen but no longer possible; "
+            f"let the plan change from {labels[start]} ('from' in the change file) so it can be re-planned"
         )
     for w, _, _, start in frozen_moves - set(pv.permanent):
         problems.append(

@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from werkdeling.evaluation.diff import PlanDiff
+from werkdeling.evaluation.measure import resolve
 from werkdeling.model import Anchor
 from werkdeling.plan import Plan
 from werkdeling.replan.disruption import Disruption
@@ -60,6 +61,20 @@ class Replanned(BaseModel):
         return "\n".join(lines)
 
 
+def _before_running_courses(scenario: Scenario, plan: Plan, frozen: int) -> int:
+    """Move the frozen boundary back to the start of any course of ``plan`` it would cut, so the
+    course can be re-planned as a whole (a course that runs into an absence cannot be kept)."""
+    spells = resolve(scenario, plan).spells
+    moved = True
+    while moved:
+        moved = False
+        for spell in spells:
+            end = spell.start + scenario.trainings[spell.training].duration
+            if spell.start < frozen < end:
+                frozen, moved = spell.start, True
+    return frozen
+
+
 def replan(
     scenario: Scenario,
     plan: Plan,
@@ -70,6 +85,8 @@ def replan(
 ) -> Replanned:
     """Revise ``plan`` (made for ``scenario``) after ``disruption``.
 
+    Without ``from`` in the disruption, the periods before the first one it touches are frozen,
+    or before the start of a course that runs into that period, so the course can be re-planned.
     ``solve_options`` are passed to :func:`werkdeling.solve` (``time_limit``, ``seed``,
     ``num_workers``, ``mode``, ``progress``, ...). Raises :class:`~werkdeling.errors.InputError`
     when the disruption does not fit the scenario, or when a frozen placement is no longer
@@ -79,6 +96,8 @@ def replan(
         raise ValueError("change_penalty must not be negative")
     revised = disruption.apply(scenario)
     frozen = disruption.frozen_periods(scenario)
+    if disruption.start is None:
+        frozen = _before_running_courses(scenario, plan, frozen)
     anchor = Anchor(plan=plan, frozen_periods=frozen, change_penalty=change_penalty)
     result = solve(revised, anchor=anchor, **solve_options)
     return Replanned(scenario=revised, result=result, frozen_periods=frozen, change_penalty=change_penalty)
