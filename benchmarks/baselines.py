@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from werkdeling import Plan, Scenario
 from werkdeling.heuristic import greedy_plan
 from werkdeling.model import build_model
-from werkdeling.solver import read_plan
+from werkdeling.model.build import read_plan
 
 
 @dataclass

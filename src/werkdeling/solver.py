@@ -13,10 +13,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from ortools.sat.python import cp_model
 
+from werkdeling import decompose
 from werkdeling.errors import SolverError
 from werkdeling.evaluation.costs import cost_breakdown_of
 from werkdeling.evaluation.diff import diff_plans
@@ -25,7 +27,8 @@ from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
 from werkdeling.heuristic import greedy_plan
 from werkdeling.model import Anchor, BuiltModel, build_model
-from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
+from werkdeling.model.build import read_plan
+from werkdeling.plan import Plan
 from werkdeling.result import Result, Stage, Status, gap_pct
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.settings import ObjectiveMode
@@ -162,46 +165,6 @@ def hint_plan(built: BuiltModel, plan: Plan) -> list[str]:
     return []
 
 
-def read_plan(built: BuiltModel, value: Callable[[cp_model.IntVar], int]) -> Plan:
-    """The plan in a solution, given the value of each decision variable (e.g. ``solver.value``)."""
-    scenario = built.scenario
-    pv = built.variables
-    labels = scenario.horizon.labels
-    capacity = scenario.quantities.capacity_minutes
-    placements = []
-    for (w, p, s), var in pv.x.items():
-        if value(var):
-            slot = scenario.quantities.slots[s]
-            amount = pv.amounts.get((w, p, s))
-            minutes = int(value(amount)) if amount is not None else int(capacity[w, p])
-            placements.append(
-                Placement(
-                    worker=scenario.workers[w].id,
-                    period=labels[p],
-                    employer=scenario.employers[slot.employer].id,
-                    role=slot.role,
-                    # minutes/60 to 4 decimals always maps back to the same whole minute
-                    hours=round(minutes / 60, 4),
-                )
-            )
-    trainings = [
-        TrainingSpell(worker=scenario.workers[w].id, training=scenario.trainings[o].id, start=labels[q])
-        for (w, o, q), var in pv.training.items()
-        if value(var)
-    ]
-    transitions = [
-        PermanentMove(
-            worker=scenario.workers[w].id,
-            employer=scenario.employers[e].id,
-            vacancy=scenario.employers[e].vacancies[v].id,
-            period=labels[q],
-        )
-        for (w, e, v, q), var in pv.permanent.items()
-        if value(var)
-    ]
-    return Plan(placements=tuple(placements), trainings=tuple(trainings), transitions=tuple(transitions))
-
-
 def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -> Plan:
     """The plan CP-SAT starts from: the one given, the anchor plan, or else the greedy plan of
     :mod:`werkdeling.heuristic` when it keeps every rule, else the empty plan (which keeps every
@@ -228,6 +191,116 @@ def default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> No
         solver.parameters.subsolvers.extend(["max_lp"])
 
 
+class Strategy(StrEnum):
+    """How :func:`solve` models the horizon; see its ``strategy`` parameter."""
+
+    AUTO = "auto"
+    WHOLE = "whole"
+    BY_PERIOD = "by_period"
+
+
+def _by_period(
+    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, warm_start: Plan | None
+) -> bool:
+    if strategy is Strategy.WHOLE:
+        return False
+    if strategy is Strategy.BY_PERIOD:
+        if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
+            raise ValueError("strategy 'by_period' works in weighted mode without an anchor plan")
+        return True
+    return (
+        anchor is None
+        and warm_start is None
+        and mode is ObjectiveMode.WEIGHTED
+        and not decompose.linking_features(scenario)
+        and decompose.possible_placement_count(scenario) > decompose.BY_PERIOD_ABOVE
+    )
+
+
+def _solve_by_period(
+    scenario: Scenario,
+    time_limit: float,
+    seed: int,
+    num_workers: int | None,
+    log: bool,
+    parameters: dict[str, Any] | None,
+    progress: ProgressCallback | None,
+    mode: ObjectiveMode,
+) -> Result:
+    """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve."""
+    started = time.perf_counter()
+    terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
+
+    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
+        # No max_lp here: on period models CP-SAT's defaults found better plans in the same time,
+        # and the bound comes from the LP relaxation anyway.
+        _configure(solver, seconds, seed, num_workers, log, parameters)
+
+    def on_period(k: int, units: float) -> None:
+        if progress is not None:
+            elapsed = time.perf_counter() - started
+            progress(Progress(1, 1, terms, elapsed, time_limit, units / OBJECTIVE_SCALE, None))
+
+    outcome = decompose.plan_by_period(
+        scenario, time_limit=time_limit, run=lambda solver, model: _run(solver, model, None),
+        configure=configure, on_period=on_period,
+    )  # fmt: skip
+    runtime = time.perf_counter() - started
+    notes = ["planned period by period (no rule links the periods but the switch count); the bound is the sum "
+             "of each period's LP relaxation without switches", *outcome.notes]  # fmt: skip
+    if outcome.plan is None:
+        status = Status.INFEASIBLE if outcome.infeasible else Status.UNKNOWN
+        stage = Stage(terms=terms, status=status, objective=None, bound=None, runtime=runtime)
+        return Result(
+            status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
+            terms={}, kpis=None, stages=(stage,), notes=tuple(notes),
+        )  # fmt: skip
+    measured = measure(scenario, resolve(scenario, outcome.plan))
+    report = validate_measured(scenario, measured)
+    if not report.is_valid:
+        raise SolverError("planning by period gave a plan that breaks rules; please report this:\n" + report.summary())
+    if report.objective_units != outcome.expected_units:
+        raise SolverError(
+            f"objective mismatch: period models {outcome.expected_units} units, plan {report.objective_units} "
+            "units; please report this"
+        )
+    bound = outcome.bound_units / OBJECTIVE_SCALE if outcome.bound_units is not None else None
+    status = Status.OPTIMAL if outcome.bound_units == report.objective_units else Status.FEASIBLE
+    stage = Stage(terms=terms, status=status, objective=report.objective, bound=bound, runtime=runtime)
+    return Result(
+        status=status, mode=mode, plan=outcome.plan, objective=report.objective, bound=bound, runtime=runtime,
+        terms=report.terms, kpis=kpis_of(scenario, measured), costs=cost_breakdown_of(scenario, measured),
+        stages=(stage,), notes=tuple(notes),
+    )  # fmt: skip
+
+
+def _configure(
+    solver: cp_model.CpSolver,
+    seconds: float,
+    seed: int,
+    num_workers: int | None,
+    log: bool,
+    parameters: dict[str, Any] | None,
+) -> None:
+    """Set the time, seed, workers and log of a solve, then the caller's own ``parameters``."""
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.random_seed = seed
+    solver.parameters.log_search_progress = log
+    if num_workers is not None:
+        solver.parameters.num_workers = num_workers
+    for name, value in (parameters or {}).items():
+        if not hasattr(solver.parameters, name):
+            raise ValueError(f"'{name}' is not a CP-SAT parameter")
+        if isinstance(value, list | tuple):  # a repeated parameter, e.g. subsolvers
+            field = getattr(solver.parameters, name)
+            field.clear()
+            field.extend(value)
+        else:
+            setattr(solver.parameters, name, value)
+    # Ctrl-C is handled in _run, so the plan found so far is kept.
+    solver.parameters.catch_sigint_signal = False
+
+
 def solve(
     scenario: Scenario,
     *,
@@ -240,6 +313,7 @@ def solve(
     parameters: dict[str, Any] | None = None,
     progress: ProgressCallback | None = None,
     anchor: Anchor | None = None,
+    strategy: Strategy | str = Strategy.AUTO,
 ) -> Result:
     """Find the best plan for ``scenario``.
 
@@ -269,12 +343,21 @@ def solve(
         ``anchor.change_penalty`` on top of the scenario's objective (in the last stage in
         lexicographic mode). ``Result.changes`` then lists the changes; ``Result.objective``
         stays the scenario's own cost. It is also the warm start unless one is given.
+    strategy
+        ``whole``: one model of the whole horizon. ``by_period``: plan period by period, with
+        a proven bound from each period's LP relaxation (see :mod:`werkdeling.decompose`; only
+        for scenarios without rules that link periods, else ``ValueError``). ``auto`` (the
+        default) plans by period when the scenario allows it, has more than
+        ``decompose.BY_PERIOD_ABOVE`` possible placements and no anchor, warm start or
+        lexicographic mode; else as a whole.
 
     Ctrl-C (KeyboardInterrupt) stops the search; the result then holds the best plan found so
     far, with a note saying so, instead of raising.
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
+    if _by_period(scenario, Strategy(strategy), mode, anchor, warm_start):
+        return _solve_by_period(scenario, time_limit, seed, num_workers, log, parameters, progress, mode)
     built = build_model(scenario, anchor=anchor)
     start = _start(scenario, warm_start, anchor)
     notes = hint_plan(built, start)
@@ -289,23 +372,8 @@ def solve(
     for k, level in enumerate(levels):
         remaining = max(0.0, time_limit - (time.perf_counter() - started))
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = remaining / (len(levels) - k)
-        solver.parameters.random_seed = seed
-        solver.parameters.log_search_progress = log
-        if num_workers is not None:
-            solver.parameters.num_workers = num_workers
         default_parameters(solver, num_workers)
-        for name, value in (parameters or {}).items():
-            if not hasattr(solver.parameters, name):
-                raise ValueError(f"'{name}' is not a CP-SAT parameter")
-            if isinstance(value, list | tuple):  # a repeated parameter, e.g. subsolvers
-                field = getattr(solver.parameters, name)
-                field.clear()
-                field.extend(value)
-            else:
-                setattr(solver.parameters, name, value)
-        # Ctrl-C is handled in _run, so the plan found so far is kept.
-        solver.parameters.catch_sigint_signal = False
+        _configure(solver, remaining / (len(levels) - k), seed, num_workers, log, parameters)
         objective = built.objective(level, with_changes=k == len(levels) - 1)
         built.model.minimize(objective)
         reporter = None

@@ -31,11 +31,12 @@ from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate, validate_measured
 from werkdeling.explain.reasons import Obstacle, km, obstacles
 from werkdeling.model import Anchor, BuiltModel, build_model
+from werkdeling.model.build import read_plan
 from werkdeling.plan import Placement, Plan
 from werkdeling.replan.replan import DEFAULT_CHANGE_PENALTY
 from werkdeling.result import Status
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario
-from werkdeling.solver import STATUS, default_parameters, hint_plan, read_plan
+from werkdeling.solver import STATUS, default_parameters, hint_plan
 
 
 class Candidate(BaseModel):

@@ -8,6 +8,7 @@ built once and shared by whoever needs it first).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -17,6 +18,7 @@ from werkdeling.model.guards import Guards
 from werkdeling.model.objective import TERM_BUILDERS
 from werkdeling.model.rules import RULES
 from werkdeling.model.variables import Expr, PlanVars, create_variables
+from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.settings import TERM_QUANTITY
 
@@ -45,8 +47,19 @@ class BuiltModel:
         return cp_model.LinearExpr.sum(parts)
 
 
-def build_model(scenario: Scenario, *, explain: bool = False, anchor: Anchor | None = None) -> BuiltModel:
+def build_model(
+    scenario: Scenario,
+    *,
+    explain: bool = False,
+    anchor: Anchor | None = None,
+    periods: Collection[int] | None = None,
+    last_employers: dict[int, int | None] | None = None,
+) -> BuiltModel:
     """Build the model of ``scenario``.
+
+    ``periods`` and ``last_employers`` build a period model, which places people only in those
+    periods (see :func:`~werkdeling.model.variables.create_variables` and
+    :mod:`werkdeling.decompose`).
 
     With an ``anchor`` plan, frozen periods keep it, forced placements are made and each changed
     worker-period costs ``anchor.change_penalty`` (see :mod:`werkdeling.model.anchor`).
@@ -56,7 +69,8 @@ def build_model(scenario: Scenario, *, explain: bool = False, anchor: Anchor | N
     """
     model = cp_model.CpModel()
     model.name = scenario.name
-    variables = create_variables(model, scenario, Guards(model) if explain else None)
+    guards = Guards(model) if explain else None
+    variables = create_variables(model, scenario, guards, periods=periods, last_employers=last_employers)
     for add_rule in RULES:
         add_rule(model, variables)
     if explain:
@@ -70,3 +84,43 @@ def build_model(scenario: Scenario, *, explain: bool = False, anchor: Anchor | N
         built.changes = add_anchor(model, variables, anchor)
         built.change_penalty = anchor.change_penalty
     return built
+
+
+def read_plan(built: BuiltModel, value: Callable[[cp_model.IntVar], int]) -> Plan:
+    """The plan in a solution, given the value of each decision variable (e.g. ``solver.value``)."""
+    scenario = built.scenario
+    pv = built.variables
+    labels = scenario.horizon.labels
+    capacity = scenario.quantities.capacity_minutes
+    placements = []
+    for (w, p, s), var in pv.x.items():
+        if value(var):
+            slot = scenario.quantities.slots[s]
+            amount = pv.amounts.get((w, p, s))
+            minutes = int(value(amount)) if amount is not None else int(capacity[w, p])
+            placements.append(
+                Placement(
+                    worker=scenario.workers[w].id,
+                    period=labels[p],
+                    employer=scenario.employers[slot.employer].id,
+                    role=slot.role,
+                    # minutes/60 to 4 decimals always maps back to the same whole minute
+                    hours=round(minutes / 60, 4),
+                )
+            )
+    trainings = [
+        TrainingSpell(worker=scenario.workers[w].id, training=scenario.trainings[o].id, start=labels[q])
+        for (w, o, q), var in pv.training.items()
+        if value(var)
+    ]
+    transitions = [
+        PermanentMove(
+            worker=scenario.workers[w].id,
+            employer=scenario.employers[e].id,
+            vacancy=scenario.employers[e].vacancies[v].id,
+            period=labels[q],
+        )
+        for (w, e, v, q), var in pv.permanent.items()
+        if value(var)
+    ]
+    return Plan(placements=tuple(placements), trainings=tuple(trainings), transitions=tuple(transitions))

@@ -2,8 +2,9 @@
 
 A switch is a start with an employer the worker did not work for in their last worked period.
 The last worked period is remembered across idle or unavailable periods, and a worker's
-``home_employer`` is their last employer before the horizon; the first placement of a worker
-without one is not a switch. With whole-period placements this is "a start at an employer other
+``home_employer`` is their last employer before the horizon (in a period model, the employer
+they last worked for before its periods); the first placement of a worker without one is not a
+switch. With whole-period placements this is "a start at an employer other
 than the last one".
 
 With ``y[p,e]`` and ``placed[p]`` from :mod:`werkdeling.model.variables`, a state ``L[p,e]`` (1 if
@@ -51,16 +52,15 @@ def worker_switches(model: cp_model.CpModel, pv: PlanVars) -> dict[int, Expr]:
     counts: dict[int, Expr] = {}
     for w, worker in enumerate(scenario.workers):
         employers = pv.employers_of(w)
-        home = scenario.employer_index[worker.home_employer] if worker.home_employer is not None else None
+        home = pv.employer_before(w)
         if not employers or (len(employers) == 1 and home in (None, employers[0])):
             continue  # only one employer is ever possible: no switch can happen
         states = sorted(set(employers) | ({home} if home is not None else set()))
         last: dict[int, Expr] = {e: int(e == home) for e in states}
         moves: list[Expr] = []
-        for p in range(scenario.horizon.periods):
-            flags = pv.employer_flags.get((w, p))
-            if not flags:
-                continue  # not placed: the last employer stays as it was
+        placeable = [p for p in range(scenario.horizon.periods) if pv.employer_flags.get((w, p))]
+        for p in placeable:
+            flags = pv.employer_flags[(w, p)]
             placed = pv.placed[(w, p)]
             values = list(last.values())
             if _known(values):
@@ -73,8 +73,8 @@ def worker_switches(model: cp_model.CpModel, pv: PlanVars) -> dict[int, Expr]:
             for e, y in flags.items():
                 other = anyone - last[e] if not (_known([anyone, last[e]])) else int(anyone) - int(last[e])
                 moves.append(_and(model, y, other, f"move[{worker.id},{p},{e}]"))
-            if p == scenario.horizon.periods - 1:
-                break
+            if p == placeable[-1]:
+                break  # no later placement can be a switch, so no state is needed
             new_last: dict[int, Expr] = {}
             for e in states:
                 y = flags.get(e, 0)

@@ -21,6 +21,7 @@ Derived, each pinned to its exact value:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -68,6 +69,16 @@ class PlanVars:
     switch_counts: dict[int, Expr] | None = None
     #: Literals of switchable rule instances; ``None`` (a normal solve): every rule simply holds.
     guards: Guards | None = None
+    #: A period model (see :func:`create_variables`): each worker's employer before its first
+    #: period, ``None`` for none; ``None`` as a whole: the ``home_employer`` of each worker.
+    last_employers: dict[int, int | None] | None = None
+
+    def employer_before(self, w: int) -> int | None:
+        """The employer worker ``w`` last worked for before the modelled periods."""
+        if self.last_employers is not None:
+            return self.last_employers.get(w)
+        home = self.scenario.workers[w].home_employer
+        return self.scenario.employer_index[home] if home is not None else None
 
     def add(self, model: cp_model.CpModel, constraint: Any, ref: RuleRef) -> None:
         """Add a linear ``constraint`` of rule instance ``ref``; guarded when explaining."""
@@ -126,19 +137,32 @@ def _split_values(capacity: int, maximum: int, steps: int, min_steps: int) -> li
     return sorted(v for v in amounts if 0 < v <= maximum)
 
 
-def create_variables(model: cp_model.CpModel, scenario: Scenario, guards: Guards | None = None) -> PlanVars:
+def create_variables(
+    model: cp_model.CpModel,
+    scenario: Scenario,
+    guards: Guards | None = None,
+    *,
+    periods: Collection[int] | None = None,
+    last_employers: dict[int, int | None] | None = None,
+) -> PlanVars:
     """Create every decision variable that eligibility allows, and the derived flags.
 
     With ``guards`` (explaining infeasibility) the employer maximum and the travel limit are
     guarded rules instead of reasons to leave a variable out.
+
+    With ``periods``, only those periods get placement variables: the others are planned empty.
+    Such a period model is exact only for scenarios without rules that link periods (see
+    :mod:`werkdeling.decompose`); ``last_employers`` then says where each worker last worked
+    before, for the switch count.
     """
     q = scenario.quantities
     splits = scenario.effective_rules.splits
-    pv = PlanVars(scenario, split=splits is not None, guards=guards)
+    pv = PlanVars(scenario, split=splits is not None, guards=guards, last_employers=last_employers)
     allowed = eligibility.possible_placements(scenario, with_travel_limit=guards is None)
     within = eligibility.travel_limit(scenario)
+    modelled = range(scenario.horizon.periods) if periods is None else sorted(periods)
     for w, worker in enumerate(scenario.workers):
-        for p in range(scenario.horizon.periods):
+        for p in modelled:
             capacity = int(q.capacity_minutes[w, p])
             for s in map(int, allowed[w, p].nonzero()[0]):
                 maximum = int(q.slots[s].maximum[p]) if guards is None else capacity

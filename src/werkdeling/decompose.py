@@ -1,0 +1,283 @@
+"""Planning period by period: the solve path for large pools whose periods are linked by switches only.
+
+Many pools plan whole months or weeks with no rule that links periods: no stints or runs, no
+switch limits, no courses or permanent moves, no annual hours, no fairness terms. Then the cost
+of a plan is a sum of a cost per period plus the switch count, and:
+
+* **The bound.** Leaving the switches out (they never cost less than 0) splits the problem into
+  one problem per period. The LP relaxation of each (:mod:`werkdeling.relaxation`, solved by
+  GLOP in milliseconds) bounds it from below, so their sum bounds every plan of the scenario.
+* **The plan.** Periods are planned in order, each by CP-SAT on a period model (placements in
+  that period only, see :func:`werkdeling.model.build_model`), switches included and counted
+  from where each worker last worked in the periods already planned. Each starts from the LP
+  optimum rounded (a placement taken where the LP takes more than half of it).
+
+A period model's objective is the cost of the whole horizon with every other period empty:
+``f_k(plan_k) + switches_k + E - f_k(empty)``, ``E`` being the cost of the empty plan. Summed
+over the periods, the plan's cost is ``E + sum_k (objective_k - E)`` exactly, which the caller
+checks against the validator, and the bound is ``sum_k LP_k - (K - 1) E``.
+
+This gives up optimality over the switches between periods (a period cannot foresee the next),
+which is what the proven gap then shows; :func:`werkdeling.solve` uses the whole-horizon model
+wherever it is small enough to do better.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from ortools.sat.python import cp_model
+
+from werkdeling.evaluation.measure import measure, resolve
+from werkdeling.evaluation.validation import validate_measured
+from werkdeling.model.build import BuiltModel, build_model, read_plan
+from werkdeling.model.eligibility import possible_placements
+from werkdeling.plan import Placement, Plan
+from werkdeling.relaxation import FloatArray, solve_lp
+from werkdeling.scenario import Scenario, Term
+
+#: Above this many possible placements (worker x period x role), ``solve`` plans period by
+#: period when the scenario allows it. The benchmark pools up to 60 workers over 12 months and
+#: 40 workers over 52 weeks (at most 15,000) are solved optimally as a whole in seconds; at
+#: 50,000 (500 workers, 12 months) the whole-horizon model does not get past CP-SAT's presolve
+#: in 10 s (``benchmarks/README.md``).
+BY_PERIOD_ABOVE = 25_000
+
+#: Runs one CP-SAT solve, returning CP-SAT's status and whether the user stopped it (Ctrl-C).
+Runner = Callable[[cp_model.CpSolver, cp_model.CpModel], tuple[int, bool]]
+
+
+def linking_features(scenario: Scenario) -> list[str]:
+    """What links the periods of ``scenario`` beyond the switch count, in words; empty when it
+    can be planned period by period."""
+    rules = scenario.effective_rules
+    found: list[str] = []
+    for name in (
+        "min_stint", "max_stint", "max_switches", "max_employers", "max_periods_per_employer",
+        "min_work_run", "max_work_run", "min_off_run", "max_assignment_months",
+    ):  # fmt: skip
+        if getattr(rules, name) is not None:
+            found.append(f"rules.{name}")
+    if rules.forbidden_transitions:
+        found.append("rules.forbidden_transitions")
+    if rules.window_limits:
+        found.append("rules.window_limits")
+    if rules.splits is not None:
+        found.append("rules.splits (a worker may work for several employers in one period)")
+    if scenario.trainings:
+        found.append("trainings (a course spans periods and adds skills for later ones)")
+    if any(employer.vacancies for employer in scenario.employers):
+        found.append("vacancies (a permanent move ends all later placements)")
+    if any(w.min_total_hours is not None or w.max_total_hours is not None for w in scenario.workers):
+        found.append("workers' min_total_hours / max_total_hours")
+    for term in (Term.FAIR_IDLE, Term.FAIR_SWITCHES):
+        if scenario.weights.of(term) > 0:
+            found.append(f"weights.{term.value}")
+    return found
+
+
+def possible_placement_count(scenario: Scenario) -> int:
+    """Worker x period x role combinations the eligibility rules allow: the model's size."""
+    return int(possible_placements(scenario).sum())
+
+
+@dataclass
+class ByPeriod:
+    """What planning period by period gave; the caller validates ``plan`` and builds the result.
+
+    ``expected_units`` is the plan's cost according to the period models (objective units), to
+    compare with the validator's; ``bound_units`` the proven lower bound on every plan.
+    """
+
+    plan: Plan | None
+    expected_units: int
+    bound_units: int | None
+    infeasible: bool = False
+    stopped: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+def _rounded(built: BuiltModel, lp_values: FloatArray, period: int) -> dict[int, int]:
+    """A plan for ``period`` from the LP optimum, as placement variable index -> 1.
+
+    The placements the LP makes whole come first. Then each worker the LP splits goes, largest
+    share first, where the LP put most of them if it still fits under the employer's maximum.
+    The employer limits on head counts are not looked at, so a caller treats this as a hint.
+    """
+    q = built.scenario.quantities
+    capacity = q.capacity_minutes[:, period]
+    chosen: dict[int, int] = {}
+    placed: set[int] = set()
+    cover: dict[int, int] = defaultdict(int)
+    split: list[tuple[float, int, int, int]] = []
+    for (w, _, s), var in built.variables.x.items():
+        value = float(lp_values[var.index])
+        if value > 1 - 1e-6:
+            chosen[var.index] = 1
+            placed.add(w)
+            cover[s] += int(capacity[w])
+        elif value > 1e-6:
+            split.append((value, w, s, var.index))
+    for _, w, s, index in sorted(split, reverse=True):
+        if w not in placed and cover[s] + int(capacity[w]) <= int(q.slots[s].maximum[period]):
+            chosen[index] = 1
+            placed.add(w)
+            cover[s] += int(capacity[w])
+    return chosen
+
+
+#: A period's plan: its objective (units), each decision variable's value by index, and a note.
+_Found = tuple[int, dict[int, int], str]
+
+
+def _decided(values: dict[int, int], var: cp_model.IntVar) -> int:
+    return values.get(var.index, 0)
+
+
+def _solve(
+    model: cp_model.CpModel,
+    decisions: list[cp_model.IntVar],
+    seconds: float,
+    run: Runner,
+    configure: Callable[[cp_model.CpSolver, float], None],
+) -> tuple[int, _Found | None, bool]:
+    solver = cp_model.CpSolver()
+    configure(solver, seconds)
+    status, interrupted = run(solver, model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status, None, interrupted
+    return status, (round(solver.objective_value), {v.index: int(solver.value(v)) for v in decisions}, ""), interrupted
+
+
+def _plan_period(
+    built: BuiltModel,
+    rounded: dict[int, int],
+    lp_values: FloatArray,
+    seconds: float,
+    run: Runner,
+    configure: Callable[[cp_model.CpSolver, float], None],
+) -> tuple[_Found | None, bool]:
+    """The best plan of one period model found in ``seconds``, and whether the user stopped it.
+
+    First the placements the LP makes whole are fixed and CP-SAT places everyone else; that
+    small problem is usually solved to optimality in a fraction of a second, and lands within
+    about 1 % of the LP bound on the benchmark pools, where CP-SAT on the full period model
+    was 10-30 % away in the same time. The rest of the time improves on it with the full
+    period model. ``None`` means no plan keeps every hard rule (or the user stopped first).
+    """
+    started = time.perf_counter()
+    decisions = built.variables.decisions()
+    model = built.model
+    for var in decisions:
+        model.add_hint(var, rounded.get(var.index, 0))
+    core = model.clone()
+    for var in decisions:
+        if lp_values[var.index] > 1 - 1e-6:
+            core.add(core.get_int_var_from_proto_index(var.index) == 1)
+    status, best, interrupted = _solve(core, decisions, seconds, run, configure)
+    if interrupted:
+        return best, True
+    remaining = seconds - (time.perf_counter() - started)
+    if best is not None:
+        if remaining < 0.1:
+            return best, False
+        model.clear_hints()
+        for var in decisions:
+            model.add_hint(var, best[1].get(var.index, 0))
+    status, better, interrupted = _solve(model, decisions, max(0.05, remaining), run, configure)
+    if better is not None and (best is None or better[0] <= best[0]):
+        return better, interrupted
+    if best is not None or interrupted:
+        return best, interrupted
+    if status == cp_model.INFEASIBLE:
+        return None, False
+    # No plan in the time: the rounded LP, costed with every decision fixed (propagation only).
+    fixed = model.clone()
+    for var in decisions:
+        fixed.add(fixed.get_int_var_from_proto_index(var.index) == rounded.get(var.index, 0))
+    _, last, interrupted = _solve(fixed, decisions, 10.0, run, configure)
+    if last is not None:
+        return (last[0], last[1], "no plan found in its share of the time; took the rounded LP"), interrupted
+    # Nobody placed keeps every rule of a scenario without linking rules but required cover.
+    nobody = model.clone()
+    for var in decisions:
+        nobody.add(nobody.get_int_var_from_proto_index(var.index) == 0)
+    _, empty, interrupted = _solve(nobody, decisions, 10.0, run, configure)
+    if empty is not None:
+        return (empty[0], empty[1], "no plan found in its share of the time; nobody is placed in it"), interrupted
+    return None, interrupted
+
+
+def plan_by_period(
+    scenario: Scenario,
+    *,
+    time_limit: float,
+    run: Runner,
+    configure: Callable[[cp_model.CpSolver, float], None],
+    on_period: Callable[[int, float], None] | None = None,
+) -> ByPeriod:
+    """Plan ``scenario`` period by period (see the module docstring).
+
+    ``configure(solver, seconds)`` sets a period solve's parameters; ``on_period(k, units)`` is
+    told the cost (objective units) of the plan so far, later periods empty, after each period.
+    """
+    if linking := linking_features(scenario):
+        raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
+    started = time.perf_counter()
+    periods = scenario.horizon.periods
+    empty = validate_measured(scenario, measure(scenario, resolve(scenario, Plan())))
+    empty_units = empty.objective_units
+    index = scenario.employer_index
+    last: dict[int, int | None] = {
+        w: index[worker.home_employer] if worker.home_employer is not None else None
+        for w, worker in enumerate(scenario.workers)
+    }
+    without_switches = tuple(t for t in Term if t is not Term.SWITCHES)
+    placements: list[Placement] = []
+    expected = empty_units
+    lp_total = 0.0
+    notes: list[str] = []
+    for k in range(periods):
+        share = max(0.0, time_limit - (time.perf_counter() - started)) / (periods - k)
+        period_started = time.perf_counter()
+        built = build_model(scenario, periods=(k,), last_employers=dict(last))
+        built.model.minimize(built.objective(without_switches))
+        relaxed = solve_lp(built.model)
+        label = scenario.horizon.labels[k]
+        if relaxed is None:
+            notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
+            return ByPeriod(None, expected, None, infeasible=True, notes=notes)
+        lp_total += relaxed.objective
+        built.model.minimize(built.objective())
+        seconds = max(0.05, share - (time.perf_counter() - period_started))
+        found, interrupted = _plan_period(
+            built, _rounded(built, relaxed.values, k), relaxed.values, seconds, run, configure
+        )
+        if found is None and interrupted:
+            notes.append(f"stopped by the user in period {label}; it and later periods are empty")
+            return ByPeriod(Plan(placements=tuple(placements)), expected, None, stopped=True, notes=notes)
+        if found is None:
+            notes.append(f"period {label}: no plan keeps every hard rule")
+            return ByPeriod(None, expected, None, infeasible=True, notes=notes)
+        units, values, note = found
+        if note:
+            notes.append(f"period {label}: {note}")
+        chosen = list(read_plan(built, partial(_decided, values)).placements)
+        expected += units - empty_units
+        placements.extend(chosen)
+        for row in chosen:
+            last[scenario.worker_index[row.worker]] = index[row.employer]
+        if on_period is not None:
+            on_period(k, expected)
+        if interrupted:
+            notes.append(f"stopped by the user after period {label}; later periods are empty")
+            return ByPeriod(Plan(placements=tuple(placements)), expected, None, stopped=True, notes=notes)
+    bound = lp_total - (periods - 1) * empty_units
+    # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
+    bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
+    return ByPeriod(Plan(placements=tuple(placements)), expected, min(bound_units, expected), notes=notes)

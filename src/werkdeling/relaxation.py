@@ -1,0 +1,198 @@
+"""A CP-SAT model as a linear program: the rows, and the LP relaxation's optimum from GLOP.
+
+Used by :mod:`werkdeling.decompose` for a proven lower bound and a starting point, and by the
+benchmarks to hand the very same formulation to HiGHS. The model is translated constraint by
+constraint:
+
+* ``linear`` rows keep their bounds (a domain with holes keeps its outer bounds); an enforced row
+  ``lit => lo <= a.x <= hi`` becomes big-M rows from the variables' bounds;
+* ``at_most_one`` / ``exactly_one`` / ``bool_or`` / ``bool_and`` become rows on 0/1 columns, a
+  negated literal ``not x`` being ``1 - x``;
+* ``lin_max`` (``t = max(e_i)``) keeps only ``t >= e_i``: dropping a side of a constraint only
+  relaxes it, so the LP optimum stays a lower bound. The werkdeling terms built with it
+  (shortfall, overstaffing, fairness) are minimised with positive weights, so an optimal MIP
+  solution pins them anyway.
+
+Only what werkdeling's models use is translated; anything else raises ``NotImplementedError``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+FloatArray = npt.NDArray[np.float64]
+
+INF = math.inf
+
+
+@dataclass
+class _Rows:
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    start: list[int] = field(default_factory=lambda: [0])
+    index: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+
+    def add(self, terms: dict[int, float], lower: float, upper: float) -> None:
+        for var, coef in terms.items():
+            if coef:
+                self.index.append(var)
+                self.value.append(coef)
+        self.start.append(len(self.index))
+        self.lower.append(lower)
+        self.upper.append(upper)
+
+
+def _literal(lit: int) -> tuple[dict[int, float], float]:
+    """A literal as (terms, constant): ``x`` or ``1 - x``."""
+    return ({lit: 1.0}, 0.0) if lit >= 0 else ({-lit - 1: -1.0}, 1.0)
+
+
+def _sum_literals(literals: list[int]) -> tuple[dict[int, float], float]:
+    terms: dict[int, float] = {}
+    constant = 0.0
+    for lit in literals:
+        t, c = _literal(lit)
+        for var, coef in t.items():
+            terms[var] = terms.get(var, 0.0) + coef
+        constant += c
+    return terms, constant
+
+
+def to_arrays(model: cp_model.CpModel, *, relax: bool = False) -> dict[str, npt.NDArray[np.generic]]:
+    """The minimised model as arrays of a row-wise LP/MIP (``relax``: all columns continuous), in
+    CP-SAT objective units."""
+    proto = model.proto
+    n = len(proto.variables)
+    low = np.array([v.domain[0] for v in proto.variables], dtype=float)
+    high = np.array([v.domain[len(v.domain) - 1] for v in proto.variables], dtype=float)
+    rows = _Rows()
+
+    def bounds(terms: dict[int, float]) -> tuple[float, float]:
+        lo = sum(c * (low[v] if c > 0 else high[v]) for v, c in terms.items())
+        hi = sum(c * (high[v] if c > 0 else low[v]) for v, c in terms.items())
+        return lo, hi
+
+    def add_linear(terms: dict[int, float], lo: float, hi: float, enforce: list[int]) -> None:
+        if not enforce:
+            rows.add(terms, lo, hi)
+            return
+        # lit => lo <= a.x <= hi, with M from the bounds of a.x; several literals: each must be 1.
+        e_terms, e_const = _sum_literals(enforce)  # sum of (literal values); all true = len(enforce)
+        k = len(enforce)
+        min_ax, max_ax = bounds(terms)
+        if lo > -INF and min_ax < lo:
+            m = lo - min_ax  # a.x >= lo - m (k - sum lits)
+            row = dict(terms)
+            for var, coef in e_terms.items():
+                row[var] = row.get(var, 0.0) - m * coef
+            rows.add(row, lo - m * k + m * e_const, INF)
+        if hi < INF and max_ax > hi:
+            m = max_ax - hi
+            row = dict(terms)
+            for var, coef in e_terms.items():
+                row[var] = row.get(var, 0.0) + m * coef
+            rows.add(row, -INF, hi + m * k - m * e_const)
+
+    for ct in proto.constraints:
+        enforce = list(ct.enforcement_literal)
+        if ct.has_linear():
+            lin = ct.linear
+            terms: dict[int, float] = {}
+            for var, coef in zip(lin.vars, lin.coeffs, strict=True):
+                terms[var] = terms.get(var, 0.0) + coef
+            domain = list(lin.domain)
+            lo = domain[0] if domain[0] > -(2**62) else -INF
+            hi = domain[-1] if domain[-1] < 2**62 else INF
+            add_linear(terms, lo, hi, enforce)
+        elif ct.has_at_most_one() or ct.has_exactly_one():
+            literals = list(ct.at_most_one.literals if ct.has_at_most_one() else ct.exactly_one.literals)
+            terms, constant = _sum_literals(literals)
+            lo = 1 - constant if ct.has_exactly_one() else -INF
+            add_linear(terms, lo, 1 - constant, enforce)
+        elif ct.has_bool_or():
+            terms, constant = _sum_literals(list(ct.bool_or.literals))
+            add_linear(terms, 1 - constant, INF, enforce)
+        elif ct.has_bool_and():
+            for lit in ct.bool_and.literals:
+                terms, constant = _literal(lit)
+                add_linear(terms, 1 - constant, INF, enforce)
+        elif ct.has_lin_max():
+            if enforce:
+                raise NotImplementedError("enforced lin_max")
+            target = ct.lin_max.target
+            for expr in ct.lin_max.exprs:
+                terms = {}
+                for var, coef in zip(target.vars, target.coeffs, strict=True):
+                    terms[var] = terms.get(var, 0.0) + coef
+                for var, coef in zip(expr.vars, expr.coeffs, strict=True):
+                    terms[var] = terms.get(var, 0.0) - coef
+                rows.add(terms, expr.offset - target.offset, INF)
+        else:
+            raise NotImplementedError(f"constraint not translated: {ct}")
+
+    objective = proto.objective
+    cost = np.zeros(n)
+    for var, coef in zip(objective.vars, objective.coeffs, strict=True):
+        cost[var] += coef
+    return {
+        "cost": cost,
+        "offset": np.array([float(objective.offset)]),
+        "col_lower": low,
+        "col_upper": high,
+        "row_lower": np.array(rows.lower, dtype=float),
+        "row_upper": np.array(rows.upper, dtype=float),
+        "start": np.array(rows.start, dtype=np.int64),
+        "index": np.array(rows.index, dtype=np.int64),
+        "value": np.array(rows.value, dtype=float),
+        "integer": np.array([not relax]),
+    }
+
+
+@dataclass(frozen=True)
+class LpSolution:
+    """The LP relaxation's optimum in CP-SAT objective units, and each variable's value (by its
+    index in the model)."""
+
+    objective: float
+    values: FloatArray
+
+
+def solve_lp(model: cp_model.CpModel) -> LpSolution | None:
+    """Solve the LP relaxation of the minimised ``model`` with GLOP (part of OR-Tools); ``None``
+    if the relaxation is infeasible, and then so is the model.
+
+    Raises ``RuntimeError`` if GLOP ends otherwise without an optimum (werkdeling's objectives
+    are bounded below, so that would be a bug).
+    """
+    arrays = to_arrays(model, relax=True)
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    infinity = solver.infinity()
+    columns = [
+        solver.NumVar(float(lo), float(hi), "")
+        for lo, hi in zip(arrays["col_lower"].tolist(), arrays["col_upper"].tolist(), strict=True)
+    ]
+    start, index, value = arrays["start"].tolist(), arrays["index"].tolist(), arrays["value"].tolist()
+    for r, (lo, hi) in enumerate(zip(arrays["row_lower"].tolist(), arrays["row_upper"].tolist(), strict=True)):
+        row = solver.RowConstraint(lo if math.isfinite(lo) else -infinity, hi if math.isfinite(hi) else infinity, "")
+        for j in range(start[r], start[r + 1]):
+            row.SetCoefficient(columns[index[j]], value[j])
+    objective = solver.Objective()
+    cost = arrays["cost"]
+    for j in np.flatnonzero(cost).tolist():
+        objective.SetCoefficient(columns[j], float(cost[j]))
+    objective.SetOffset(float(arrays["offset"][0]))
+    objective.SetMinimization()
+    status = solver.Solve()
+    if status == pywraplp.Solver.INFEASIBLE:
+        return None
+    if status != pywraplp.Solver.OPTIMAL:
+        raise RuntimeError(f"GLOP ended with status {status} on the LP relaxation")
+    values = np.array([c.solution_value() for c in columns], dtype=np.float64)
+    return LpSolution(objective=objective.Value(), values=values)
