@@ -280,4 +280,4 @@ def plan_by_period(
     bound = lp_total - (periods - 1) * empty_units
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
-    return ByPeriod(Plan(placements=tuple(placements)), expected, min(bound_units, expected), notes=notes)
+    return ByPeriod(Plan(placements=tuple(placements)), expected, bound_units, notes=notes)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import pywraplp
+from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
 FloatArray = npt.NDArray[np.float64]
@@ -44,6 +44,14 @@ class _Rows:
             if coef:
                 self.index.append(var)
                 self.value.append(coef)
+        self.start.append(len(self.index))
+        self.lower.append(lower)
+        self.upper.append(upper)
+
+    def add_row(self, variables: list[int], coefficients: list[int], lower: float, upper: float) -> None:
+        """A row whose variables are distinct and whose coefficients are not zero."""
+        self.index.extend(variables)
+        self.value.extend(coefficients)
         self.start.append(len(self.index))
         self.lower.append(lower)
         self.upper.append(upper)
@@ -104,12 +112,16 @@ def to_arrays(model: cp_model.CpModel, *, relax: bool = False) -> dict[str, npt.
         enforce = list(ct.enforcement_literal)
         if ct.has_linear():
             lin = ct.linear
-            terms: dict[int, float] = {}
-            for var, coef in zip(lin.vars, lin.coeffs, strict=True):
-                terms[var] = terms.get(var, 0.0) + coef
             domain = list(lin.domain)
             lo = domain[0] if domain[0] > -(2**62) else -INF
             hi = domain[-1] if domain[-1] < 2**62 else INF
+            variables, coefficients = list(lin.vars), list(lin.coeffs)
+            if not enforce and len(set(variables)) == len(variables) and all(coefficients):
+                rows.add_row(variables, coefficients, lo, hi)  # the common case, without a dict
+                continue
+            terms: dict[int, float] = {}
+            for var, coef in zip(variables, coefficients, strict=True):
+                terms[var] = terms.get(var, 0.0) + coef
             add_linear(terms, lo, hi, enforce)
         elif ct.has_at_most_one() or ct.has_exactly_one():
             literals = list(ct.at_most_one.literals if ct.has_at_most_one() else ct.exactly_one.literals)
@@ -172,27 +184,23 @@ def solve_lp(model: cp_model.CpModel) -> LpSolution | None:
     are bounded below, so that would be a bug).
     """
     arrays = to_arrays(model, relax=True)
-    solver = pywraplp.Solver.CreateSolver("GLOP")
-    infinity = solver.infinity()
-    columns = [
-        solver.NumVar(float(lo), float(hi), "")
-        for lo, hi in zip(arrays["col_lower"].tolist(), arrays["col_upper"].tolist(), strict=True)
-    ]
+    lp = linear_solver_pb2.MPModelProto()
+    cost = arrays["cost"].tolist()
+    for lo, hi, c in zip(arrays["col_lower"].tolist(), arrays["col_upper"].tolist(), cost, strict=True):
+        lp.variable.add(lower_bound=lo, upper_bound=hi, objective_coefficient=c)
+    lp.objective_offset = float(arrays["offset"][0])
     start, index, value = arrays["start"].tolist(), arrays["index"].tolist(), arrays["value"].tolist()
     for r, (lo, hi) in enumerate(zip(arrays["row_lower"].tolist(), arrays["row_upper"].tolist(), strict=True)):
-        row = solver.RowConstraint(lo if math.isfinite(lo) else -infinity, hi if math.isfinite(hi) else infinity, "")
-        for j in range(start[r], start[r + 1]):
-            row.SetCoefficient(columns[index[j]], value[j])
-    objective = solver.Objective()
-    cost = arrays["cost"]
-    for j in np.flatnonzero(cost).tolist():
-        objective.SetCoefficient(columns[j], float(cost[j]))
-    objective.SetOffset(float(arrays["offset"][0]))
-    objective.SetMinimization()
-    status = solver.Solve()
-    if status == pywraplp.Solver.INFEASIBLE:
+        row = lp.constraint.add(lower_bound=lo, upper_bound=hi)
+        row.var_index.extend(index[start[r] : start[r + 1]])
+        row.coefficient.extend(value[start[r] : start[r + 1]])
+    request = linear_solver_pb2.MPModelRequest(
+        model=lp, solver_type=linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING
+    )
+    response = linear_solver_pb2.MPSolutionResponse()
+    pywraplp.Solver.SolveWithProto(request, response)
+    if response.status == linear_solver_pb2.MPSOLVER_INFEASIBLE:
         return None
-    if status != pywraplp.Solver.OPTIMAL:
-        raise RuntimeError(f"GLOP ended with status {status} on the LP relaxation")
-    values = np.array([c.solution_value() for c in columns], dtype=np.float64)
-    return LpSolution(objective=objective.Value(), values=values)
+    if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
+        raise RuntimeError(f"GLOP ended with status {response.status} on the LP relaxation")
+    return LpSolution(objective=response.objective_value, values=np.array(response.variable_value, dtype=np.float64))

@@ -72,6 +72,8 @@ class PlanVars:
     #: A period model (see :func:`create_variables`): each worker's employer before its first
     #: period, ``None`` for none; ``None`` as a whole: the ``home_employer`` of each worker.
     last_employers: dict[int, int | None] | None = None
+    #: (slot, period) -> coverage expression, see :meth:`coverage`.
+    coverage_cache: dict[tuple[int, int], Expr] = field(default_factory=dict, repr=False)
 
     def employer_before(self, w: int) -> int | None:
         """The employer worker ``w`` last worked for before the modelled periods."""
@@ -93,8 +95,12 @@ class PlanVars:
         return int(self.scenario.quantities.capacity_minutes[w, p]) * self.x[(w, p, s)]
 
     def coverage(self, slot: int, period: int) -> Expr:
-        """Minutes placed in ``slot`` in ``period``."""
-        return cp_model.LinearExpr.sum([self.amount(w, period, slot) for w, _ in self.by_slot_period[(slot, period)]])
+        """Minutes placed in ``slot`` in ``period`` (built once: several rules and terms use it)."""
+        key = (slot, period)
+        if key not in self.coverage_cache:
+            amounts = [self.amount(w, period, slot) for w, _ in self.by_slot_period[key]]
+            self.coverage_cache[key] = cp_model.LinearExpr.sum(amounts)
+        return self.coverage_cache[key]
 
     def worked(self, w: int, p: int) -> Expr:
         """Minutes worker ``w`` works in period ``p``."""
