@@ -2,7 +2,11 @@
 
     python benchmarks/run.py --suite small            # minutes
     python benchmarks/run.py --suite medium           # the 500-worker and week targets
-    python benchmarks/run.py --suite large            # 2,000 and 20,000 workers
+    python benchmarks/run.py --suite large            # 2,000 workers
+    python benchmarks/run.py --suite huge             # 20,000 workers (see benchmarks/README.md)
+
+Every child process may use at most ``--memory-gb`` of address space (16 by default on these
+24 GiB machines), so a method that would swap the machine stops with "out of memory" instead.
 
 Every (instance, method) pair runs in a fresh child process, so peak memory is that method's own.
 Each plan is checked with :func:`werkdeling.validate` and costed by the validator, never by the
@@ -63,6 +67,8 @@ SUITES: dict[str, list[Instance]] = {
     ],
     "large": [
         Instance(200, 2000, time_limit=60.0),
+    ],
+    "huge": [
         Instance(2000, 20000, time_limit=600.0),
     ],
 }
@@ -141,7 +147,12 @@ def run_one(method: str, instance: Instance) -> dict[str, Any]:
     return row
 
 
-def _child(method: str, instance: Instance) -> dict[str, Any]:
+def _child(method: str, instance: Instance, memory_gb: float) -> dict[str, Any]:
+    limit_bytes = int(memory_gb * 2**30)
+
+    def cap_memory() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (limit_bytes, limit_bytes))
+
     command = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -151,9 +162,17 @@ def _child(method: str, instance: Instance) -> dict[str, Any]:
         json.dumps(asdict(instance)),
     ]
     limit = instance.time_limit * 4 + 300
-    done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False, env=os.environ)
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=limit, check=False, env=os.environ, preexec_fn=cap_memory
+        )
+    except subprocess.TimeoutExpired:
+        return {"instance": instance.name, "method": method, "status": f"killed after {limit:.0f} s"}
     if done.returncode != 0:
-        return {"instance": instance.name, "method": method, "status": "error: " + done.stderr.strip()[-300:]}
+        tail = done.stderr.strip()[-300:]
+        if "MemoryError" in tail or "bad_alloc" in tail or done.returncode in (-6, -9):
+            return {"instance": instance.name, "method": method, "status": f"out of memory ({memory_gb:g} GB cap)"}
+        return {"instance": instance.name, "method": method, "status": "error: " + tail}
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -249,6 +268,7 @@ def main() -> None:
     parser.add_argument("--suite", choices=sorted(SUITES), default="small")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
     parser.add_argument("--no-variants", action="store_true", help="skip the scenario-comparison table")
+    parser.add_argument("--memory-gb", type=float, default=16.0, help="address-space cap per child process")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -262,7 +282,7 @@ def main() -> None:
         rows = []
         for method in methods:
             print(f"{instance.name}: {method} ...", file=sys.stderr, flush=True)
-            rows.append(_child(method, instance))
+            rows.append(_child(method, instance, args.memory_gb))
         _gaps(rows)
         all_rows += rows
     stamp = f"{dt.date.today().isoformat()}, {os.cpu_count()} cores"
