@@ -41,6 +41,17 @@ def test_solve_writes_a_plan_that_validates(tmp_path: Path) -> None:
     assert code == 0 and "plan is valid" in out
 
 
+def test_solve_by_period_on_request_and_a_clear_refusal_where_rules_link_periods(tmp_path: Path) -> None:
+    plan_file = tmp_path / "plan.json"
+    code, out, _ = run("solve", SMALL, "--strategy", "by_period", "--out", str(plan_file), "--workers", "1")
+    assert code == 0 and "planned period by period" in out
+    assert validate(load_scenario(SMALL), load_plan(plan_file)).is_valid
+    code, out, err = run("solve", str(DATA / "complete.yaml"), "--strategy", "by_period", "--workers", "1")
+    assert code == 2 and "Traceback" not in err
+    assert "cannot be planned period by period because of rules.max_stint" in err
+    assert "use strategy 'whole' or 'auto'" in err
+
+
 def test_solve_json_output_and_warm_start(tmp_path: Path) -> None:
     plan_file = tmp_path / "plan.yaml"
     assert run("solve", SMALL, "--out", str(plan_file), "--workers", "1")[0] == 0

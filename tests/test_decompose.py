@@ -11,6 +11,7 @@ from ortools.sat.python import cp_model
 
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Scenario, Status, decompose, solve, validate
+from werkdeling.errors import InputError
 from werkdeling.generate import generate_scenario
 from werkdeling.relaxation import solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE
@@ -81,7 +82,7 @@ def test_rules_that_link_periods_are_named_and_refuse_planning_by_period() -> No
     base = myopic_pool()
     linked = base.replace(rules=base.rules.model_copy(update={"min_stint": 2, "max_switches": 1}))
     assert decompose.linking_features(linked) == ["rules.min_stint", "rules.max_switches"]
-    with pytest.raises(ValueError, match=r"rules\.min_stint, rules\.max_switches"):
+    with pytest.raises(InputError, match=r"rules\.min_stint, rules\.max_switches"):
         solve(linked, strategy="by_period", time_limit=5, num_workers=1)
     fair = base.replace(weights=base.weights.model_copy(update={"fair_idle": 1}))
     assert decompose.linking_features(fair) == ["weights.fair_idle"]
@@ -89,7 +90,7 @@ def test_rules_that_link_periods_are_named_and_refuse_planning_by_period() -> No
     assert decompose.linking_features(with_course) == [
         "trainings (a course spans periods and adds skills for later ones)"
     ]
-    with pytest.raises(ValueError, match="weighted mode without an anchor"):
+    with pytest.raises(InputError, match="weighted mode without an anchor"):
         solve(base, strategy="by_period", mode="lexicographic", time_limit=5, num_workers=1)
 
 

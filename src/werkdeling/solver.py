@@ -19,7 +19,7 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from werkdeling import decompose
-from werkdeling.errors import SolverError
+from werkdeling.errors import InputError, SolverError
 from werkdeling.evaluation.costs import cost_breakdown_of
 from werkdeling.evaluation.diff import diff_plans
 from werkdeling.evaluation.kpis import kpis_of
@@ -206,7 +206,12 @@ def _by_period(
         return False
     if strategy is Strategy.BY_PERIOD:
         if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
-            raise ValueError("strategy 'by_period' works in weighted mode without an anchor plan")
+            raise InputError(["strategy 'by_period' works in weighted mode without an anchor plan"])
+        if linking := decompose.linking_features(scenario):
+            raise InputError([
+                "strategy 'by_period': this scenario cannot be planned period by period because of "
+                + ", ".join(linking) + "; use strategy 'whole' or 'auto'"
+            ])  # fmt: skip
         return True
     return (
         anchor is None
@@ -346,7 +351,7 @@ def solve(
     strategy
         ``whole``: one model of the whole horizon. ``by_period``: plan period by period, with
         a proven bound from each period's LP relaxation (see :mod:`werkdeling.decompose`; only
-        for scenarios without rules that link periods, else ``ValueError``). ``auto`` (the
+        for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
         default) plans by period when the scenario allows it, has more than
         ``decompose.BY_PERIOD_ABOVE`` possible placements and no anchor, warm start or
         lexicographic mode; else as a whole.

@@ -179,6 +179,7 @@ def solve_with_progress(
     log: bool,
     quiet: bool,
     warm_start: Plan | None = None,
+    strategy: str = "auto",
 ) -> Result:
     with LiveProgress(time_limit, enabled=not (quiet or log)) as display:
         return solve(
@@ -190,4 +191,5 @@ def solve_with_progress(
             warm_start=warm_start,
             mode=mode,
             progress=display.update,
+            strategy=strategy,
         )

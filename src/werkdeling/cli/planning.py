@@ -112,6 +112,13 @@ def demo(
     help="Write the whole result (plan, costs, KPIs) as JSON.",
 )
 @click.option("--warm-start", type=click.Path(path_type=Path), help="Start from an earlier plan.")
+@click.option(
+    "--strategy",
+    type=click.Choice(["auto", "whole", "by_period"]),
+    default="auto",
+    show_default=True,
+    help="One model of the whole horizon, or period by period with an LP bound (large pools); auto picks by size.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON instead of tables.")
 @friendly_errors
 def solve_command(
@@ -125,6 +132,7 @@ def solve_command(
     out: Path | None,
     result_file: Path | None,
     warm_start: Path | None,
+    strategy: str,
     as_json: bool,
 ) -> None:
     """Plan a scenario: a workbook (.xlsx), a folder of CSV files, or a .yaml/.json file.
@@ -150,6 +158,7 @@ def solve_command(
         log=log,
         quiet=quiet,
         warm_start=start_plan,
+        strategy=strategy,
     )
     if out is not None and result.plan is not None:
         write_plan(scenario, result.plan, out)
