@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 
 from werkdeling.model import eligibility
-from werkdeling.plan import Placement, Plan
+from werkdeling.model.build import placement_of
+from werkdeling.plan import Plan
 from werkdeling.scenario import Scenario
 from werkdeling.scenario.scenario import BoolArray
 
@@ -63,7 +64,6 @@ def greedy_plan(scenario: Scenario) -> Plan:
     q = scenario.quantities
     # Only skills held from the start: the heuristic plans no courses.
     allowed = eligibility.possible_placements(scenario) & eligibility.skills(scenario)[:, None, :]
-    labels = scenario.horizon.labels
     previous: dict[int, int] = {}
     for w, worker in enumerate(scenario.workers):
         if worker.home_employer is not None:
@@ -75,15 +75,6 @@ def greedy_plan(scenario: Scenario) -> Plan:
     for p in range(scenario.horizon.periods):
         here = _fill_period(scenario, allowed, p, previous)
         for w, s in sorted(here.items()):
-            slot = q.slots[s]
-            placements.append(
-                Placement(
-                    worker=scenario.workers[w].id,
-                    period=labels[p],
-                    employer=scenario.employers[slot.employer].id,
-                    role=slot.role,
-                    hours=round(int(q.capacity_minutes[w, p]) / 60, 4),
-                )
-            )
+            placements.append(placement_of(scenario, w, p, s, int(q.capacity_minutes[w, p])))
         previous = {**previous, **here}
     return Plan(placements=tuple(placements))

@@ -31,7 +31,7 @@ from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate, validate_measured
 from werkdeling.explain.reasons import Obstacle, km, obstacles
 from werkdeling.model import Anchor, BuiltModel, build_model
-from werkdeling.model.build import read_plan
+from werkdeling.model.build import placement_of, read_plan
 from werkdeling.plan import Placement, Plan
 from werkdeling.replan.replan import DEFAULT_CHANGE_PENALTY
 from werkdeling.result import Status
@@ -187,14 +187,7 @@ class _Reoptimiser:
 
 def _placement(scenario: Scenario, w: int, p: int, s: int) -> Placement:
     """Worker ``w`` in slot ``s`` for all of period ``p``."""
-    slot = scenario.quantities.slots[s]
-    return Placement(
-        worker=scenario.workers[w].id,
-        period=scenario.horizon.labels[p],
-        employer=scenario.employers[slot.employer].id,
-        role=slot.role,
-        hours=round(int(scenario.quantities.capacity_minutes[w, p]) / 60, 4),
-    )
+    return placement_of(scenario, w, p, s, int(scenario.quantities.capacity_minutes[w, p]))
 
 
 def _direct(scenario: Scenario, plan: Plan, placement: Placement, penalty: int) -> tuple[int | None, tuple[str, ...]]:

@@ -86,6 +86,19 @@ def build_model(
     return built
 
 
+def placement_of(scenario: Scenario, worker: int, period: int, slot: int, minutes: int) -> Placement:
+    """The plan row of ``worker`` working ``minutes`` in ``slot`` in ``period`` (positions)."""
+    demand = scenario.quantities.slots[slot]
+    return Placement(
+        worker=scenario.workers[worker].id,
+        period=scenario.horizon.labels[period],
+        employer=scenario.employers[demand.employer].id,
+        role=demand.role,
+        # minutes/60 to 4 decimals always maps back to the same whole minute
+        hours=round(minutes / 60, 4),
+    )
+
+
 def read_plan(built: BuiltModel, value: Callable[[cp_model.IntVar], int]) -> Plan:
     """The plan in a solution, given the value of each decision variable (e.g. ``solver.value``)."""
     scenario = built.scenario
@@ -95,19 +108,9 @@ def read_plan(built: BuiltModel, value: Callable[[cp_model.IntVar], int]) -> Pla
     placements = []
     for (w, p, s), var in pv.x.items():
         if value(var):
-            slot = scenario.quantities.slots[s]
             amount = pv.amounts.get((w, p, s))
             minutes = int(value(amount)) if amount is not None else int(capacity[w, p])
-            placements.append(
-                Placement(
-                    worker=scenario.workers[w].id,
-                    period=labels[p],
-                    employer=scenario.employers[slot.employer].id,
-                    role=slot.role,
-                    # minutes/60 to 4 decimals always maps back to the same whole minute
-                    hours=round(minutes / 60, 4),
-                )
-            )
+            placements.append(placement_of(scenario, w, p, s, minutes))
     trainings = [
         TrainingSpell(worker=scenario.workers[w].id, training=scenario.trainings[o].id, start=labels[q])
         for (w, o, q), var in pv.training.items()
