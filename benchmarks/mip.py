@@ -50,7 +50,11 @@ def solve_with_highs(model: cp_model.CpModel, *, relax: bool, time_limit: float)
         )
         seconds = time.perf_counter() - started
         if child.returncode != 0:
-            return HighsOutcome(f"error: {child.stderr.strip()[-200:]}", None, None, None, seconds, 0.0)
+            tail = child.stderr.strip()
+            if "bad_alloc" in tail or "MemoryError" in tail:
+                return HighsOutcome("out of memory", None, None, None, seconds, 0.0)
+            last_line = tail.splitlines()[-1] if tail else f"exit code {child.returncode}"
+            return HighsOutcome(f"error: {last_line[-200:]}", None, None, None, seconds, 0.0)
         data = np.load(answer)
         status = str(data["status"])
         objective = float(data["objective"]) if data["has_solution"] else None

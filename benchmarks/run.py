@@ -211,7 +211,7 @@ def _markdown(rows: list[dict[str, Any]]) -> str:
             return "-"
         if isinstance(value, float):
             return f"{value:,.2f}"
-        return str(value)
+        return " ".join(str(value).split()).replace("|", "/")  # one line, no column breaks
 
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(cell(r.get(c)) for c in COLUMNS) + " |" for r in rows]

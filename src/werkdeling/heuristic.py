@@ -20,8 +20,11 @@ from werkdeling.scenario import Scenario
 from werkdeling.scenario.scenario import BoolArray
 
 
-def _fill_period(scenario: Scenario, allowed: BoolArray, p: int, previous: dict[int, int]) -> dict[int, int]:
-    """Slot of each worker placed in period ``p``."""
+def fill_period(
+    scenario: Scenario, allowed: BoolArray, p: int, previous: dict[int, int], *, keep_all: bool = False
+) -> dict[int, int]:
+    """Slot of each worker placed in period ``p``: the ``previous`` slots kept where the employer
+    still wants hours (all of them that fit with ``keep_all``), then the largest gaps filled."""
     q = scenario.quantities
     capacity = q.capacity_minutes[:, p]
     room = np.array([int(s.maximum[p]) for s in q.slots], dtype=np.int64)
@@ -40,7 +43,7 @@ def _fill_period(scenario: Scenario, allowed: BoolArray, p: int, previous: dict[
             need[s] -= capacity[w]
 
     for w, s in previous.items():
-        if free[w] and allowed[w, p, s] and capacity[w] <= room[s] and needs[1][s] > 0:
+        if free[w] and allowed[w, p, s] and capacity[w] <= room[s] and (keep_all or needs[1][s] > 0):
             place(w, s)
     for need in needs:
         blocked = np.zeros(len(q.slots), dtype=np.bool_)  # slots nobody free can fill any more
@@ -73,7 +76,7 @@ def greedy_plan(scenario: Scenario) -> Plan:
                 previous[w] = own[0]
     placements = []
     for p in range(scenario.horizon.periods):
-        here = _fill_period(scenario, allowed, p, previous)
+        here = fill_period(scenario, allowed, p, previous)
         for w, s in sorted(here.items()):
             placements.append(placement_of(scenario, w, p, s, int(q.capacity_minutes[w, p])))
         previous = {**previous, **here}

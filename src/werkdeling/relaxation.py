@@ -19,6 +19,7 @@ Only what werkdeling's models use is translated; anything else raises ``NotImple
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,9 +74,11 @@ def _sum_literals(literals: list[int]) -> tuple[dict[int, float], float]:
     return terms, constant
 
 
-def to_arrays(model: cp_model.CpModel, *, relax: bool = False) -> dict[str, npt.NDArray[np.generic]]:
+def to_arrays(
+    model: cp_model.CpModel, *, relax: bool = False, skip: Collection[int] = ()
+) -> dict[str, npt.NDArray[np.generic]]:
     """The minimised model as arrays of a row-wise LP/MIP (``relax``: all columns continuous), in
-    CP-SAT objective units."""
+    CP-SAT objective units, without the constraints at the positions in ``skip``."""
     proto = model.proto
     n = len(proto.variables)
     low = np.array([v.domain[0] for v in proto.variables], dtype=float)
@@ -108,7 +111,10 @@ def to_arrays(model: cp_model.CpModel, *, relax: bool = False) -> dict[str, npt.
                 row[var] = row.get(var, 0.0) + m * coef
             rows.add(row, -INF, hi + m * k - m * e_const)
 
-    for ct in proto.constraints:
+    skipped = set(skip)
+    for position, ct in enumerate(proto.constraints):
+        if position in skipped:
+            continue
         enforce = list(ct.enforcement_literal)
         if ct.has_linear():
             lin = ct.linear
@@ -176,14 +182,17 @@ class LpSolution:
     values: FloatArray
 
 
-def solve_lp(model: cp_model.CpModel) -> LpSolution | None:
+def solve_lp(model: cp_model.CpModel, skip: Collection[int] = ()) -> LpSolution | None:
     """Solve the LP relaxation of the minimised ``model`` with GLOP (part of OR-Tools); ``None``
     if the relaxation is infeasible, and then so is the model.
+
+    ``skip``: constraint positions to leave out, e.g. the rows of helper variables that are not
+    in the objective; leaving rows out only relaxes the LP further, so it stays a lower bound.
 
     Raises ``RuntimeError`` if GLOP ends otherwise without an optimum (werkdeling's objectives
     are bounded below, so that would be a bug).
     """
-    arrays = to_arrays(model, relax=True)
+    arrays = to_arrays(model, relax=True, skip=skip)
     lp = linear_solver_pb2.MPModelProto()
     cost = arrays["cost"].tolist()
     for lo, hi, c in zip(arrays["col_lower"].tolist(), arrays["col_upper"].tolist(), cost, strict=True):

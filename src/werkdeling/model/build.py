@@ -9,7 +9,7 @@ built once and shared by whoever needs it first).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
@@ -20,6 +20,7 @@ from werkdeling.model.rules import RULES
 from werkdeling.model.variables import Expr, PlanVars, create_variables
 from werkdeling.plan import PermanentMove, Placement, Plan, TrainingSpell
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
+from werkdeling.scenario.scenario import BoolArray
 from werkdeling.scenario.settings import TERM_QUANTITY
 
 
@@ -35,6 +36,9 @@ class BuiltModel:
     #: With an anchor plan: the number of changed worker-periods, and its cost points per change.
     changes: Expr = 0
     change_penalty: int = 0
+    #: The constraints (positions in the proto) each term's helper variables added; a term left
+    #: out of an objective can leave its rows out of an LP relaxation too.
+    term_rows: dict[Term, range] = field(default_factory=dict)
 
     def objective(self, terms: tuple[Term, ...] | None = None, *, with_changes: bool = True) -> Expr:
         """Weighted sum of ``terms`` (all built terms by default), in objective units, plus the
@@ -54,12 +58,13 @@ def build_model(
     anchor: Anchor | None = None,
     periods: Collection[int] | None = None,
     last_employers: dict[int, int | None] | None = None,
+    allowed: BoolArray | None = None,
 ) -> BuiltModel:
     """Build the model of ``scenario``.
 
     ``periods`` and ``last_employers`` build a period model, which places people only in those
     periods (see :func:`~werkdeling.model.variables.create_variables` and
-    :mod:`werkdeling.decompose`).
+    :mod:`werkdeling.decompose`); ``allowed`` saves recomputing the possible placements.
 
     With an ``anchor`` plan, frozen periods keep it, forced placements are made and each changed
     worker-period costs ``anchor.change_penalty`` (see :mod:`werkdeling.model.anchor`).
@@ -70,16 +75,22 @@ def build_model(
     model = cp_model.CpModel()
     model.name = scenario.name
     guards = Guards(model) if explain else None
-    variables = create_variables(model, scenario, guards, periods=periods, last_employers=last_employers)
+    variables = create_variables(
+        model, scenario, guards, periods=periods, last_employers=last_employers, allowed=allowed
+    )
     for add_rule in RULES:
         add_rule(model, variables)
     if explain:
         return BuiltModel(scenario, model, variables, {})
     # Zero weight, zero cost: a term with weight 0 gets no helper variables at all.
-    terms = {
-        term: builder(model, variables) for term, builder in TERM_BUILDERS.items() if scenario.weights.of(term) > 0
-    }
-    built = BuiltModel(scenario, model, variables, terms)
+    terms: dict[Term, Expr] = {}
+    term_rows: dict[Term, range] = {}
+    for term, builder in TERM_BUILDERS.items():
+        if scenario.weights.of(term) > 0:
+            first = len(model.proto.constraints)
+            terms[term] = builder(model, variables)
+            term_rows[term] = range(first, len(model.proto.constraints))
+    built = BuiltModel(scenario, model, variables, terms, term_rows=term_rows)
     if anchor is not None:
         built.changes = add_anchor(model, variables, anchor)
         built.change_penalty = anchor.change_penalty

@@ -30,6 +30,7 @@ from ortools.sat.python import cp_model
 from werkdeling.model import eligibility
 from werkdeling.model.guards import Guarded, Guards, RuleRef
 from werkdeling.scenario import Scenario
+from werkdeling.scenario.scenario import BoolArray
 
 #: A CP-SAT linear expression, or an int where the value is known when building (OR-Tools is
 #: treated as untyped, see pyproject.toml).
@@ -150,6 +151,7 @@ def create_variables(
     *,
     periods: Collection[int] | None = None,
     last_employers: dict[int, int | None] | None = None,
+    allowed: BoolArray | None = None,
 ) -> PlanVars:
     """Create every decision variable that eligibility allows, and the derived flags.
 
@@ -159,12 +161,14 @@ def create_variables(
     With ``periods``, only those periods get placement variables: the others are planned empty.
     Such a period model is exact only for scenarios without rules that link periods (see
     :mod:`werkdeling.decompose`); ``last_employers`` then says where each worker last worked
-    before, for the switch count.
+    before, for the switch count. ``allowed`` passes :func:`eligibility.possible_placements`
+    when a caller building many period models has it already.
     """
     q = scenario.quantities
     splits = scenario.effective_rules.splits
     pv = PlanVars(scenario, split=splits is not None, guards=guards, last_employers=last_employers)
-    allowed = eligibility.possible_placements(scenario, with_travel_limit=guards is None)
+    if allowed is None or guards is not None:
+        allowed = eligibility.possible_placements(scenario, with_travel_limit=guards is None)
     within = eligibility.travel_limit(scenario)
     modelled = range(scenario.horizon.periods) if periods is None else sorted(periods)
     for w, worker in enumerate(scenario.workers):
