@@ -120,3 +120,16 @@ def test_lp_relaxation_of_a_small_model() -> None:
     assert relaxed.values.sum() == pytest.approx(1.5)
     model.add(x + y >= 2)  # now even the LP is infeasible
     assert solve_lp(model) is None
+
+
+def test_without_time_for_search_every_period_takes_the_rounded_lp_and_stays_valid() -> None:
+    # The rounded LP is costed first in every period (decisions fixed, propagation only), so even
+    # a time limit that leaves CP-SAT no search gives a complete plan that the validator accepts.
+    s = generate_scenario(6, 30, seed=5)
+    result = solve(s, strategy="by_period", time_limit=0.001, num_workers=1)
+    rounded = [note for note in result.notes if "rounded LP" in note]
+    assert len(rounded) == s.horizon.periods
+    assert result.plan is not None and validate(s, result.plan).is_valid
+    assert result.objective is not None and result.bound is not None
+    assert result.bound <= result.objective
+    assert validate(s, result.plan).objective == pytest.approx(result.objective)
