@@ -91,11 +91,6 @@ def linking_features(scenario: Scenario) -> list[str]:
     return found
 
 
-def possible_placement_count(scenario: Scenario) -> int:
-    """Worker x period x role combinations the eligibility rules allow: the model's size."""
-    return int(possible_placements(scenario).sum())
-
-
 @dataclass
 class ByPeriod:
     """What planning period by period gave; the caller validates ``plan`` and builds the result.
@@ -255,11 +250,13 @@ def plan_by_period(
     run: Runner,
     configure: Callable[[cp_model.CpSolver, float], None],
     on_period: Callable[[int, float], None] | None = None,
+    allowed: BoolArray | None = None,
 ) -> ByPeriod:
     """Plan ``scenario`` period by period (see the module docstring).
 
     ``configure(solver, seconds)`` sets a period solve's parameters; ``on_period(k, units)`` is
     told the cost (objective units) of the plan so far, later periods empty, after each period.
+    ``allowed`` (:func:`~werkdeling.model.eligibility.possible_placements`) saves recomputing them.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -273,7 +270,8 @@ def plan_by_period(
         for w, worker in enumerate(scenario.workers)
     }
     without_switches = tuple(t for t in Term if t is not Term.SWITCHES)
-    allowed = possible_placements(scenario)
+    if allowed is None:
+        allowed = possible_placements(scenario)
     placements: list[Placement] = []
     expected = empty_units
     lp_total = 0.0

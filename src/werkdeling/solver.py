@@ -23,14 +23,16 @@ from werkdeling.errors import InputError, SolverError
 from werkdeling.evaluation.costs import cost_breakdown_of
 from werkdeling.evaluation.diff import diff_plans
 from werkdeling.evaluation.kpis import kpis_of
-from werkdeling.evaluation.measure import measure, resolve
-from werkdeling.evaluation.validation import validate_measured
+from werkdeling.evaluation.measure import Measurement, measure, resolve
+from werkdeling.evaluation.validation import ValidationReport, validate_measured
 from werkdeling.heuristic import greedy_plan
 from werkdeling.model import Anchor, BuiltModel, build_model
 from werkdeling.model.build import read_plan
+from werkdeling.model.eligibility import possible_placements
 from werkdeling.plan import Plan
 from werkdeling.result import Result, Stage, Status, gap_pct
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
+from werkdeling.scenario.scenario import BoolArray
 from werkdeling.scenario.settings import ObjectiveMode
 
 STATUS = {
@@ -165,6 +167,17 @@ def hint_plan(built: BuiltModel, plan: Plan) -> list[str]:
     return []
 
 
+def refereed(scenario: Scenario, plan: Plan, source: str) -> tuple[Measurement, ValidationReport]:
+    """Measure and validate a plan werkdeling made. A broken rule there is a bug of werkdeling's,
+    so it raises :class:`SolverError`, whose message starts with ``source`` ("the solver
+    returned", ...)."""
+    measured = measure(scenario, resolve(scenario, plan))
+    report = validate_measured(scenario, measured)
+    if not report.is_valid:
+        raise SolverError(f"{source} a plan that breaks rules; please report this:\n" + report.summary())
+    return measured, report
+
+
 def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -> Plan:
     """The plan CP-SAT starts from: the one given, the anchor plan, or else the greedy plan of
     :mod:`werkdeling.heuristic` when it keeps every rule, else the empty plan (which keeps every
@@ -201,9 +214,11 @@ class Strategy(StrEnum):
 
 def _by_period(
     scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, warm_start: Plan | None
-) -> bool:
+) -> BoolArray | None:
+    """The possible placements when :func:`solve` plans ``scenario`` period by period, else
+    ``None``; ``auto`` needs them to count, and the period models reuse them."""
     if strategy is Strategy.WHOLE:
-        return False
+        return None
     if strategy is Strategy.BY_PERIOD:
         if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
             raise InputError(["strategy 'by_period' works in weighted mode without an anchor plan"])
@@ -212,14 +227,13 @@ def _by_period(
                 "strategy 'by_period': this scenario cannot be planned period by period because of "
                 + ", ".join(linking) + "; use strategy 'whole' or 'auto'"
             ])  # fmt: skip
-        return True
-    return (
-        anchor is None
-        and warm_start is None
-        and mode is ObjectiveMode.WEIGHTED
-        and not decompose.linking_features(scenario)
-        and decompose.possible_placement_count(scenario) > decompose.BY_PERIOD_ABOVE
-    )
+        return possible_placements(scenario)
+    if anchor is not None or warm_start is not None or mode is not ObjectiveMode.WEIGHTED:
+        return None
+    if decompose.linking_features(scenario):
+        return None
+    allowed = possible_placements(scenario)
+    return allowed if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
 
 
 def _solve_by_period(
@@ -231,6 +245,7 @@ def _solve_by_period(
     parameters: dict[str, Any] | None,
     progress: ProgressCallback | None,
     mode: ObjectiveMode,
+    allowed: BoolArray,
 ) -> Result:
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve."""
     started = time.perf_counter()
@@ -248,7 +263,7 @@ def _solve_by_period(
 
     outcome = decompose.plan_by_period(
         scenario, time_limit=time_limit, run=lambda solver, model: _run(solver, model, None),
-        configure=configure, on_period=on_period,
+        configure=configure, on_period=on_period, allowed=allowed,
     )  # fmt: skip
     runtime = time.perf_counter() - started
     notes = ["planned period by period (no rule links the periods but the switch count); the bound is the sum "
@@ -260,10 +275,7 @@ def _solve_by_period(
             status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
             terms={}, kpis=None, stages=(stage,), notes=tuple(notes),
         )  # fmt: skip
-    measured = measure(scenario, resolve(scenario, outcome.plan))
-    report = validate_measured(scenario, measured)
-    if not report.is_valid:
-        raise SolverError("planning by period gave a plan that breaks rules; please report this:\n" + report.summary())
+    measured, report = refereed(scenario, outcome.plan, "planning by period gave")
     if report.objective_units != outcome.expected_units:
         raise SolverError(
             f"objective mismatch: period models {outcome.expected_units} units, plan {report.objective_units} "
@@ -361,8 +373,9 @@ def solve(
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
-    if _by_period(scenario, Strategy(strategy), mode, anchor, warm_start):
-        return _solve_by_period(scenario, time_limit, seed, num_workers, log, parameters, progress, mode)
+    allowed = _by_period(scenario, Strategy(strategy), mode, anchor, warm_start)
+    if allowed is not None:
+        return _solve_by_period(scenario, time_limit, seed, num_workers, log, parameters, progress, mode, allowed)
     built = build_model(scenario, anchor=anchor)
     start = _start(scenario, warm_start, anchor)
     notes = hint_plan(built, start)
@@ -444,10 +457,7 @@ def solve(
         )  # fmt: skip
 
     # The referee measures the plan from scratch; the KPIs reuse that measurement.
-    measured = measure(scenario, resolve(scenario, plan))
-    report = validate_measured(scenario, measured)
-    if not report.is_valid:
-        raise SolverError("the solver returned a plan that breaks rules; please report this:\n" + report.summary())
+    measured, report = refereed(scenario, plan, "the solver returned")
     expected = sum(report.terms[t].cost_units for t in last_level)
     changes = diff_plans(anchor.plan, plan) if anchor is not None else None
     change_units = 0

@@ -36,7 +36,7 @@ from werkdeling.plan import Placement, Plan
 from werkdeling.replan.replan import DEFAULT_CHANGE_PENALTY
 from werkdeling.result import Status
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario
-from werkdeling.solver import STATUS, default_parameters, hint_plan
+from werkdeling.solver import STATUS, default_parameters, hint_plan, refereed
 
 
 class Candidate(BaseModel):
@@ -175,12 +175,7 @@ class _Reoptimiser:
         return plan, units, status is Status.OPTIMAL
 
     def _referee(self, plan: Plan) -> int:
-        scenario = self.built.scenario
-        report = validate(scenario, plan)
-        if not report.is_valid:
-            raise SolverError(
-                "re-optimising returned a plan that breaks rules; please report this:\n" + report.summary()
-            )
+        _, report = refereed(self.built.scenario, plan, "re-optimising returned")
         changed = diff_plans(self.current, plan).changed_placements
         return report.objective_units + self.built.change_penalty * OBJECTIVE_SCALE * changed
 
