@@ -91,6 +91,22 @@ def linking_features(scenario: Scenario) -> list[str]:
     return found
 
 
+@dataclass(frozen=True)
+class PeriodReport:
+    """How one period was planned, for profiling (``benchmarks/periods.py``): seconds spent
+    building the period model, on its LP, and on rounding and CP-SAT; and the plan's cost above
+    the period's LP bound."""
+
+    label: str
+    model_seconds: float
+    lp_seconds: float
+    search_seconds: float
+    #: Period model objective minus its LP optimum (objective units); switches are in the
+    #: former only.
+    above_lp_units: float
+    note: str
+
+
 @dataclass
 class ByPeriod:
     """What planning period by period gave; the caller validates ``plan`` and builds the result.
@@ -105,6 +121,7 @@ class ByPeriod:
     infeasible: bool = False
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
+    reports: list[PeriodReport] = field(default_factory=list)
 
 
 def _rounded(built: BuiltModel, lp_values: FloatArray, period: int, allowed: BoolArray) -> dict[int, int]:
@@ -276,12 +293,15 @@ def plan_by_period(
     expected = empty_units
     lp_total = 0.0
     notes: list[str] = []
+    reports: list[PeriodReport] = []
     for k in range(periods):
         share = max(0.0, time_limit - (time.perf_counter() - started)) / (periods - k)
         period_started = time.perf_counter()
         built = build_model(scenario, periods=(k,), last_employers=dict(last), allowed=allowed)
         built.model.minimize(built.objective(without_switches))
+        modelled = time.perf_counter()
         relaxed = solve_lp(built.model, skip=built.term_rows.get(Term.SWITCHES, ()))
+        relaxed_at = time.perf_counter()
         label = scenario.horizon.labels[k]
         if relaxed is None:
             notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
@@ -294,7 +314,9 @@ def plan_by_period(
         )
         if found is None and interrupted:
             notes.append(f"stopped by the user in period {label}; it and later periods are empty")
-            return ByPeriod(Plan(placements=tuple(placements)), expected, None, stopped=True, notes=notes)
+            return ByPeriod(
+                Plan(placements=tuple(placements)), expected, None, stopped=True, notes=notes, reports=reports
+            )
         if found is None:
             why = "no plan keeps every hard rule" if infeasible else "no plan found in its share of the time"
             notes.append(f"period {label}: {why}")
@@ -302,6 +324,10 @@ def plan_by_period(
         units, values, note = found
         if note:
             notes.append(f"period {label}: {note}")
+        reports.append(PeriodReport(
+            label, modelled - period_started, relaxed_at - modelled, time.perf_counter() - relaxed_at,
+            units - relaxed.objective, note,
+        ))  # fmt: skip
         chosen = list(read_plan(built, partial(_decided, values)).placements)
         expected += units - empty_units
         placements.extend(chosen)
@@ -311,8 +337,10 @@ def plan_by_period(
             on_period(k, expected)
         if interrupted:
             notes.append(f"stopped by the user after period {label}; later periods are empty")
-            return ByPeriod(Plan(placements=tuple(placements)), expected, None, stopped=True, notes=notes)
+            return ByPeriod(
+                Plan(placements=tuple(placements)), expected, None, stopped=True, notes=notes, reports=reports
+            )
     bound = lp_total - (periods - 1) * empty_units
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
-    return ByPeriod(Plan(placements=tuple(placements)), expected, bound_units, notes=notes)
+    return ByPeriod(Plan(placements=tuple(placements)), expected, bound_units, notes=notes, reports=reports)

@@ -1,0 +1,59 @@
+"""Where the time and the gap go when werkdeling plans a pool period by period.
+
+Plans the first instance of a suite (or ``--instance``) with
+:func:`werkdeling.decompose.plan_by_period`, as ``solve`` does, and prints per period: seconds
+spent building the period model, on its LP and on rounding plus CP-SAT; the plan's cost above
+that period's LP bound (points; the plan's switches are in it, the bound has none); and the
+period's note. Then the plan's cost per term, as a share of the total, from the validator.
+
+    python benchmarks/periods.py --suite large
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ortools.sat.python import cp_model
+
+from werkdeling import decompose, validate
+from werkdeling.scenario import OBJECTIVE_SCALE
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import SUITES, _scenario
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
+    parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
+    args = parser.parse_args()
+    instance = SUITES[args.suite][args.instance]
+    scenario = _scenario(instance)
+
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+        return solver.solve(model), False
+
+    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.random_seed = 0
+
+    outcome = decompose.plan_by_period(scenario, time_limit=instance.time_limit, run=run, configure=configure)
+    print(f"{instance.name}, {instance.time_limit:.0f} s")
+    print(f"{'period':<8} {'model s':>8} {'LP s':>6} {'search s':>9} {'above LP (points)':>18}  note")
+    for r in outcome.reports:
+        timing = f"{r.model_seconds:>8.2f} {r.lp_seconds:>6.2f} {r.search_seconds:>9.2f}"
+        print(f"{r.label:<8} {timing} {r.above_lp_units / OBJECTIVE_SCALE:>18,.0f}  {r.note}")
+    if outcome.plan is None:
+        print("no plan:", "; ".join(outcome.notes))
+        return
+    report = validate(scenario, outcome.plan)
+    print(f"objective {report.objective:,.2f}, valid {report.is_valid}")
+    for term, value in report.terms.items():
+        if value.cost_units:
+            print(f"  {term.value:<20} {value.cost_units / report.objective_units * 100:6.2f} %")
+
+
+if __name__ == "__main__":
+    main()
