@@ -27,6 +27,8 @@ import numpy.typing as npt
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
+from werkdeling.local_search import PeriodCosts
+
 FloatArray = npt.NDArray[np.float64]
 
 INF = math.inf
@@ -203,6 +205,14 @@ def solve_lp(model: cp_model.CpModel, skip: Collection[int] = ()) -> LpSolution 
         row = lp.constraint.add(lower_bound=lo, upper_bound=hi)
         row.var_index.extend(index[start[r] : start[r + 1]])
         row.coefficient.extend(value[start[r] : start[r + 1]])
+    response = _glop(lp)
+    if response is None:
+        return None
+    return LpSolution(objective=response.objective_value, values=np.array(response.variable_value, dtype=np.float64))
+
+
+def _glop(lp: linear_solver_pb2.MPModelProto) -> linear_solver_pb2.MPSolutionResponse | None:
+    """GLOP's optimum of ``lp``; ``None`` if it is infeasible."""
     request = linear_solver_pb2.MPModelRequest(
         model=lp,
         solver_type=linear_solver_pb2.MPModelRequest.GLOP_LINEAR_PROGRAMMING,
@@ -215,4 +225,74 @@ def solve_lp(model: cp_model.CpModel, skip: Collection[int] = ()) -> LpSolution 
         return None
     if response.status != linear_solver_pb2.MPSOLVER_OPTIMAL:
         raise RuntimeError(f"GLOP ended with status {response.status} on the LP relaxation")
-    return LpSolution(objective=response.objective_value, values=np.array(response.variable_value, dtype=np.float64))
+    return response
+
+
+def period_lp(costs: PeriodCosts) -> LpSolution | None:
+    """The LP relaxation of one period without its switches, built from the arrays of
+    :class:`~werkdeling.local_search.PeriodCosts` rather than from a CP-SAT model; ``None`` if
+    even the relaxation is infeasible.
+
+    The objective is the change against the period left empty, in objective units, and
+    ``values`` holds each candidate placement's value. Columns: the placements, then per slot
+    someone can fill the minutes short of required and of desired, and the overstaffing where it
+    costs. Rows: one place per worker; per slot the rows that pin those helpers from below, its
+    maximum and (a hard rule) its required cover; the head counts of employers with a limit.
+    """
+    n = len(costs.worker)
+    minutes = costs.capacity[costs.worker].astype(float)
+    lp = linear_solver_pb2.MPModelProto()
+    for c in (costs.placement_cost - costs.switch_cost).tolist():
+        lp.variable.add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=float(c))
+
+    def column(upper: float, cost: float) -> int:
+        lp.variable.add(lower_bound=0.0, upper_bound=upper, objective_coefficient=cost)
+        return len(lp.variable) - 1
+
+    def row(columns: list[int], coefficients: list[float], lower: float, upper: float) -> None:
+        added = lp.constraint.add(lower_bound=lower, upper_bound=upper)
+        added.var_index.extend(columns)
+        added.coefficient.extend(coefficients)
+
+    worker_starts = np.searchsorted(costs.worker, np.arange(costs.workers + 1))
+    for w in range(costs.workers):
+        first, end = int(worker_starts[w]), int(worker_starts[w + 1])
+        if end - first > 1:
+            row(list(range(first, end)), [1.0] * (end - first), -INF, 1.0)
+    by_slot = np.argsort(costs.slot, kind="stable")
+    slot_starts = np.searchsorted(costs.slot[by_slot], np.arange(costs.slots + 1))
+    offset = 0.0
+    for s in range(costs.slots):
+        members = by_slot[slot_starts[s] : slot_starts[s + 1]]
+        if not len(members):
+            continue  # nobody can work here: its cost does not change
+        columns, amounts = members.tolist(), minutes[members].tolist()
+        required, desired, maximum = int(costs.required[s]), int(costs.desired[s]), int(costs.maximum[s])
+        for level, weight in ((required, costs.short_required), (desired, costs.short_desired)):
+            if level > 0 and weight > 0:
+                short = column(float(level), float(weight))
+                row([*columns, short], [*amounts, 1.0], float(level), INF)
+                offset -= weight * level
+        if sum(amounts) > maximum:
+            row(columns, amounts, -INF, float(maximum))
+        if costs.cover_required and required > 0:
+            row(columns, amounts, float(required), INF)
+        if costs.over[s] > 0 and maximum > desired:
+            over = column(float(maximum - desired), float(costs.over[s]))
+            row([*columns, over], [*amounts, -1.0], -INF, float(desired))
+    employer = costs.slot_employer[costs.slot]
+    for limits, counted in (
+        (costs.head_limit, np.ones(n, dtype=np.bool_)),
+        (costs.coaching_limit, costs.coached[costs.worker]),
+    ):
+        for e in np.flatnonzero(limits < np.iinfo(np.int64).max // 4):
+            columns = np.flatnonzero((employer == e) & counted).tolist()
+            if len(columns) > limits[e]:
+                row(columns, [1.0] * len(columns), -INF, float(limits[e]))
+    lp.objective_offset = offset
+    response = _glop(lp)
+    if response is None:
+        return None
+    return LpSolution(
+        objective=response.objective_value, values=np.array(response.variable_value[:n], dtype=np.float64)
+    )
