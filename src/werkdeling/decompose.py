@@ -95,8 +95,9 @@ def linking_features(scenario: Scenario) -> list[str]:
 @dataclass(frozen=True)
 class PeriodReport:
     """How one period was planned, for profiling (``benchmarks/periods.py``): seconds spent
-    building the period model, on its LP, and on rounding and CP-SAT; and the plan's cost above
-    the period's LP bound."""
+    building the period's arrays (:func:`~werkdeling.local_search.period_costs`), on its LP, and
+    on rounding, local search and (where it runs) CP-SAT; and the first pass's cost above the
+    period's LP bound (the sweeps at the end are not in it)."""
 
     label: str
     model_seconds: float
@@ -123,6 +124,8 @@ class ByPeriod:
     stopped: bool = False
     notes: list[str] = field(default_factory=list)
     reports: list[PeriodReport] = field(default_factory=list)
+    #: What the sweeps at the end changed the cost by (units, at most 0).
+    swept_units: int = 0
 
 
 def _rounded(
@@ -349,11 +352,14 @@ def plan_by_period(
         if interrupted:
             notes.append(f"stopped by the user after period {label}; later periods are empty")
             return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
-    expected += _sweep(scenario, allowed, plan, home, slot_employer, started + time_limit)
+    swept = _sweep(scenario, allowed, plan, home, slot_employer, started + time_limit)
+    expected += swept
     bound = empty_units + lp_total
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
-    return _outcome(scenario, plan, expected, bound_units, notes, reports)
+    outcome = _outcome(scenario, plan, expected, bound_units, notes, reports)
+    outcome.swept_units = swept
+    return outcome
 
 
 #: Most of a period's time (after its model and LP) the local search on the rounded LP may take;
