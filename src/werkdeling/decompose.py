@@ -352,8 +352,10 @@ def plan_by_period(
         if interrupted:
             notes.append(f"stopped by the user after period {label}; later periods are empty")
             return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
-    swept = _sweep(scenario, allowed, plan, home, slot_employer, started + time_limit)
+    swept, stopped = _sweep(scenario, allowed, plan, home, slot_employer, started + time_limit)
     expected += swept
+    if stopped:
+        notes.append("stopped by the user during the sweeps at the end; every period is planned")
     bound = empty_units + lp_total
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
@@ -400,27 +402,31 @@ def _next_employers(plan: IntArray, slot_employer: IntArray, period: int) -> Int
 
 def _sweep(
     scenario: Scenario, allowed: BoolArray, plan: IntArray, home: IntArray, slot_employer: IntArray, deadline: float
-) -> int:
+) -> tuple[int, bool]:
     """Improve ``plan`` in place, period after period, now that every period is planned: a period
     planned early could not see the switches its choices cause later. Sweeps repeat until one
-    changes nothing or the deadline passes; returns the change of the objective (units)."""
+    changes nothing or the deadline passes; returns the change of the objective (units), and
+    whether the user stopped it (Ctrl-C; the plan stays whole)."""
     change = 0
     while time.perf_counter() < deadline:
         before = change
         for k in range(plan.shape[1]):
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                return change
+                return change, False
             costs = period_costs(
                 scenario, allowed, k, _last_employers(plan, home, slot_employer, k),
                 _next_employers(plan, slot_employer, k),
             )  # fmt: skip
-            improved, _ = improve(costs, plan[:, k], seconds=remaining / (plan.shape[1] - k))
+            try:
+                improved, _ = improve(costs, plan[:, k], seconds=remaining / (plan.shape[1] - k))
+            except KeyboardInterrupt:
+                return change, True
             change += costs.cost(improved) - costs.cost(plan[:, k])
             plan[:, k] = improved
         if change == before:
             break
-    return change
+    return change, False
 
 
 def _cp_sat_period(
