@@ -2,9 +2,10 @@
 
 Plans the first instance of a suite (or ``--instance``) with
 :func:`werkdeling.decompose.plan_by_period`, as ``solve`` does, and prints per period: seconds
-spent building the period's arrays, on its LP and on rounding plus local search; the first pass's cost above
-that period's LP bound (points; the plan's switches are in it, the bound has none); and the
-period's note; what the sweeps at the end took off. Then the plan's cost per term, as a share of the total, from the validator.
+spent building the period's arrays, on its LP and on rounding plus local search; the first
+pass's cost above that period's LP bound (points; the plan's switches are in it, the bound has
+none); and the period's note. Then what the sweeps at the end took off, and the plan's cost per
+term, as a share of the total, from the validator.
 
     python benchmarks/periods.py --suite large
 """

@@ -155,18 +155,12 @@ def _rounded(
     return assignment
 
 
-#: A period's plan: its objective (units), every model variable's value by index, and a note.
-_Found = tuple[int, list[int], str]
+#: A period's plan: its objective (units) and every model variable's value by index.
+_Found = tuple[int, list[int]]
 
 #: Limit of a solve with every decision fixed; propagation alone decides it, in well under a
 #: second on a 2,000-worker period.
 _FIXED_SECONDS = 10.0
-
-_START_NOTE = "CP-SAT found no better plan in its share of the time than the rounded LP after local search"
-
-
-def _decided(solution: list[int], var: cp_model.IntVar) -> int:
-    return int(solution[var.index])
 
 
 def _solve(
@@ -174,7 +168,6 @@ def _solve(
     seconds: float,
     run: Runner,
     configure: Callable[[cp_model.CpSolver, float], None],
-    note: str = "",
     *,
     fix_hinted: bool = False,
 ) -> tuple[int, _Found | None, bool]:
@@ -187,7 +180,7 @@ def _solve(
     status, interrupted = run(solver, model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status, None, interrupted
-    return status, (round(solver.objective_value), list(solver.response_proto.solution), note), interrupted
+    return status, (round(solver.objective_value), list(solver.response_proto.solution)), interrupted
 
 
 def _hint(model: cp_model.CpModel, variables: list[int], values: list[int]) -> None:
@@ -199,7 +192,7 @@ def _hint(model: cp_model.CpModel, variables: list[int], values: list[int]) -> N
 
 
 def _better(best: _Found | None, found: _Found | None) -> _Found | None:
-    """``found`` if it costs less than ``best``; on a tie ``best`` and its note stay."""
+    """``found`` if it costs less than ``best``; on a tie the earlier plan stays."""
     if found is not None and (best is None or found[0] < best[0]):
         return found
     return best
@@ -230,8 +223,8 @@ def _plan_period(
     everything = list(range(len(built.model.proto.variables)))
     model = built.model
     _hint(model, indices, [start.get(i, 0) for i in indices])
-    # The rounded LP can break an employer's limit on head counts; then it is no plan.
-    _, best, interrupted = _solve(model, _FIXED_SECONDS, run, configure, _START_NOTE, fix_hinted=True)
+    # An empty start (the search left a hard required cover unmet) is no plan; CP-SAT goes on.
+    _, best, interrupted = _solve(model, _FIXED_SECONDS, run, configure, fix_hinted=True)
     if interrupted:
         return best, True, False
     if best is not None:
@@ -258,9 +251,8 @@ def _plan_period(
     if status == cp_model.INFEASIBLE:
         return None, False, True
     # Nobody placed keeps every rule of a scenario without linking rules but required cover.
-    note = "no plan found in its share of the time; nobody is placed in it"
     _hint(model, indices, [0] * len(indices))
-    _, empty, interrupted = _solve(model, _FIXED_SECONDS, run, configure, note, fix_hinted=True)
+    _, empty, interrupted = _solve(model, _FIXED_SECONDS, run, configure, fix_hinted=True)
     return empty, interrupted, False
 
 
@@ -364,8 +356,8 @@ def plan_by_period(
     return outcome
 
 
-#: Most of a period's time (after its model and LP) the local search on the rounded LP may take;
-#: CP-SAT gets the rest. On the benchmark pools CP-SAT rarely improved on the local search.
+#: Most of a period's time (after its arrays and LP) the local search on the rounded LP may take;
+#: the rest is kept for CP-SAT on small periods (``CP_SAT_UP_TO``).
 SEARCH_SHARE = 0.8
 
 #: Periods with at most this many candidate placements also get CP-SAT after the local search.

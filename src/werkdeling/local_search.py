@@ -39,7 +39,8 @@ IDLE = -1
 #: rule: large enough that no saving elsewhere pays for it, small enough for exact int64 sums.
 _HARD = 10**9
 
-_NO_LIMIT = np.iinfo(np.int64).max // 4
+#: A head count or coaching limit that does not exist (also: no second-best exit).
+NO_LIMIT = np.iinfo(np.int64).max // 4
 
 
 def _units(scenario: Scenario, term: Term) -> int:
@@ -117,15 +118,18 @@ class PeriodCosts:
             raise ValueError("the assignment places a worker where no candidate placement is")
         return int((filled - empty).sum()) + int(self.placement_cost[chosen].sum())
 
-    def feasible(self, assignment: IntArray) -> bool:
-        """Slot maximums, head counts and (when a hard rule) required cover all hold."""
-        cover = self.coverage(assignment)
-        if (cover > self.maximum).any():
-            return False
-        if self.cover_required and (cover < self.required).any():
+    def within_limits(self, assignment: IntArray) -> bool:
+        """Slot maximums, employer head counts and coaching capacities all hold."""
+        if (self.coverage(assignment) > self.maximum).any():
             return False
         heads, coached = self.heads(assignment)
         return bool((heads <= self.head_limit).all() and (coached <= self.coaching_limit).all())
+
+    def feasible(self, assignment: IntArray) -> bool:
+        """Within the limits and, when a hard rule, every required minute covered."""
+        if self.cover_required and (self.coverage(assignment) < self.required).any():
+            return False
+        return self.within_limits(assignment)
 
     def heads(self, assignment: IntArray) -> tuple[IntArray, IntArray]:
         placed = np.flatnonzero(assignment >= 0)
@@ -191,8 +195,8 @@ def period_costs(
         slot=slot,
         placement_cost=np.asarray(cost, dtype=np.int64),
         switch_cost=switch * switches,
-        head_limit=np.array([_NO_LIMIT if h is None else h for h in heads], dtype=np.int64),
-        coaching_limit=np.array([_NO_LIMIT if c is None else c for c in coaching], dtype=np.int64),
+        head_limit=np.array([NO_LIMIT if h is None else h for h in heads], dtype=np.int64),
+        coaching_limit=np.array([NO_LIMIT if c is None else c for c in coaching], dtype=np.int64),
         coached=np.array([w.needs_coaching for w in scenario.workers], dtype=np.bool_),
     )
 
@@ -317,7 +321,7 @@ def _chains(costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: 
     # The best exit, or the second best where the best is w's own slot (that is a swap).
     pick = np.where((exit_slot[v, 0] == source) & (source >= 0), 1, 0)
     to = exit_slot[v, pick]
-    usable = exit_cost[v, pick] < _NO_LIMIT
+    usable = exit_cost[v, pick] < NO_LIMIT
     i, w, s, v, source, to = i[usable], w[usable], s[usable], v[usable], source[usable], to[usable]
     cw, cv = costs.capacity[w], costs.capacity[v]
     into = cover[s] - cv + cw
@@ -345,7 +349,7 @@ def _best_exits(costs: PeriodCosts, assignment: IntArray, cover: IntArray) -> tu
     second = np.minimum(first + 1, len(w) - 1)
     has_second = w[second] == everyone
     slot = np.stack([s[first], np.where(has_second, s[second], IDLE)], axis=1)
-    cost = np.stack([value[first], np.where(has_second, value[second], _NO_LIMIT)], axis=1)
+    cost = np.stack([value[first], np.where(has_second, value[second], NO_LIMIT)], axis=1)
     return slot, cost
 
 
@@ -362,7 +366,7 @@ def _apply(costs: PeriodCosts, assignment: IntArray, moves: _Moves) -> int:
     improving = np.flatnonzero(moves.delta < 0)
     if not len(improving):
         return 0
-    limited = (costs.head_limit < _NO_LIMIT) | (costs.coaching_limit < _NO_LIMIT)
+    limited = (costs.head_limit < NO_LIMIT) | (costs.coaching_limit < NO_LIMIT)
     heads, coached = costs.heads(assignment)
     touched_worker = np.zeros(costs.workers, dtype=np.bool_)
     touched_slot = np.zeros(costs.slots, dtype=np.bool_)
@@ -447,11 +451,8 @@ def improve(costs: PeriodCosts, assignment: IntArray, *, seconds: float = 1.0) -
     The start must keep the slot maximums and head counts (see :func:`repair`).
     """
     plan = np.array(assignment, dtype=np.int64)
-    heads, coached = costs.heads(plan)
-    if (costs.coverage(plan) > costs.maximum).any() or (heads > costs.head_limit).any():
-        raise ValueError("the start breaks a slot maximum or a head count; repair() it first")
-    if (coached > costs.coaching_limit).any():
-        raise ValueError("the start breaks a coaching capacity; repair() it first")
+    if not costs.within_limits(plan):
+        raise ValueError("the start breaks a slot maximum, a head count or a coaching capacity; repair() it first")
     deadline = time.perf_counter() + seconds
     while time.perf_counter() < deadline:
         cover = costs.coverage(plan)

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from ortools.linear_solver import linear_solver_pb2, pywraplp
 from ortools.sat.python import cp_model
 
-from werkdeling.local_search import PeriodCosts
+from werkdeling.local_search import NO_LIMIT, PeriodCosts
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -285,7 +285,7 @@ def period_lp(costs: PeriodCosts) -> LpSolution | None:
         (costs.head_limit, np.ones(n, dtype=np.bool_)),
         (costs.coaching_limit, costs.coached[costs.worker]),
     ):
-        for e in np.flatnonzero(limits < np.iinfo(np.int64).max // 4):
+        for e in np.flatnonzero(limits < NO_LIMIT):
             columns = np.flatnonzero((employer == e) & counted).tolist()
             if len(columns) > limits[e]:
                 row(columns, [1.0] * len(columns), -INF, float(limits[e]))
