@@ -1,5 +1,5 @@
 """The period local search: its prices are the validator's, its moves are exhaustive, and its LP
-is the period model's."""
+bounds the period model's integer optimum."""
 
 from __future__ import annotations
 
@@ -7,14 +7,17 @@ import itertools
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ortools.sat.python import cp_model
 
 from werkdeling import Plan, Scenario, decompose, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period
-from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair
+from werkdeling.local_search import IDLE, NO_LIMIT, PeriodCosts, improve, period_costs, repair
 from werkdeling.model.build import build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
-from werkdeling.relaxation import period_lp, solve_lp
+from werkdeling.relaxation import period_lp, reachable_covers, slot_hull, solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
@@ -145,13 +148,16 @@ def test_repair_takes_out_the_dearest_workers_until_the_limits_hold() -> None:
 
 
 @pytest.mark.parametrize(("employers", "workers", "seed"), [(6, 30, 5), (20, 150, 2)])
-def test_period_lp_equals_the_lp_of_the_period_model(employers: int, workers: int, seed: int) -> None:
-    # Same relaxation, two constructions: from the arrays, and translated from the CP-SAT period
-    # model (whose objective also carries E, the cost of the empty plan).
+def test_period_lp_lies_between_the_model_lp_and_the_integer_optimum(employers: int, workers: int, seed: int) -> None:
+    # The CP-SAT period model's own LP prices slots by their shortfall and overstaffing lines, so
+    # the hull of reachable covers can only raise it; and every integer plan is within the hull
+    # LP, so CP-SAT's proven optimum cannot be below it. (The model's objective also carries E,
+    # the cost of the empty plan.)
     s = generate_scenario(employers, workers, seed=seed)
     allowed = possible_placements(s)
     home = decompose._home_employers(s)
     empty = validate(s, Plan()).objective_units
+    tolerance = 1e-3 * OBJECTIVE_SCALE
     for k in (0, 7):
         built = build_model(
             s, periods=(k,), last_employers={w: int(e) if e >= 0 else None for w, e in enumerate(home)},
@@ -161,4 +167,85 @@ def test_period_lp_equals_the_lp_of_the_period_model(employers: int, workers: in
         from_model = solve_lp(built.model, skip=built.term_rows.get(Term.SWITCHES, ()))
         from_arrays = period_lp(period_costs(s, allowed, k, home))
         assert from_model is not None and from_arrays is not None
-        assert from_arrays.objective == pytest.approx(from_model.objective - empty, abs=1e-3 * OBJECTIVE_SCALE)
+        assert from_arrays.objective >= from_model.objective - empty - tolerance
+        for row in sorted(built.term_rows.get(Term.SWITCHES, ()), reverse=True):
+            del built.model.proto.constraints[row]  # the switch rows: the arrays leave them out
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = 60
+        solver.parameters.num_workers = 2
+        assert solver.solve(built.model) == cp_model.OPTIMAL
+        assert from_arrays.objective <= solver.objective_value - empty + tolerance
+
+
+def test_the_hull_prices_a_part_of_a_worker_by_the_line_between_whole_ones() -> None:
+    # Required = desired = 0.3 FTE (2,964 minutes); the one candidate works 9,880. The model's
+    # own LP places 0.3 of her: every required minute covered, -110 x 2,964 = -326,040 against
+    # empty. With whole workers the slot gets 0 minutes (cost 0 against empty) or 9,880 (required
+    # covered, 6,916 minutes overstaffed at 1 per minute: -326,040 + 6,916 = -319,124); the hull
+    # joins the two, so the LP's best is the whole worker at -319,124.
+    here = {"lat": 51.0, "lon": 4.0}
+    s = Scenario.model_validate(
+        {
+            "horizon": {"start": "2027-01", "periods": 1},
+            "employers": [
+                {
+                    "id": "a", "location": here, "overstaffing_cost": 1,
+                    "demand": [{"role": "r", "required": 0.3, "desired": 0.3, "maximum": 1}],
+                },
+            ],
+            "workers": [{"id": "an", "location": here, "skills": ["r"], "guaranteed": False}],
+            "weights": {"travel": 0},
+        }
+    )  # fmt: skip
+    costs = period_costs(s, possible_placements(s), 0, np.full(1, -1, dtype=np.int64))
+    assert (costs.short_required, costs.short_desired, int(costs.over[0])) == (100, 10, 1)
+    relaxed = period_lp(costs)
+    assert relaxed is not None
+    assert relaxed.objective == pytest.approx(-319_124)
+    assert relaxed.values.tolist() == pytest.approx([1.0])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    minutes=st.lists(st.sampled_from([60, 90, 4940, 7904, 9880, 2400]), min_size=1, max_size=7),
+    limit=st.integers(0, 40_000),
+)
+def test_reachable_covers_are_the_subset_sums(minutes: list[int], limit: int) -> None:
+    bits, unit = reachable_covers(np.array(minutes, dtype=np.int64), limit)
+    sums = {sum(c) for r in range(len(minutes) + 1) for c in itertools.combinations(minutes, r)}
+    found = {j * unit for j in range(bits.bit_length()) if bits >> j & 1}
+    assert found == {x for x in sums if x <= limit}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    minutes=st.lists(st.sampled_from([4940, 7904, 9880]), min_size=1, max_size=6),
+    required=st.integers(0, 30_000),
+    extra=st.integers(0, 20_000),
+    room=st.integers(0, 30_000),
+    hard=st.booleans(),
+)
+def test_the_slot_hull_never_prices_a_reachable_cover_above_its_cost(
+    minutes: list[int], required: int, extra: int, room: int, hard: bool
+) -> None:
+    # Validity of the bound: every cover whole workers reach within the slot's limits lies in the
+    # hull's range, and the hull there is at most the cover's true cost.
+    desired, maximum = required + extra, required + extra + room
+    one = np.ones(1, dtype=np.int64)
+    costs = PeriodCosts(
+        capacity=np.array(minutes, dtype=np.int64), slot_employer=0 * one, required=required * one,
+        desired=desired * one, maximum=maximum * one, short_required=100, short_desired=10, cover_required=hard,
+        over=3 * one, worker=np.arange(len(minutes)), slot=np.zeros(len(minutes), dtype=np.int64),
+        placement_cost=np.zeros(len(minutes), dtype=np.int64), switch_cost=np.zeros(len(minutes), dtype=np.int64),
+        head_limit=NO_LIMIT * one, coaching_limit=NO_LIMIT * one, coached=np.zeros(len(minutes), dtype=np.bool_),
+    )  # fmt: skip
+    sums = {sum(c) for r in range(len(minutes) + 1) for c in itertools.combinations(minutes, r)}
+    allowed = sorted(x for x in sums if x <= maximum and (not hard or x >= required))
+    hull = slot_hull(costs, 0, np.array(minutes, dtype=np.int64))
+    if hull is None:
+        assert not allowed
+        return
+    covers, prices = hull
+    assert allowed and covers[0] <= allowed[0] and allowed[-1] <= covers[-1]
+    true = costs.slot_cost(np.zeros(len(allowed), dtype=np.int64), np.array(allowed), hard=False)
+    assert (np.interp(allowed, covers, prices) <= true + 1e-6).all()

@@ -22,22 +22,36 @@ from werkdeling.scenario import Scenario
 from werkdeling.scenario.scenario import BoolArray
 
 
+def _holds(scenario: Scenario, roles: list[str]) -> BoolArray:
+    """(workers, roles): the worker holds the role. Built per worker's skills, not per (worker,
+    slot) pair: 20,000 workers and 3,500 slots took 70 s the pairwise way."""
+    column = {role: r for r, role in enumerate(roles)}
+    holds = np.zeros((len(scenario.workers), len(roles)), dtype=np.bool_)
+    for w, worker in enumerate(scenario.workers):
+        holds[w, [column[skill] for skill in worker.skills if skill in column]] = True
+    return holds
+
+
+def _slot_roles(scenario: Scenario) -> tuple[list[str], np.ndarray]:
+    """The distinct roles of the slots, and each slot's position among them."""
+    roles = sorted({s.role for s in scenario.quantities.slots})
+    column = {role: r for r, role in enumerate(roles)}
+    return roles, np.array([column[s.role] for s in scenario.quantities.slots], dtype=np.int64)
+
+
 def skills(scenario: Scenario) -> BoolArray:
     """(workers, slots): the worker holds the slot's role."""
-    slots = scenario.quantities.slots
-    return np.array([[s.role in w.skills for s in slots] for w in scenario.workers], dtype=np.bool_).reshape(
-        len(scenario.workers), len(slots)
-    )
+    roles, of_slot = _slot_roles(scenario)
+    return _holds(scenario, roles)[:, of_slot]
 
 
 def learnable(scenario: Scenario) -> BoolArray:
     """(workers, slots): the worker lacks the role but a training teaches it (guaranteed workers only)."""
+    roles, of_slot = _slot_roles(scenario)
     taught = {t.skill for t in scenario.trainings}
-    slots = scenario.quantities.slots
-    return np.array(
-        [[w.guaranteed and s.role in taught and s.role not in w.skills for s in slots] for w in scenario.workers],
-        dtype=np.bool_,
-    ).reshape(len(scenario.workers), len(slots))
+    guaranteed = np.array([w.guaranteed for w in scenario.workers], dtype=np.bool_)
+    teachable = np.array([role in taught for role in roles], dtype=np.bool_)
+    return (guaranteed[:, None] & teachable[None, :] & ~_holds(scenario, roles))[:, of_slot]
 
 
 def availability(scenario: Scenario) -> BoolArray:

@@ -12,6 +12,8 @@ import math
 from enum import StrEnum
 from typing import Annotated, Any
 
+import numpy as np
+import numpy.typing as npt
 from pydantic import (
     Field,
     NonNegativeInt,
@@ -51,10 +53,18 @@ class Location(Frozen):
         Straight-line distance underestimates road distance; the scenario's
         ``rules.road_distance_factor`` scales it.
         """
-        p1, p2 = math.radians(self.lat), math.radians(other.lat)
-        dp, dl = p2 - p1, math.radians(other.lon - self.lon)
-        h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-        return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+        return float(great_circle_km(np.array([self.lat]), np.array([self.lon]), other.lat, other.lon)[0])
+
+
+def great_circle_km(
+    lat: npt.ArrayLike, lon: npt.ArrayLike, other_lat: npt.ArrayLike, other_lon: npt.ArrayLike
+) -> npt.NDArray[np.float64]:
+    """Haversine distances in km between points given in WGS84 degrees, broadcast like numpy
+    (all workers against all employers at once: 40 million pairs one at a time took 2 minutes)."""
+    p1, p2 = np.radians(lat), np.radians(other_lat)
+    dp, dl = p2 - p1, np.radians(np.subtract(other_lon, lon))
+    h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(h))), dtype=np.float64)
 
 
 def _to_series(value: Any) -> float | tuple[float, ...]:

@@ -11,7 +11,7 @@ import numpy.typing as npt
 from pydantic import Field, model_validator
 
 from werkdeling.scenario.base import Frozen, Identifier
-from werkdeling.scenario.entities import Employer, RoleDemand, Unit, Worker, expand
+from werkdeling.scenario.entities import Employer, RoleDemand, Unit, Worker, expand, great_circle_km
 from werkdeling.scenario.horizon import Horizon
 from werkdeling.scenario.legal import PRESETS, REQUIRED_BY_FORM, LegalForm
 from werkdeling.scenario.programmes import TrainingOffer
@@ -396,13 +396,13 @@ class Scenario(Frozen):
         capacity = np.rint(contract[:, None] * share).astype(np.int64) * available
         rules = self.effective_rules
         factor = rules.road_distance_factor
-        distance = np.array(
-            [
-                [round(w.location.distance_km(e.location) * factor * HECTOMETRES_PER_KM) for e in self.employers]
-                for w in self.workers
-            ],
-            dtype=np.int64,
-        ).reshape(n_workers, len(self.employers))
+        worker_at = np.array([(w.location.lat, w.location.lon) for w in self.workers], dtype=np.float64)
+        employer_at = np.array([(e.location.lat, e.location.lon) for e in self.employers], dtype=np.float64)
+        worker_at, employer_at = worker_at.reshape(-1, 2), employer_at.reshape(-1, 2)
+        km = great_circle_km(
+            worker_at[:, 0, None], worker_at[:, 1, None], employer_at[None, :, 0], employer_at[None, :, 1]
+        )
+        distance = np.rint(km * factor * HECTOMETRES_PER_KM).astype(np.int64).reshape(n_workers, len(self.employers))
         limits = []
         for worker in self.workers:
             limit = worker.max_travel_km if worker.max_travel_km is not None else rules.max_travel_km
