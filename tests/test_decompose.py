@@ -170,3 +170,15 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
     assert outcome.swept_units <= 0
     above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units + 1e-7 * abs(outcome.bound_units)
     assert above - 1 < gap <= above + 1e-6
+
+
+def test_crowded_periods_are_priced_and_searched_on_their_cheapest_placements(monkeypatch: pytest.MonkeyPatch) -> None:
+    # With every period counted as crowded, the LP starts from 2 placements per worker and slot
+    # and prices in the rest; the plan is still refereed and the bound still below it.
+    monkeypatch.setattr(decompose, "PRUNE_ABOVE", 0)
+    monkeypatch.setattr(decompose, "KEEP_CHEAPEST", 2)
+    s = generate_scenario(20, 150, seed=2)
+    pruned = solve(s, strategy="by_period", time_limit=5, num_workers=1)
+    assert pruned.plan is not None and validate(s, pruned.plan).is_valid
+    assert validate(s, pruned.plan).objective == pytest.approx(pruned.objective)
+    assert pruned.bound is not None and pruned.objective is not None and pruned.bound <= pruned.objective

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from werkdeling import Plan, Scenario, decompose, validate
+from werkdeling import Plan, Scenario, decompose, relaxation, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period
 from werkdeling.local_search import IDLE, NO_LIMIT, PeriodCosts, improve, period_costs, repair
@@ -249,3 +249,42 @@ def test_the_slot_hull_never_prices_a_reachable_cover_above_its_cost(
     assert allowed and covers[0] <= allowed[0] and allowed[-1] <= covers[-1]
     true = costs.slot_cost(np.zeros(len(allowed), dtype=np.int64), np.array(allowed), hard=False)
     assert (np.interp(allowed, covers, prices) <= true + 1e-6).all()
+
+
+def test_cheapest_keeps_each_workers_and_each_slots_cheapest_and_the_plan() -> None:
+    s = generate_scenario(20, 150, seed=2)
+    allowed = possible_placements(s)
+    costs = period_costs(s, allowed, 3, decompose._home_employers(s))
+    plan = np.full(costs.workers, IDLE, dtype=np.int64)
+    plan[:5] = [costs.slot[np.flatnonzero(costs.worker == w)[-1]] for w in range(5)]  # each one's last
+    kept = set(costs.cheapest(2, keep=plan).tolist())
+    for group in (costs.worker, costs.slot):
+        for g in np.unique(group):
+            members = np.flatnonzero(group == g)
+            two_cheapest = np.sort(costs.placement_cost[members])[:2]
+            chosen = sorted(costs.placement_cost[[i for i in members if i in kept]].tolist())
+            assert chosen[: len(two_cheapest)] == two_cheapest.tolist()
+    assert set(costs.lookup(np.arange(5), plan[:5]).tolist()) <= kept
+
+
+@pytest.mark.parametrize("rounds", [0, 1, 2, 50])
+def test_pricing_bounds_the_full_lp_and_reaches_it(monkeypatch: pytest.MonkeyPatch, rounds: int) -> None:
+    # Started from each worker's and slot's cheapest placement, the LP's bound (its optimum plus
+    # each worker's best reduced cost outside it) never exceeds the LP with every candidate; with
+    # rounds enough, no reduced cost is negative and the two are the same.
+    monkeypatch.setattr(relaxation, "PRICING_ROUNDS", rounds)
+    s = generate_scenario(20, 150, seed=2)
+    allowed = possible_placements(s)
+    home = decompose._home_employers(s)
+    for k in (0, 7):
+        costs = period_costs(s, allowed, k, home)
+        full = period_lp(costs)
+        priced = period_lp(costs, costs.cheapest(1))
+        assert full is not None and priced is not None
+        assert full.bound == full.objective and len(full.columns) == len(costs.worker)
+        tolerance = 1e-6 * abs(full.objective)
+        assert priced.bound <= full.objective + tolerance <= priced.objective + 2 * tolerance
+        assert set(np.flatnonzero(priced.values > 1e-9).tolist()) <= set(priced.columns.tolist())
+        if rounds == 50:
+            assert priced.objective == pytest.approx(full.objective, rel=1e-9)
+            assert priced.bound == pytest.approx(full.objective, rel=1e-9)

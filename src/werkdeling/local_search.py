@@ -23,7 +23,7 @@ empty. The caller checks it against the validator, which stays the referee.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -130,6 +130,29 @@ class PeriodCosts:
         if self.cover_required and (self.coverage(assignment) < self.required).any():
             return False
         return self.within_limits(assignment)
+
+    def restricted(self, candidates: IntArray) -> PeriodCosts:
+        """The same period with only ``candidates`` (sorted indices) as candidate placements."""
+        return replace(
+            self,
+            worker=self.worker[candidates],
+            slot=self.slot[candidates],
+            placement_cost=self.placement_cost[candidates],
+            switch_cost=self.switch_cost[candidates],
+        )
+
+    def cheapest(self, count: int, keep: IntArray | None = None) -> IntArray:
+        """Sorted indices of each worker's ``count`` cheapest candidate placements, each slot's
+        ``count`` cheapest, and the candidates of the plan ``keep`` (a slot per worker)."""
+        chosen = np.zeros(len(self.worker), dtype=np.bool_)
+        for group in (self.worker, self.slot):
+            order = np.lexsort((self.placement_cost, group))
+            first = np.searchsorted(group[order], group[order])  # start of each one's group
+            chosen[order[np.arange(len(order)) - first < count]] = True
+        if keep is not None:
+            placed = np.flatnonzero(keep >= 0)
+            chosen[self.lookup(placed, keep[placed])] = True
+        return np.flatnonzero(chosen)
 
     def heads(self, assignment: IntArray) -> tuple[IntArray, IntArray]:
         placed = np.flatnonzero(assignment >= 0)

@@ -229,78 +229,151 @@ def _glop(lp: linear_solver_pb2.MPModelProto) -> linear_solver_pb2.MPSolutionRes
     return response
 
 
-def period_lp(costs: PeriodCosts) -> LpSolution | None:
-    """A linear relaxation of one period without its switches, built from the arrays of
+@dataclass(frozen=True)
+class PeriodLp:
+    """The LP relaxation of one period (see :func:`period_lp`), in objective units against the
+    period left empty: ``bound`` is a proven lower bound on it (the LP optimum itself when every
+    candidate was a column), ``values`` each candidate placement's value (0 for candidates left
+    out), ``columns`` which candidates were columns."""
+
+    objective: float
+    bound: float
+    values: FloatArray
+    columns: IntArray
+
+
+#: Most pricing rounds of :func:`period_lp`; each re-solves the LP with the columns added.
+PRICING_ROUNDS = 4
+
+
+def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp | None:
+    """The LP relaxation of one period without its switches, built from the arrays of
     :class:`~werkdeling.local_search.PeriodCosts`; ``None`` if even the relaxation is infeasible.
 
-    The objective is the change against the period left empty, in objective units, and
-    ``values`` holds each candidate placement's value. Columns: the placements, and per slot
-    someone can fill its cover (minutes) and its cost. Rows: one place per worker; per slot the
-    cover as the sum of its placements, and the cost above each piece of :func:`slot_hull`; the
-    head counts of employers with a limit.
+    Columns: the candidate placements, and per slot someone can fill its cover (minutes) and its
+    cost. Rows: one place per worker; per slot the cover as the sum of its placements, and the
+    cost above each piece of :func:`slot_hull`; the head counts of employers with a limit.
 
     The slot's cost is priced by :func:`slot_hull` rather than by its own shortfall and
     overstaffing lines: a slot filled by whole workers only reaches some covers, and pricing the
     covers in between by the line between reachable ones keeps every plan's cost (so the optimum
     is still a lower bound) while no longer letting part of a worker fill a required level
-    exactly. On the 500-worker benchmark pool that closes about half of the gap between the plain
-    LP and each period's integer optimum (``benchmarks/README.md``).
+    exactly.
+
+    ``columns`` (candidate indices, sorted; every slot with a candidate should have one) starts
+    the LP with only those placements, for periods with millions of candidates. The duals then
+    price every candidate: those whose reduced cost is negative join the columns and the LP is
+    solved again, up to :data:`PRICING_ROUNDS` times. Whatever is still negative is subtracted
+    from the optimum, so ``bound`` is a lower bound on the LP with every candidate (weak duality
+    with the placements' bounds of 0 and 1, and each worker in at most one place).
     """
-    n = len(costs.worker)
+    everyone = np.arange(len(costs.worker))
+    active = everyone if columns is None else np.asarray(columns, dtype=np.int64)
+    hulls: list[tuple[IntArray, IntArray] | None] = []
     minutes = costs.capacity[costs.worker]
+    by_slot = np.argsort(costs.slot, kind="stable")
+    slot_starts = np.searchsorted(costs.slot[by_slot], np.arange(costs.slots + 1))
+    for slot in range(costs.slots):
+        members = by_slot[slot_starts[slot] : slot_starts[slot + 1]]
+        if not len(members):
+            hulls.append(None)  # nobody can work here: its cost does not change
+            continue
+        hull = slot_hull(costs, slot, minutes[members])
+        if hull is None:
+            return None  # no whole workers reach a hard required cover
+        hulls.append(hull)
+    for priced in range(PRICING_ROUNDS + 1):
+        solved = _solve_period_lp(costs, active, hulls)
+        if solved is None:
+            return None
+        objective, values, reduced, worker_dual = solved
+        outside = np.ones(len(costs.worker), dtype=np.bool_)
+        outside[active] = False
+        missing = np.flatnonzero(outside & (reduced < -1e-6))
+        if not len(missing) or priced == PRICING_ROUNDS:
+            break
+        # The most negative first, at most as many as there are columns already.
+        missing = missing[np.argsort(reduced[missing], kind="stable")[: len(active)]]
+        active = np.union1d(active, missing)
+    # Lagrangian bound with every row but the workers' priced by the duals: the optimum less its
+    # workers' part, plus each worker's best reduced cost over all their candidates (or 0).
+    inside = float(worker_dual.sum()) + float(np.minimum(0.0, reduced[active]).sum())
+    best = np.zeros(costs.workers, dtype=np.float64)
+    np.minimum.at(best, costs.worker, reduced + worker_dual[costs.worker])
+    bound = min(objective, objective - inside + float(best.sum()))
+    return PeriodLp(objective=objective, bound=bound, values=values, columns=active)
+
+
+def _solve_period_lp(
+    costs: PeriodCosts, active: IntArray, hulls: list[tuple[IntArray, IntArray] | None]
+) -> tuple[float, FloatArray, FloatArray, FloatArray] | None:
+    """Optimum of the period LP over the ``active`` candidates, their values (all candidates,
+    0 outside), every candidate's reduced cost under the optimum's duals, and the dual of each
+    worker's row (0 where there is none)."""
+    worker, slot = costs.worker[active], costs.slot[active]
+    minutes = costs.capacity[worker].astype(np.float64)
+    static = (costs.placement_cost - costs.switch_cost).astype(np.float64)
     lp = linear_solver_pb2.MPModelProto()
-    for c in (costs.placement_cost - costs.switch_cost).tolist():
-        lp.variable.add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=float(c))
+    for c in static[active].tolist():
+        lp.variable.add(lower_bound=0.0, upper_bound=1.0, objective_coefficient=c)
 
     def column(lower: float, upper: float, cost: float) -> int:
         lp.variable.add(lower_bound=lower, upper_bound=upper, objective_coefficient=cost)
         return len(lp.variable) - 1
 
-    def row(columns: list[int], coefficients: list[float], lower: float, upper: float) -> None:
+    def row(columns: list[int], coefficients: list[float], lower: float, upper: float) -> int:
         added = lp.constraint.add(lower_bound=lower, upper_bound=upper)
         added.var_index.extend(columns)
         added.coefficient.extend(coefficients)
+        return len(lp.constraint) - 1
 
-    worker_starts = np.searchsorted(costs.worker, np.arange(costs.workers + 1))
+    # Rows whose duals price the candidates: -1 where there is no such row (its dual is 0).
+    worker_row = np.full(costs.workers, -1, dtype=np.int64)
+    cover_row = np.full(costs.slots, -1, dtype=np.int64)
+    head_row = np.full(len(costs.head_limit), -1, dtype=np.int64)
+    coaching_row = np.full(len(costs.head_limit), -1, dtype=np.int64)
+    worker_starts = np.searchsorted(worker, np.arange(costs.workers + 1))
     for w in range(costs.workers):
         first, end = int(worker_starts[w]), int(worker_starts[w + 1])
         if end - first > 1:
-            row(list(range(first, end)), [1.0] * (end - first), -INF, 1.0)
-    by_slot = np.argsort(costs.slot, kind="stable")
-    slot_starts = np.searchsorted(costs.slot[by_slot], np.arange(costs.slots + 1))
+            worker_row[w] = row(list(range(first, end)), [1.0] * (end - first), -INF, 1.0)
+    by_slot = np.argsort(slot, kind="stable")
+    slot_starts = np.searchsorted(slot[by_slot], np.arange(costs.slots + 1))
     offset = 0.0
-    for s in range(costs.slots):
-        members = by_slot[slot_starts[s] : slot_starts[s + 1]]
-        if not len(members):
-            continue  # nobody can work here: its cost does not change
-        hull = slot_hull(costs, s, minutes[members])
+    for s, hull in enumerate(hulls):
         if hull is None:
-            return None  # no whole workers reach a hard required cover
+            continue
+        members = by_slot[slot_starts[s] : slot_starts[s + 1]]
         covers, prices = hull
         cover = column(float(covers[0]), float(covers[-1]), 0.0)
-        row([*members.tolist(), cover], [*minutes[members].astype(float).tolist(), -1.0], 0.0, 0.0)
+        cover_row[s] = row([*members.tolist(), cover], [*minutes[members].tolist(), -1.0], 0.0, 0.0)
         cost = column(float(prices.min()), INF, 1.0)
         for k in range(len(covers) - 1):
             slope = float(prices[k + 1] - prices[k]) / float(covers[k + 1] - covers[k])
             # cost >= prices[k] + slope * (cover - covers[k])
             row([cost, cover], [1.0, -slope], float(prices[k]) - slope * float(covers[k]), INF)
         offset -= float(costs.slot_cost(np.array([s]), np.zeros(1, dtype=np.int64), hard=False)[0])
-    employer = costs.slot_employer[costs.slot]
-    for limits, counted in (
-        (costs.head_limit, np.ones(n, dtype=np.bool_)),
-        (costs.coaching_limit, costs.coached[costs.worker]),
+    employer = costs.slot_employer[slot]
+    for limits, counted, rows in (
+        (costs.head_limit, np.ones(len(active), dtype=np.bool_), head_row),
+        (costs.coaching_limit, costs.coached[worker], coaching_row),
     ):
         for e in np.flatnonzero(limits < NO_LIMIT):
-            columns = np.flatnonzero((employer == e) & counted).tolist()
-            if len(columns) > limits[e]:
-                row(columns, [1.0] * len(columns), -INF, float(limits[e]))
+            limited = np.flatnonzero((employer == e) & counted).tolist()
+            if len(limited) > limits[e]:
+                rows[e] = row(limited, [1.0] * len(limited), -INF, float(limits[e]))
     lp.objective_offset = offset
     response = _glop(lp)
     if response is None:
         return None
-    return LpSolution(
-        objective=response.objective_value, values=np.array(response.variable_value[:n], dtype=np.float64)
-    )
+    dual = np.append(np.array(response.dual_value, dtype=np.float64), 0.0)  # index -1: no row, dual 0
+    everyone_employer = costs.slot_employer[costs.slot]
+    reduced = static - dual[worker_row[costs.worker]] - dual[cover_row[costs.slot]] * costs.capacity[costs.worker]
+    reduced -= dual[head_row[everyone_employer]]
+    reduced -= np.where(costs.coached[costs.worker], dual[coaching_row[everyone_employer]], 0.0)
+    values = np.zeros(len(costs.worker), dtype=np.float64)
+    values[active] = response.variable_value[: len(active)]
+    return response.objective_value, values, reduced, dual[worker_row]
 
 
 def reachable_covers(minutes: IntArray, limit: int) -> tuple[int, int]:
