@@ -6,8 +6,10 @@ of a plan is a sum of a cost per period plus the switch count, and:
 
 * **The bound.** Leaving the switches out (they never cost less than 0) splits the problem into
   one problem per period. The LP relaxation of each (:func:`werkdeling.relaxation.period_lp`,
-  built from the period's arrays and solved by GLOP: 0.03 s for 500 workers, 0.5-0.9 s for
-  2,000) bounds it from below, so their sum bounds every plan of the scenario.
+  built from the period's arrays, each slot priced on the covers whole workers can reach, and
+  solved by GLOP: 0.03 s for 500 workers, 0.4-0.8 s for 2,000) bounds it from below, so their
+  sum bounds every plan of the scenario. A crowded period (:data:`PRUNE_ABOVE`) starts its LP
+  from a few placements per worker and slot and prices in the rest from the duals.
 * **The plan.** Periods are planned in order, switches included and counted from where each
   worker last worked in the periods already planned. The rounded LP is the start; the local
   search of :mod:`werkdeling.local_search` improves it until no move, swap or two-step chain

@@ -1,0 +1,73 @@
+"""How far each period's plan and bound are from that period's integer optimum.
+
+Per period of the first instance of a suite (or ``--instance``), without switches (nobody has
+an employer before the period, on both sides): the LP
+bound werkdeling uses (:func:`werkdeling.relaxation.period_lp`), the local search from its
+rounded LP (:func:`werkdeling.local_search.improve`, as planning by period starts), and HiGHS on
+the period's MIP (the CP-SAT period model, the same formulation the
+``highs-mip`` baseline gets) with its best plan and proven bound. All in points against the
+period left empty. So the gap splits into the part no plan of whole workers closes (bound to
+integer optimum) and the part the search leaves (search to integer optimum).
+
+    python benchmarks/exact_periods.py --suite medium --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from werkdeling import Plan, decompose, validate
+from werkdeling.local_search import improve, period_costs, repair
+from werkdeling.model.build import build_model
+from werkdeling.model.eligibility import possible_placements
+from werkdeling.relaxation import period_lp
+from werkdeling.scenario import OBJECTIVE_SCALE
+
+sys.path.insert(0, str(Path(__file__).parent))
+from mip import solve_with_highs
+from run import SUITES, _scenario
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
+    parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
+    parser.add_argument("--seconds", type=float, default=30.0, help="HiGHS time limit per period")
+    args = parser.parse_args()
+    instance = SUITES[args.suite][args.instance]
+    scenario = _scenario(instance)
+    allowed = possible_placements(scenario)
+    nobody = np.full(len(scenario.workers), -1, dtype=np.int64)  # no employer before: no switches
+    empty = validate(scenario, Plan()).objective_units
+
+    def points(units: float) -> str:
+        return f"{units / OBJECTIVE_SCALE:>12,.0f}" if units is not None else f"{'-':>12}"
+
+    print(f"{instance.name}: points against the empty period, no switches; HiGHS {args.seconds:g} s per period")
+    print(f"{'period':<8} {'LP bound':>12} {'MIP bound':>12} {'MIP plan':>12} {'search':>12}")
+    totals = [0.0, 0.0, 0.0, 0.0]
+    for k, label in enumerate(scenario.horizon.labels):
+        costs = period_costs(scenario, allowed, k, nobody)
+        relaxed = period_lp(costs)
+        if relaxed is None:
+            print(f"{label:<8} no plan keeps every hard rule")
+            return
+        start = repair(costs, decompose._rounded(costs, relaxed.values, scenario, allowed, k))
+        searched = costs.cost(improve(costs, start, seconds=60)[0])
+        built = build_model(scenario, periods=(k,), last_employers={}, allowed=allowed)
+        built.model.minimize(built.objective())
+        highs = solve_with_highs(built.model, relax=False, time_limit=args.seconds)
+        bound = None if highs.bound is None else highs.bound - empty
+        plan = None if highs.objective is None else highs.objective - empty
+        row_values = [relaxed.bound, bound, plan, searched]
+        print(f"{label:<8} " + " ".join(points(v) for v in row_values) + f"  {highs.status}")
+        totals = [t + (v if v is not None else float("nan")) for t, v in zip(totals, row_values, strict=True)]
+    print(f"{'total':<8} " + " ".join(points(v) for v in totals))
+
+
+if __name__ == "__main__":
+    main()
