@@ -3,9 +3,10 @@
 Plans the first instance of a suite (or ``--instance``) with
 :func:`werkdeling.decompose.plan_by_period`, as ``solve`` does, and prints per period: seconds
 spent building the period's arrays, on its LP and on rounding plus local search; the first
-pass's cost above that period's LP bound (points; the plan's switches are in it, the bound has
-none); and the period's note. Then what the sweeps at the end took off, and the plan's cost per
-term, as a share of the total, from the validator.
+pass's cost above that period's LP bound (points; the plan's switches are in it, that bound has
+none); and the period's note. Then what the sweeps at the end took off, what pricing the
+switches added to the bound (:mod:`werkdeling.lagrangian`), and the plan's cost per term, as a
+share of the total, from the validator.
 
     python benchmarks/periods.py --suite large
 """
@@ -47,6 +48,7 @@ def main() -> None:
         timing = f"{r.model_seconds:>8.2f} {r.lp_seconds:>6.2f} {r.search_seconds:>9.2f}"
         print(f"{r.label:<8} {timing} {r.above_lp_units / OBJECTIVE_SCALE:>18,.0f}  {r.note}")
     print(f"the sweeps at the end: {outcome.swept_units / OBJECTIVE_SCALE:,.0f} points")
+    print(f"pricing the switches raised the bound by {outcome.switch_bound_units / OBJECTIVE_SCALE:,.0f} points")
     if outcome.plan is None:
         print("no plan:", "; ".join(outcome.notes))
         return

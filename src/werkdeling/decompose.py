@@ -9,7 +9,10 @@ of a plan is a sum of a cost per period plus the switch count, and:
   built from the period's arrays, each slot priced on the covers whole workers can reach, and
   solved by GLOP: 0.03 s for 500 workers, 0.4-0.8 s for 2,000) bounds it from below, so their
   sum bounds every plan of the scenario. A crowded period (:data:`PRUNE_ABOVE`) starts its LP
-  from a few placements per worker and slot and prices in the rest from the duals.
+  from a few placements per worker and slot and prices in the rest from the duals. With the
+  time left at the end, :mod:`werkdeling.lagrangian` raises the bound: the LPs' prices of cover
+  and head counts price each worker's cheapest path through all periods, switches included,
+  and subgradient steps improve the prices.
 * **The plan.** Periods are planned in order, switches included and counted from where each
   worker last worked in the periods already planned. The rounded LP is the start; the local
   search of :mod:`werkdeling.local_search` improves it until no move, swap or two-step chain
@@ -41,12 +44,13 @@ from ortools.sat.python import cp_model
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
 from werkdeling.heuristic import fill_period
-from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair
+from werkdeling.lagrangian import PeriodPricing, pricing, switch_bound
+from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.build import BuiltModel, build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.plan import Plan
 from werkdeling.relaxation import FloatArray, period_lp
-from werkdeling.scenario import Scenario, Term
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.scenario import BoolArray, IntArray
 
 #: Above this many possible placements (worker x period x role), ``solve`` plans period by
@@ -128,6 +132,9 @@ class ByPeriod:
     reports: list[PeriodReport] = field(default_factory=list)
     #: What the sweeps at the end changed the cost by (units, at most 0).
     swept_units: int = 0
+    #: What pricing the switches (:mod:`werkdeling.lagrangian`) added to the sum of the periods'
+    #: LP bounds (units, at least 0).
+    switch_bound_units: float = 0.0
 
 
 def _rounded(
@@ -287,6 +294,10 @@ def plan_by_period(
     plan = np.full((len(scenario.workers), periods), IDLE, dtype=np.int64)
     expected = empty_units
     lp_total = 0.0  # the periods' LP optima against the empty plan
+    # Each period's candidates and LP prices, for the bound with switches (None: too large).
+    cells = len(scenario.workers) * len(scenario.employers) * periods
+    pricings: list[PeriodPricing] | None = [] if _pricing_bytes(0, cells) <= SWITCH_BOUND_BYTES else None
+    candidates = 0
     notes: list[str] = []
     reports: list[PeriodReport] = []
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
@@ -305,6 +316,10 @@ def plan_by_period(
             notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
             return ByPeriod(None, expected, None, infeasible=True, notes=notes)
         lp_total += relaxed.bound
+        candidates += len(costs.worker)
+        if pricings is not None:
+            fits = _pricing_bytes(candidates, cells) <= SWITCH_BOUND_BYTES
+            pricings = [*pricings, pricing(costs, relaxed)] if fits else None
         left = max(0.0, share - (relaxed_at - period_started))
         try:
             rounded = _rounded(costs, relaxed.values, scenario, allowed, k)
@@ -355,11 +370,24 @@ def plan_by_period(
     expected += swept
     if stopped:
         notes.append("stopped by the user during the sweeps at the end; every period is planned")
-    bound = empty_units + lp_total
+    best = lp_total
+    if pricings is not None and scenario.weights.of(Term.SWITCHES) > 0:
+        priced = switch_bound(
+            pricings, home, term_units(scenario, Term.SWITCHES), upper=expected - empty_units,
+            deadline=started + time_limit,
+        )  # fmt: skip
+        if priced.value > best:
+            best = priced.value
+            notes.append(
+                f"the bound prices switches: {priced.evaluations} Lagrangian evaluation(s) raised it by "
+                f"{(priced.value - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
+            )
+    bound = empty_units + best
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
     outcome = _outcome(scenario, plan, expected, bound_units, notes, reports)
     outcome.swept_units = swept
+    outcome.switch_bound_units = best - lp_total
     return outcome
 
 
@@ -381,6 +409,19 @@ PRUNE_ABOVE = 500_000
 
 #: See :data:`PRUNE_ABOVE`.
 KEEP_CHEAPEST = 3
+
+#: Most memory (bytes) the bound with switches (:mod:`werkdeling.lagrangian`) may take; above it
+#: the bound is the sum of the periods' LPs alone. It keeps every period's candidates and a
+#: (worker, employer) table per period (:func:`_pricing_bytes`).
+SWITCH_BOUND_BYTES = 2 * 2**30
+
+
+def _pricing_bytes(candidates: int, cells: int) -> int:
+    """Memory of the bound with switches over ``candidates`` placements in all and ``cells``
+    (workers x employers x periods): 41 bytes a candidate in :class:`PeriodPricing` and about as
+    much again while evaluating it, 24 bytes a cell for the group table, the cheapest placements
+    and the path costs."""
+    return 82 * candidates + 24 * cells
 
 
 def _home_employers(scenario: Scenario) -> IntArray:

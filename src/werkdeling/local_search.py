@@ -43,7 +43,7 @@ _HARD = 10**9
 NO_LIMIT = np.iinfo(np.int64).max // 4
 
 
-def _units(scenario: Scenario, term: Term) -> int:
+def term_units(scenario: Scenario, term: Term) -> int:
     """Objective units per integer unit of ``term`` (weight included)."""
     return scenario.weights.of(term) * TERM_QUANTITY[term][2]
 
@@ -188,10 +188,10 @@ def period_costs(
     slot = slot.astype(np.int64)
     employer = slot_employer[slot]
 
-    cost = _units(scenario, Term.TRAVEL) * q.distance_hm[worker, employer].astype(np.int64)
+    cost = term_units(scenario, Term.TRAVEL) * q.distance_hm[worker, employer].astype(np.int64)
     guaranteed = np.array([w.guaranteed for w in scenario.workers], dtype=np.bool_)
-    cost -= _units(scenario, Term.IDLE_PAID) * capacity[worker] * guaranteed[worker]
-    switch = _units(scenario, Term.SWITCHES)
+    cost -= term_units(scenario, Term.IDLE_PAID) * capacity[worker] * guaranteed[worker]
+    switch = term_units(scenario, Term.SWITCHES)
     after = np.full_like(last, -1) if following is None else following
     before_w, after_w = last[worker], after[worker]
     switches = ((before_w >= 0) & (before_w != employer)).astype(np.int64)
@@ -200,7 +200,7 @@ def period_costs(
     cost += switch * switches
     cost += _preference_costs(scenario, period, worker, employer)
 
-    over_units = _units(scenario, Term.OVERSTAFFING)
+    over_units = term_units(scenario, Term.OVERSTAFFING)
     over = np.array([over_units * scenario.employers[e].overstaffing_cost for e in slot_employer], dtype=np.int64)
     heads = [e.max_shared_workers for e in scenario.employers]
     coaching = [e.coaching_capacity for e in scenario.employers]
@@ -210,8 +210,8 @@ def period_costs(
         required=required,
         desired=desired,
         maximum=maximum,
-        short_required=_units(scenario, Term.REQUIRED_SHORTFALL),
-        short_desired=_units(scenario, Term.DESIRED_SHORTFALL),
+        short_required=term_units(scenario, Term.REQUIRED_SHORTFALL),
+        short_desired=term_units(scenario, Term.DESIRED_SHORTFALL),
         cover_required=scenario.effective_rules.cover_required,
         over=over,
         worker=worker,
@@ -226,7 +226,7 @@ def period_costs(
 
 def _preference_costs(scenario: Scenario, period: int, worker: IntArray, employer: IntArray) -> IntArray:
     """Preference points of each candidate placement against leaving the worker unplaced."""
-    units = _units(scenario, Term.PREFERENCES)
+    units = term_units(scenario, Term.PREFERENCES)
     extra = np.zeros(len(worker), dtype=np.int64)
     if units == 0:
         return extra

@@ -240,6 +240,15 @@ class PeriodLp:
     bound: float
     values: FloatArray
     columns: IntArray
+    #: The slot's cost on the covers whole workers can reach (:func:`slot_hull`), ``None`` for a
+    #: slot no candidate can fill.
+    hulls: list[tuple[IntArray, IntArray] | None]
+    #: Duals of the last LP solved: per slot, what a minute of cover is worth (0 where the slot
+    #: has no cover row); per employer, the price of the head-count and coaching rows (at most 0,
+    #: 0 where the row is not binding or absent). :mod:`werkdeling.lagrangian` starts from them.
+    cover_prices: FloatArray
+    head_prices: FloatArray
+    coaching_prices: FloatArray
 
 
 #: Most pricing rounds of :func:`period_lp`; each re-solves the LP with the columns added.
@@ -269,24 +278,14 @@ def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp |
     """
     everyone = np.arange(len(costs.worker))
     active = everyone if columns is None else np.asarray(columns, dtype=np.int64)
-    hulls: list[tuple[IntArray, IntArray] | None] = []
-    minutes = costs.capacity[costs.worker]
-    by_slot = np.argsort(costs.slot, kind="stable")
-    slot_starts = np.searchsorted(costs.slot[by_slot], np.arange(costs.slots + 1))
-    for slot in range(costs.slots):
-        members = by_slot[slot_starts[slot] : slot_starts[slot + 1]]
-        if not len(members):
-            hulls.append(None)  # nobody can work here: its cost does not change
-            continue
-        hull = slot_hull(costs, slot, minutes[members])
-        if hull is None:
-            return None  # no whole workers reach a hard required cover
-        hulls.append(hull)
+    hulls = slot_hulls(costs)
+    if hulls is None:
+        return None
     for priced in range(PRICING_ROUNDS + 1):
         solved = _solve_period_lp(costs, active, hulls)
         if solved is None:
             return None
-        objective, values, reduced, worker_dual = solved
+        objective, values, reduced, worker_dual, prices = solved
         outside = np.ones(len(costs.worker), dtype=np.bool_)
         outside[active] = False
         missing = np.flatnonzero(outside & (reduced < -1e-6))
@@ -301,15 +300,36 @@ def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp |
     best = np.zeros(costs.workers, dtype=np.float64)
     np.minimum.at(best, costs.worker, reduced + worker_dual[costs.worker])
     bound = min(objective, objective - inside + float(best.sum()))
-    return PeriodLp(objective=objective, bound=bound, values=values, columns=active)
+    return PeriodLp(objective, bound, values, active, hulls, *prices)
+
+
+def slot_hulls(costs: PeriodCosts) -> list[tuple[IntArray, IntArray] | None] | None:
+    """:func:`slot_hull` of every slot of the period over its candidates' minutes (``None`` for a
+    slot without candidates: its cost does not change); ``None`` when whole workers cannot reach
+    some hard required cover."""
+    hulls: list[tuple[IntArray, IntArray] | None] = []
+    minutes = costs.capacity[costs.worker]
+    by_slot = np.argsort(costs.slot, kind="stable")
+    slot_starts = np.searchsorted(costs.slot[by_slot], np.arange(costs.slots + 1))
+    for slot in range(costs.slots):
+        members = by_slot[slot_starts[slot] : slot_starts[slot + 1]]
+        if not len(members):
+            hulls.append(None)
+            continue
+        hull = slot_hull(costs, slot, minutes[members])
+        if hull is None:
+            return None
+        hulls.append(hull)
+    return hulls
 
 
 def _solve_period_lp(
     costs: PeriodCosts, active: IntArray, hulls: list[tuple[IntArray, IntArray] | None]
-) -> tuple[float, FloatArray, FloatArray, FloatArray] | None:
+) -> tuple[float, FloatArray, FloatArray, FloatArray, tuple[FloatArray, FloatArray, FloatArray]] | None:
     """Optimum of the period LP over the ``active`` candidates, their values (all candidates,
-    0 outside), every candidate's reduced cost under the optimum's duals, and the dual of each
-    worker's row (0 where there is none)."""
+    0 outside), every candidate's reduced cost under the optimum's duals, the dual of each
+    worker's row (0 where there is none), and the duals of the cover, head-count and coaching
+    rows (see :class:`PeriodLp`)."""
     worker, slot = costs.worker[active], costs.slot[active]
     minutes = costs.capacity[worker].astype(np.float64)
     static = (costs.placement_cost - costs.switch_cost).astype(np.float64)
@@ -373,7 +393,8 @@ def _solve_period_lp(
     reduced -= np.where(costs.coached[costs.worker], dual[coaching_row[everyone_employer]], 0.0)
     values = np.zeros(len(costs.worker), dtype=np.float64)
     values[active] = response.variable_value[: len(active)]
-    return response.objective_value, values, reduced, dual[worker_row]
+    row_prices = (dual[cover_row], np.minimum(0.0, dual[head_row]), np.minimum(0.0, dual[coaching_row]))
+    return response.objective_value, values, reduced, dual[worker_row], row_prices
 
 
 def reachable_covers(minutes: IntArray, limit: int) -> tuple[int, int]:

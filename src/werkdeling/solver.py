@@ -266,8 +266,8 @@ def _solve_by_period(
         configure=configure, on_period=on_period, allowed=allowed,
     )  # fmt: skip
     runtime = time.perf_counter() - started
-    notes = ["planned period by period (no rule links the periods but the switch count); the bound is the sum "
-             "of each period's LP relaxation without switches", *outcome.notes]  # fmt: skip
+    notes = ["planned period by period (no rule links the periods but the switch count); the bound is the sum of "
+             "each period's LP relaxation, or higher where pricing the switches raised it", *outcome.notes]  # fmt: skip
     if outcome.plan is None:
         status = Status.INFEASIBLE if outcome.infeasible else Status.UNKNOWN
         stage = Stage(terms=terms, status=status, objective=None, bound=None, runtime=runtime)

@@ -1,0 +1,312 @@
+"""A lower bound with the switches in it, for planning period by period.
+
+The bound of :mod:`werkdeling.decompose` adds up the periods' LP relaxations, which leave the
+switches out. Here the rows that tie the workers of one period together are priced instead of
+kept (Lagrangian relaxation): a minute of cover in slot ``s`` of period ``k`` is worth
+``d[k, s]``, and a worker placed with an employer whose head count (or coaching capacity) is
+limited costs ``u >= 0``. What is left falls apart into
+
+* per slot and period, the cheapest cover on its hull (:func:`~werkdeling.relaxation.slot_hull`):
+  ``min over c of hull(c) + d c``, taken at one of the hull's points;
+* per limited employer and period, ``-u x limit``;
+* per worker, the cheapest path through the horizon: in each period one candidate placement,
+  priced ``static - d x minutes + u``, or nothing, plus the switch cost wherever the employer
+  differs from the one last worked for (``home_employer`` before the horizon). A dynamic
+  programme over (period, employer last worked for) finds it exactly.
+
+For any prices the sum is a lower bound on every plan (weak duality). With the period LPs' duals
+and a switch cost of 0 it is the sum of their optima; switches only raise it. Subgradient steps
+(Polyak's step towards the plan's cost) then look for better prices. Everything is in objective
+units against the plan with nobody placed, like :class:`~werkdeling.local_search.PeriodCosts`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from werkdeling.local_search import NO_LIMIT, PeriodCosts
+from werkdeling.relaxation import FloatArray, PeriodLp
+from werkdeling.scenario.scenario import BoolArray, IntArray
+
+
+@dataclass(frozen=True)
+class PeriodPricing:
+    """One period's candidates and slot hulls, as the Lagrangian needs them (see :func:`pricing`).
+
+    Candidates are sorted by (worker, employer); ``group_start`` marks where each such pair's
+    run begins and ``group[i]`` is candidate ``i``'s pair, so a pair's cheapest candidate is a
+    ``reduceat`` away.
+    """
+
+    workers: int
+    worker: IntArray
+    slot: IntArray
+    employer: IntArray
+    static: FloatArray  # placement cost without the switches
+    minutes: FloatArray
+    coached: BoolArray
+    group: IntArray
+    group_start: IntArray
+    covers: FloatArray  # (slots, points) hull covers, the last repeated to pad
+    prices: FloatArray  # (slots, points) the hull's cost at each
+    constant: float  # minus the empty cost of every slot with a hull
+    head_limit: FloatArray  # (employers,) 0 where there is none
+    coaching_limit: FloatArray
+    head_limited: BoolArray  # (employers,) whether there is a limit
+    coaching_limited: BoolArray
+    # The LP's prices to start from.
+    cover_prices: FloatArray
+    head_prices: FloatArray  # u >= 0 (the LP's duals are <= 0)
+    coaching_prices: FloatArray
+
+
+def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
+    """The :class:`PeriodPricing` of a period from its arrays and LP relaxation."""
+    employers = len(costs.head_limit)
+    employer = costs.slot_employer[costs.slot]
+    order = np.lexsort((employer, costs.worker))
+    worker, slot, employer = costs.worker[order], costs.slot[order], employer[order]
+    key = worker * employers + employer
+    new_group = np.r_[True, key[1:] != key[:-1]] if len(key) else np.zeros(0, dtype=np.bool_)
+    points = max((len(h[0]) for h in lp.hulls if h is not None), default=1)
+    covers = np.zeros((costs.slots, points), dtype=np.float64)
+    prices = np.zeros((costs.slots, points), dtype=np.float64)
+    constant = 0.0
+    for s, hull in enumerate(lp.hulls):
+        if hull is None:
+            continue  # no candidate: cover 0, cost unchanged
+        x, y = hull
+        covers[s] = np.r_[x, np.full(points - len(x), x[-1])]
+        prices[s] = np.r_[y, np.full(points - len(y), y[-1])]
+        constant -= float(costs.slot_cost(np.array([s]), np.zeros(1, dtype=np.int64), hard=False)[0])
+    return PeriodPricing(
+        workers=costs.workers,
+        worker=worker,
+        slot=slot,
+        employer=employer,
+        static=(costs.placement_cost - costs.switch_cost)[order].astype(np.float64),
+        minutes=costs.capacity[worker].astype(np.float64),
+        coached=costs.coached[worker],
+        group=np.cumsum(new_group) - 1,
+        group_start=np.flatnonzero(new_group),
+        covers=covers,
+        prices=prices,
+        constant=constant,
+        head_limit=np.where(costs.head_limit < NO_LIMIT, costs.head_limit, 0).astype(np.float64),
+        coaching_limit=np.where(costs.coaching_limit < NO_LIMIT, costs.coaching_limit, 0).astype(np.float64),
+        head_limited=costs.head_limit < NO_LIMIT,
+        coaching_limited=costs.coaching_limit < NO_LIMIT,
+        cover_prices=lp.cover_prices.copy(),
+        head_prices=-lp.head_prices,
+        coaching_prices=-lp.coaching_prices,
+    )
+
+
+@dataclass
+class Prices:
+    """The multipliers of one period: per slot ``cover`` (a minute's worth), per employer ``head``
+    and ``coaching`` (at least 0, the price of a place under that limit)."""
+
+    cover: FloatArray
+    head: FloatArray
+    coaching: FloatArray
+
+    @classmethod
+    def of_lp(cls, period: PeriodPricing) -> Prices:
+        """The period LP's own prices."""
+        return cls(period.cover_prices.copy(), period.head_prices.copy(), period.coaching_prices.copy())
+
+
+@dataclass(frozen=True)
+class Paths:
+    """The states of the workers' paths: each (worker, employer last worked for) pair that some
+    period's candidates or a home employer give, sorted by worker then employer; a worker who
+    has not worked yet (no home employer) is in no state. See :func:`paths`."""
+
+    worker: IntArray  # of each state
+    starts: IntArray  # (workers + 1,) each worker's first state
+    # Per period, the state of each of its (worker, employer) candidate groups.
+    group_state: list[IntArray]
+    start: FloatArray  # cost of each state before the horizon: 0 at the home employer, else inf
+    fresh: FloatArray  # (workers,) 0 for a worker without a home employer, else inf
+
+
+def paths(periods: list[PeriodPricing], home: IntArray) -> Paths:
+    """The :class:`Paths` of ``periods``; ``home[w]`` is the employer worker ``w`` last worked for
+    before the horizon (``-1``: none)."""
+    workers, employers = periods[0].workers, len(periods[0].head_limit)
+    keys = [p.worker[p.group_start] * employers + p.employer[p.group_start] for p in periods]
+    has_home = np.flatnonzero(home >= 0)
+    homes = has_home * employers + home[has_home]
+    key = np.unique(np.concatenate([homes, *keys]))
+    worker = key // employers
+    start = np.full(len(key), np.inf)
+    start[np.searchsorted(key, homes)] = 0.0
+    return Paths(
+        worker=worker,
+        starts=np.searchsorted(worker, np.arange(workers + 1)),
+        group_state=[np.searchsorted(key, k) for k in keys],
+        start=start,
+        fresh=np.where(home >= 0, np.inf, 0.0),
+    )
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """The Lagrangian at one set of prices: its value (the bound), the candidate each worker's
+    cheapest path takes in each period (``-1``: none), and the supergradient per period."""
+
+    value: float
+    picks: list[IntArray]
+    cover_step: list[FloatArray]  # best cover minus the minutes the paths place, per slot
+    head_step: list[FloatArray]  # workers the paths place minus the limit, per employer
+    coaching_step: list[FloatArray]
+
+
+def _segment_min(values: FloatArray, starts: IntArray) -> tuple[FloatArray, IntArray]:
+    """Minimum of each segment ``values[starts[j]:starts[j + 1]]`` and the first position where it
+    is reached (``inf`` and ``-1`` for an empty segment); ``starts`` ends with ``len(values)``."""
+    nonempty = np.flatnonzero(starts[:-1] < starts[1:])
+    low = np.full(len(starts) - 1, np.inf)
+    at = np.full(len(starts) - 1, -1, dtype=np.int64)
+    if len(values):
+        first = starts[nonempty]
+        low[nonempty] = np.minimum.reduceat(values, first)
+        segment = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+        position = np.where(values == low[segment], np.arange(len(values)), len(values))
+        at[nonempty] = np.minimum.reduceat(position, first)
+    return low, at
+
+
+def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, switch: float) -> Evaluation:
+    """The Lagrangian of ``periods`` at ``prices``, ``switch`` being the cost of one switch."""
+    value = 0.0
+    best_cover: list[FloatArray] = []
+    cheapest: list[tuple[FloatArray, IntArray]] = []  # per period and group: cost and candidate
+    for period, p in zip(periods, prices, strict=True):
+        slot_values = period.prices + p.cover[:, None] * period.covers
+        best = np.argmin(slot_values, axis=1)
+        best_cover.append(period.covers[np.arange(len(best)), best])
+        value += float(slot_values.min(axis=1).sum()) + period.constant
+        # Only a limit that exists has a price, and it is never negative: else no lower bound.
+        head = np.where(period.head_limited, np.maximum(p.head, 0.0), 0.0)
+        coaching = np.where(period.coaching_limited, np.maximum(p.coaching, 0.0), 0.0)
+        value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
+        cost = period.static - p.cover[period.slot] * period.minutes + head[period.employer]
+        cost += np.where(period.coached, coaching[period.employer], 0.0)
+        cheapest.append(_segment_min(cost, np.r_[period.group_start, len(cost)]))
+
+    # Forward: cost[k][j] is the cheapest path of state j's worker before period k that ends
+    # with state j's employer as the one last worked for; states.fresh is "not worked yet".
+    cost_by_period = [states.start]
+    best_by_period = []
+    for (group_cost, _), group_state in zip(cheapest, states.group_state, strict=True):
+        before = cost_by_period[-1]
+        best_state, best_at = _segment_min(before, states.starts)  # per worker
+        best_by_period.append((best_state, best_at))
+        worker = states.worker[group_state]
+        entry = np.minimum(np.minimum(before[group_state], states.fresh[worker]), best_state[worker] + switch)
+        after = before.copy()
+        after[group_state] = np.minimum(before[group_state], entry + group_cost)
+        cost_by_period.append(after)
+    final, final_state = _segment_min(cost_by_period[-1], states.starts)
+    value += float(np.minimum(final, states.fresh).sum())
+
+    # Backward: which candidate each worker's cheapest path takes.
+    workers = len(states.fresh)
+    at = np.where(final < states.fresh, final_state, -1)  # a state, or -1: not worked yet
+    picks: list[IntArray] = [np.full(workers, -1, dtype=np.int64) for _ in periods]
+    for k in range(len(periods) - 1, -1, -1):
+        before, after = cost_by_period[k], cost_by_period[k + 1]
+        w = np.flatnonzero(at >= 0)
+        j = at[w]
+        placed = after[j] < before[j]
+        w, j = w[placed], j[placed]
+        group_state = states.group_state[k]
+        picks[k][w] = cheapest[k][1][np.searchsorted(group_state, j)]
+        # Where the path came from: the same employer, not worked yet, or the cheapest other
+        # employer and a switch.
+        best_state, best_at = best_by_period[k]
+        stay, fresh, via = before[j], states.fresh[w], best_state[w] + switch
+        other = best_at[w]
+        at[w] = np.where((stay <= fresh) & (stay <= via), j, np.where(fresh <= via, -1, other))
+
+    cover_step, head_step, coaching_step = [], [], []
+    for period, chosen, covers in zip(periods, picks, best_cover, strict=True):
+        i = chosen[chosen >= 0]
+        slots, employers = len(covers), len(period.head_limit)
+        placed_minutes = np.bincount(period.slot[i], weights=period.minutes[i], minlength=slots)
+        cover_step.append(covers - placed_minutes)
+        heads = np.bincount(period.employer[i], minlength=employers).astype(np.float64)
+        coached = np.bincount(period.employer[i[period.coached[i]]], minlength=employers).astype(np.float64)
+        # No limit, no price: the step leaves those at 0.
+        head_step.append(np.where(period.head_limited, heads - period.head_limit, 0.0))
+        coaching_step.append(np.where(period.coaching_limited, coached - period.coaching_limit, 0.0))
+    return Evaluation(value, picks, cover_step, head_step, coaching_step)
+
+
+#: Polyak's step is ``STEP x (plan - bound) / |supergradient|^2``; the step factor starts here and
+#: halves after :data:`PATIENCE` evaluations without a better bound.
+STEP = 1.0
+PATIENCE = 5
+#: The search stops once the step factor is below this.
+SMALLEST_STEP = 1e-4
+
+
+@dataclass(frozen=True)
+class SwitchBound:
+    """What :func:`switch_bound` found: the best value (objective units against the empty plan)
+    and how many evaluations it took."""
+
+    value: float
+    evaluations: int
+
+
+def switch_bound(
+    periods: list[PeriodPricing], home: IntArray, switch: float, upper: float, deadline: float
+) -> SwitchBound:
+    """The best Lagrangian bound found from the LP's prices by subgradient steps until
+    ``deadline`` (``time.perf_counter()``; at least one evaluation is made), the step factor is
+    spent, or the bound reaches ``upper`` (a plan's cost against the empty plan, in units).
+
+    Ctrl-C stops the steps and keeps the best bound so far."""
+    prices = [Prices.of_lp(p) for p in periods]
+    states = paths(periods, home)
+    best = -np.inf
+    evaluations = 0
+    factor, waited = STEP, 0
+    try:
+        while True:
+            found = evaluate(periods, prices, states, switch)
+            evaluations += 1
+            if evaluations == 1 or found.value > best + 1e-9 * abs(best):
+                best, waited = found.value, 0
+            else:
+                waited += 1
+                if waited >= PATIENCE:
+                    factor, waited = factor / 2, 0
+            squared = 0.0
+            for p, cover, head, coaching in zip(
+                prices, found.cover_step, found.head_step, found.coaching_step, strict=True
+            ):
+                # A price at 0 whose limit is not reached stays at 0: that part is no ascent.
+                squared += float((cover**2).sum())
+                squared += float((np.where((p.head > 0) | (head > 0), head, 0.0) ** 2).sum())
+                squared += float((np.where((p.coaching > 0) | (coaching > 0), coaching, 0.0) ** 2).sum())
+            if squared == 0 or best >= upper or factor < SMALLEST_STEP or time.perf_counter() >= deadline:
+                break  # squared == 0: these prices are optimal
+            step = factor * max(upper - found.value, 0.0) / squared
+            if step == 0:
+                break
+            for p, cover, head, coaching in zip(
+                prices, found.cover_step, found.head_step, found.coaching_step, strict=True
+            ):
+                p.cover += step * cover
+                p.head = np.maximum(0.0, p.head + step * head)
+                p.coaching = np.maximum(0.0, p.coaching + step * coaching)
+    except KeyboardInterrupt:
+        pass
+    return SwitchBound(float(best), evaluations)

@@ -1,0 +1,163 @@
+"""The bound with switches: right prices give the period LPs back, any prices give a lower bound,
+and each worker's path is the cheapest one and costs what the evaluation says."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.test_properties import SETTINGS, scenarios
+from werkdeling import Plan, Scenario, Status, decompose, lagrangian, solve, validate
+from werkdeling.generate import generate_scenario
+from werkdeling.lagrangian import PeriodPricing, Prices, evaluate, paths, pricing
+from werkdeling.local_search import period_costs, term_units
+from werkdeling.model.eligibility import possible_placements
+from werkdeling.relaxation import period_lp
+from werkdeling.scenario import OBJECTIVE_SCALE, Term
+
+
+def limited(s: Scenario) -> Scenario:
+    """``s`` with head counts and coaching limits, so their prices take part."""
+    data = s.model_dump(mode="json", exclude_unset=True)
+    for k, employer in enumerate(data["employers"]):
+        employer["max_shared_workers"] = 2 + k % 3
+        employer["coaching_capacity"] = 1
+    for k, worker in enumerate(data["workers"]):
+        worker["needs_coaching"] = k % 3 == 0
+    return Scenario.model_validate(data)
+
+
+def pricings(s: Scenario) -> tuple[list[PeriodPricing], list[float]]:
+    """Every period's pricing and LP optimum (against the empty period)."""
+    allowed = possible_placements(s)
+    home = decompose._home_employers(s)
+    found, optima = [], []
+    for k in range(s.horizon.periods):
+        costs = period_costs(s, allowed, k, home)
+        relaxed = period_lp(costs)
+        assert relaxed is not None
+        found.append(pricing(costs, relaxed))
+        optima.append(relaxed.objective)
+    return found, optima
+
+
+def lp_prices(periods: list[PeriodPricing]) -> list[Prices]:
+    return [Prices.of_lp(p) for p in periods]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_lp_prices_without_switches_give_the_sum_of_the_period_lps(seed: int) -> None:
+    # With a switch cost of 0 each worker's path is their cheapest place in each period apart,
+    # so the Lagrangian at the LPs' optimal duals is each period's LP dual value: its optimum
+    # (strong duality). Head-count and coaching rows take part (limited()).
+    s = limited(generate_scenario(6, 30, seed=seed, periods=4))
+    periods, optima = pricings(s)
+    assert any((p.head_prices > 0).any() or (p.coaching_prices > 0).any() for p in periods)
+    home = decompose._home_employers(s)
+    value = evaluate(periods, lp_prices(periods), paths(periods, home), 0.0).value
+    assert value == pytest.approx(sum(optima), rel=1e-9)
+    # With switches the paths can only cost more.
+    switch = float(term_units(s, Term.SWITCHES))
+    assert evaluate(periods, lp_prices(periods), paths(periods, home), switch).value >= value - 1e-6
+
+
+def path_cost(
+    periods: list[PeriodPricing], prices: list[Prices], w: int, path: list[int], start: int, switch: float
+) -> float:
+    """Worker ``w``'s priced cost of ``path`` (a candidate index per period, -1 for none),
+    switches counted as the validator counts them."""
+    total, last = 0.0, start
+    for p, price, i in zip(periods, prices, path, strict=True):
+        if i < 0:
+            continue
+        assert p.worker[i] == w
+        e = int(p.employer[i])
+        total += p.static[i] - price.cover[p.slot[i]] * p.minutes[i] + price.head[e]
+        total += price.coaching[e] if p.coached[i] else 0.0
+        total += switch if last >= 0 and last != e else 0.0
+        last = e
+    return total
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_each_path_is_the_cheapest_and_costs_what_the_evaluation_says(seed: int) -> None:
+    # Random prices, so that paths differ from period to period; every path of every worker is
+    # tried (at most a few hundred over three periods).
+    s = limited(generate_scenario(4, 10, seed=seed, periods=3))
+    periods, _ = pricings(s)
+    rng = np.random.default_rng(seed)
+    prices = [
+        Prices(
+            p.cover_prices * rng.uniform(0, 2, len(p.cover_prices)),
+            rng.uniform(0, 500, len(p.head_prices)),
+            rng.uniform(0, 500, len(p.coaching_prices)),
+        )
+        for p in periods
+    ]
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    found = evaluate(periods, prices, paths(periods, home), switch)
+    slot_part = 0.0
+    for p, price in zip(periods, prices, strict=True):
+        slot_part += float((p.prices + price.cover[:, None] * p.covers).min(axis=1).sum()) + p.constant
+        slot_part -= float((price.head * p.head_limit).sum() + (price.coaching * p.coaching_limit).sum())
+    path_total = 0.0
+    for w in range(len(s.workers)):
+        options = [[-1, *np.flatnonzero(p.worker == w).tolist()] for p in periods]
+        cheapest = min(
+            path_cost(periods, prices, w, list(path), int(home[w]), switch) for path in itertools.product(*options)
+        )
+        taken = path_cost(periods, prices, w, [int(picks[w]) for picks in found.picks], int(home[w]), switch)
+        assert taken == pytest.approx(cheapest, abs=1e-6)
+        path_total += taken
+    assert found.value == pytest.approx(slot_part + path_total, rel=1e-12)
+
+
+@SETTINGS
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_any_prices_bound_every_plan(data: dict[str, Any], seed: int) -> None:
+    # Weak duality: whatever the prices (head and coaching prices at least 0), the Lagrangian is
+    # at most the cost of the best plan, which the whole-horizon model proves.
+    s = Scenario.model_validate(data)
+    whole = solve(s, strategy="whole", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None
+    periods, _ = pricings(s)
+    rng = np.random.default_rng(seed)
+    prices = [
+        Prices(
+            rng.normal(0, 1, len(p.cover_prices)) * float(np.abs(p.static).max(initial=1.0)) / 1000,
+            rng.uniform(0, 1000, len(p.head_prices)),
+            rng.uniform(0, 1000, len(p.coaching_prices)),
+        )
+        for p in periods
+    ]
+    empty = validate(s, Plan()).objective_units
+    switch = float(term_units(s, Term.SWITCHES))
+    for tried in (lp_prices(periods), prices):
+        value = evaluate(periods, tried, paths(periods, decompose._home_employers(s)), switch).value
+        assert empty + value <= whole.objective * OBJECTIVE_SCALE + 1e-6 * max(1.0, abs(empty))
+
+
+def test_the_subgradient_never_returns_less_than_the_lp_prices_give() -> None:
+    s = generate_scenario(6, 30, seed=7, periods=6)
+    periods, optima = pricings(s)
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    start = evaluate(periods, lp_prices(periods), paths(periods, home), switch).value
+    # A plan's cost bounds the steps from above; planning by period gives one.
+    outcome = decompose.plan_by_period(
+        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
+    )  # fmt: skip
+    upper = outcome.expected_units - validate(s, Plan()).objective_units
+    found = lagrangian.switch_bound(periods, home, switch, upper, deadline=0.0)
+    assert found.evaluations == 1 and found.value == pytest.approx(start)
+    longer = lagrangian.switch_bound(periods, home, switch, upper, deadline=time.perf_counter() + 2)
+    assert longer.value >= start - 1e-6 and longer.value <= upper + 1e-6
+    assert longer.value >= sum(optima) - 1e-6
