@@ -3,19 +3,23 @@ period at a time is exactly what a crafted case predicts."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import given
 from ortools.sat.python import cp_model
 
 from tests.test_properties import SETTINGS, scenarios
-from werkdeling import Scenario, Status, decompose, solve, validate
+from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
 from werkdeling.generate import generate_scenario
+from werkdeling.lagrangian import pricing, switch_bound
+from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
-from werkdeling.relaxation import solve_lp
-from werkdeling.scenario import OBJECTIVE_SCALE
+from werkdeling.relaxation import period_lp, solve_lp
+from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
 def myopic_pool() -> Scenario:
@@ -153,11 +157,11 @@ def test_without_time_for_search_every_period_takes_the_rounded_lp_and_stays_val
 
 
 def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
-    # expected = E + sum(units_k) + swept and bound = E + sum(LP_k) + what pricing the switches
-    # added, all against the empty period, so expected - bound is exactly the sum over periods
-    # of units_k - LP_k plus what the sweeps changed, less the switches' part of the bound. The
-    # bound is rounded up to whole units after taking off a margin of 1e-7 of itself for GLOP's
-    # tolerances.
+    # expected = E + sum(units_k) + swept + what re-planning from the priced paths saved, and
+    # bound = E + sum(LP_k) + what pricing the switches added, all against the empty period, so
+    # expected - bound is exactly the sum over periods of units_k - LP_k plus those two changes
+    # of the plan, less the switches' part of the bound. The bound is rounded up to whole units
+    # after taking off a margin of 1e-7 of itself for GLOP's tolerances.
     s = generate_scenario(6, 30, seed=5)
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
@@ -174,7 +178,9 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
     gap = outcome.expected_units - outcome.bound_units
     assert outcome.swept_units <= 0
     assert outcome.switch_bound_units > 0  # this pool has switches that no plan avoids
-    above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units - outcome.switch_bound_units
+    assert outcome.path_plan_units <= 0
+    above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units + outcome.path_plan_units
+    above -= outcome.switch_bound_units
     above += 1e-7 * abs(outcome.bound_units)
     assert above - 1 < gap <= above + 1e-6
 
@@ -189,3 +195,32 @@ def test_crowded_periods_are_priced_and_searched_on_their_cheapest_placements(mo
     assert pruned.plan is not None and validate(s, pruned.plan).is_valid
     assert validate(s, pruned.plan).objective == pytest.approx(pruned.objective)
     assert pruned.bound is not None and pruned.objective is not None and pruned.bound <= pruned.objective
+
+
+def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() -> None:
+    # The paths break slot maximums where many workers find the same slot cheap; repair() takes
+    # workers out until every limit holds, the sweeps improve it, and the validator must agree
+    # with the periods' costs.
+    s = generate_scenario(8, 60, seed=4, periods=6)
+    allowed = possible_placements(s)
+    home = decompose._home_employers(s)
+    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
+    pricings = []
+    for k in range(s.horizon.periods):
+        costs = period_costs(s, allowed, k, home)
+        relaxed = period_lp(costs)
+        assert relaxed is not None
+        pricings.append(pricing(costs, relaxed))
+    empty = validate(s, Plan()).objective_units
+    switch = float(term_units(s, Term.SWITCHES))
+    priced = switch_bound(pricings, home, switch, upper=0.0, deadline=time.perf_counter() + 1)
+    plan, units, stopped = decompose._plan_from_paths(
+        s, allowed, pricings, priced.picks, home, slot_employer, time.perf_counter() + 5
+    )  # fmt: skip
+    assert plan is not None and not stopped
+    rows = decompose._outcome(s, plan, empty + units, None, [], []).plan
+    assert rows is not None
+    report = validate(s, rows)
+    assert report.is_valid, report.summary()
+    assert report.objective_units == empty + units
+    assert empty + priced.value <= report.objective_units

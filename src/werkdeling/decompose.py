@@ -44,7 +44,7 @@ from ortools.sat.python import cp_model
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
 from werkdeling.heuristic import fill_period
-from werkdeling.lagrangian import PeriodPricing, pricing, switch_bound
+from werkdeling.lagrangian import Evaluation, PeriodPricing, SwitchPricing, pricing
 from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.build import BuiltModel, build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
@@ -135,6 +135,8 @@ class ByPeriod:
     #: What pricing the switches (:mod:`werkdeling.lagrangian`) added to the sum of the periods'
     #: LP bounds (units, at least 0).
     switch_bound_units: float = 0.0
+    #: What re-planning from the priced workers' paths changed the cost by (units, at most 0).
+    path_plan_units: int = 0
 
 
 def _rounded(
@@ -371,24 +373,120 @@ def plan_by_period(
     if stopped:
         notes.append("stopped by the user during the sweeps at the end; every period is planned")
     best = lp_total
-    if pricings is not None and scenario.weights.of(Term.SWITCHES) > 0:
-        priced = switch_bound(
-            pricings, home, term_units(scenario, Term.SWITCHES), upper=expected - empty_units,
-            deadline=started + time_limit,
+    path_change = 0
+    if pricings is not None and scenario.weights.of(Term.SWITCHES) > 0 and not stopped:
+        best, plan, cost, stopped = _price_and_replan(
+            scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
+            started + time_limit, notes,
         )  # fmt: skip
-        if priced.value > best:
-            best = priced.value
-            notes.append(
-                f"the bound prices switches: {priced.evaluations} Lagrangian evaluation(s) raised it by "
-                f"{(priced.value - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
-            )
+        path_change = empty_units + cost - expected
+        expected = empty_units + cost
+    elif pricings is None and scenario.weights.of(Term.SWITCHES) > 0:
+        notes.append("the bound leaves switches out: pricing them would take more memory than allowed")
     bound = empty_units + best
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
     outcome = _outcome(scenario, plan, expected, bound_units, notes, reports)
     outcome.swept_units = swept
     outcome.switch_bound_units = best - lp_total
+    outcome.path_plan_units = path_change
     return outcome
+
+
+def _price_and_replan(
+    scenario: Scenario,
+    allowed: BoolArray,
+    pricings: list[PeriodPricing],
+    home: IntArray,
+    slot_employer: IntArray,
+    plan: IntArray,
+    cost: int,
+    lp_total: float,
+    deadline: float,
+    notes: list[str],
+) -> tuple[float, IntArray, int, bool]:
+    """Price the switches for the bound (:class:`~werkdeling.lagrangian.SwitchPricing`) and
+    re-plan from the priced paths, in rounds until ``deadline``: :data:`BOUND_SHARE` of the time
+    left to subgradient steps towards the best plan's cost, then a plan from the latest paths
+    (:func:`_plan_from_paths`), kept where it is cheaper. Once the steps are spent they restart
+    from the prices reached, towards the best plan's cost; it stops when a round's paths are
+    those planned from already. ``cost`` and the returned bound and cost are against the empty
+    plan (units); also returns the best plan and whether the user stopped it (Ctrl-C), and adds
+    notes."""
+    pricer = SwitchPricing(pricings, home, term_units(scenario, Term.SWITCHES))
+    first = cost
+    stopped = False
+    planned_from: Evaluation | None = None
+    try:
+        while True:
+            now = time.perf_counter()
+            pricer.improve(upper=cost, deadline=now + BOUND_SHARE * max(0.0, deadline - now))
+            assert pricer.best is not None and pricer.latest is not None
+            if pricer.best.value >= cost or time.perf_counter() >= deadline:
+                break
+            # The best prices' paths first, then the latest: others, for another plan.
+            following = pricer.best if planned_from is not pricer.best else pricer.latest
+            if planned_from is not None and all(
+                np.array_equal(a, b) for a, b in zip(following.picks, planned_from.picks, strict=True)
+            ):
+                break
+            planned_from = following
+            candidate, units, stopped = _plan_from_paths(
+                scenario, allowed, pricings, planned_from.picks, home, slot_employer, deadline
+            )  # fmt: skip
+            if candidate is not None and units < cost:
+                plan, cost = candidate, units
+            if stopped:
+                break
+            if pricer.converged:
+                pricer.restart()  # new steps towards the new plan's cost give other paths
+    except KeyboardInterrupt:
+        stopped = True
+    bound = lp_total
+    if pricer.best is not None and pricer.best.value > lp_total:
+        bound = pricer.best.value
+        notes.append(
+            f"the bound prices switches: {pricer.evaluations} Lagrangian evaluation(s) raised it by "
+            f"{(bound - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
+        )
+    if cost < first:
+        notes.append(f"re-planned from the priced workers' paths: {(first - cost) / OBJECTIVE_SCALE:,.2f} cheaper")
+    if stopped:
+        notes.append("stopped by the user while pricing the switches or re-planning; the best plan is kept")
+    return bound, plan, cost, stopped
+
+
+def _plan_from_paths(
+    scenario: Scenario,
+    allowed: BoolArray,
+    pricings: list[PeriodPricing],
+    picks: list[IntArray],
+    home: IntArray,
+    slot_employer: IntArray,
+    deadline: float,
+) -> tuple[IntArray | None, int, bool]:
+    """A plan from each worker's priced path (:class:`~werkdeling.lagrangian.SwitchBound`): the
+    paths' placements, workers taken out where a slot maximum or head count breaks
+    (:func:`~werkdeling.local_search.repair`), then swept like the plan by period. Returns the
+    plan and its cost against the empty plan (``None`` where it leaves a hard required cover
+    unmet), and whether the user stopped the sweeps."""
+    plan = np.full((len(scenario.workers), len(pricings)), IDLE, dtype=np.int64)
+    for k, (period, chosen) in enumerate(zip(pricings, picks, strict=True)):
+        placed = np.flatnonzero(chosen >= 0)
+        plan[placed, k] = period.slot[chosen[placed]]
+    for k in range(len(pricings)):
+        costs = period_costs(
+            scenario, allowed, k, _last_employers(plan, home, slot_employer, k), _next_employers(plan, slot_employer, k)
+        )
+        plan[:, k] = repair(costs, plan[:, k])
+    _, stopped = _sweep(scenario, allowed, plan, home, slot_employer, deadline)
+    units = 0
+    for k in range(len(pricings)):
+        costs = period_costs(scenario, allowed, k, _last_employers(plan, home, slot_employer, k))
+        if not costs.feasible(plan[:, k]):
+            return None, 0, stopped
+        units += costs.cost(plan[:, k])
+    return plan, units, stopped
 
 
 #: Most of a period's time (after its arrays and LP) the local search on the rounded LP may take;
@@ -400,6 +498,10 @@ CP_SAT_UP_TO = 2_000
 
 #: Share of the time limit kept for the sweeps at the end.
 SWEEP_SHARE = 0.1
+
+#: Share of the time left that each round of pricing the switches takes; the rest of the round
+#: re-plans from the priced paths (:func:`_price_and_replan`).
+BOUND_SHARE = 0.5
 
 #: Periods with more candidate placements than this are priced on a few per worker and slot: the
 #: LP starts from each one's :data:`KEEP_CHEAPEST` cheapest and adds the others its duals price

@@ -248,8 +248,8 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     return Evaluation(value, picks, cover_step, head_step, coaching_step)
 
 
-#: Polyak's step is ``STEP x (plan - bound) / |supergradient|^2``; the step factor starts here and
-#: halves after :data:`PATIENCE` evaluations without a better bound.
+#: The first step factor of :class:`SwitchPricing`; it halves after :data:`PATIENCE` evaluations
+#: without a better bound.
 STEP = 1.0
 PATIENCE = 5
 #: The search stops once the step factor is below this.
@@ -258,55 +258,83 @@ SMALLEST_STEP = 1e-4
 
 @dataclass(frozen=True)
 class SwitchBound:
-    """What :func:`switch_bound` found: the best value (objective units against the empty plan)
-    and how many evaluations it took."""
+    """What :func:`switch_bound` found: the best value (objective units against the empty plan),
+    the candidate each worker's path takes in each period at those prices (``-1``: none), and
+    how many evaluations it took."""
 
     value: float
+    picks: list[IntArray]
     evaluations: int
 
 
-def switch_bound(
-    periods: list[PeriodPricing], home: IntArray, switch: float, upper: float, deadline: float
-) -> SwitchBound:
-    """The best Lagrangian bound found from the LP's prices by subgradient steps until
-    ``deadline`` (``time.perf_counter()``; at least one evaluation is made), the step factor is
-    spent, or the bound reaches ``upper`` (a plan's cost against the empty plan, in units).
+class SwitchPricing:
+    """Subgradient steps on the prices of :func:`evaluate`, from the LPs' prices, that can be
+    resumed: :meth:`improve` takes steps until a deadline, and a caller can plan from the latest
+    paths (:attr:`latest`) in between and then go on with a better plan's cost as the target.
 
-    Ctrl-C stops the steps and keeps the best bound so far."""
-    prices = [Prices.of_lp(p) for p in periods]
-    states = paths(periods, home)
-    best = -np.inf
-    evaluations = 0
-    factor, waited = STEP, 0
-    try:
-        while True:
-            found = evaluate(periods, prices, states, switch)
-            evaluations += 1
-            if evaluations == 1 or found.value > best + 1e-9 * abs(best):
-                best, waited = found.value, 0
+    Polyak's step is ``factor x (plan - value) / |supergradient|^2``; ``factor`` starts at
+    :data:`STEP` and halves after :data:`PATIENCE` evaluations without a better bound.
+    """
+
+    def __init__(self, periods: list[PeriodPricing], home: IntArray, switch: float) -> None:
+        self.periods = periods
+        self.switch = switch
+        self.states = paths(periods, home)
+        self.prices = [Prices.of_lp(p) for p in periods]
+        self.factor = STEP
+        self.waited = 0
+        self.evaluations = 0
+        self.best: Evaluation | None = None
+        self.latest: Evaluation | None = None
+        #: No step can raise the bound any more: the prices are optimal or the factor is spent.
+        self.converged = False
+
+    def restart(self) -> None:
+        """Steps from :data:`STEP` again, from the prices reached."""
+        self.factor, self.waited, self.converged = STEP, 0, False
+
+    def improve(self, upper: float, deadline: float) -> None:
+        """Take steps towards ``upper`` (a plan's cost against the empty plan, in units) until
+        ``deadline`` (``time.perf_counter()``; at least one evaluation is made), the bound
+        reaches ``upper``, or :attr:`converged`. Ctrl-C propagates; what was found stays."""
+        while not self.converged:
+            found = evaluate(self.periods, self.prices, self.states, self.switch)
+            self.evaluations += 1
+            self.latest = found
+            if self.best is None or found.value > self.best.value + 1e-9 * abs(self.best.value):
+                self.best, self.waited = found, 0
             else:
-                waited += 1
-                if waited >= PATIENCE:
-                    factor, waited = factor / 2, 0
+                self.waited += 1
+                if self.waited >= PATIENCE:
+                    self.factor, self.waited = self.factor / 2, 0
             squared = 0.0
             for p, cover, head, coaching in zip(
-                prices, found.cover_step, found.head_step, found.coaching_step, strict=True
+                self.prices, found.cover_step, found.head_step, found.coaching_step, strict=True
             ):
                 # A price at 0 whose limit is not reached stays at 0: that part is no ascent.
                 squared += float((cover**2).sum())
                 squared += float((np.where((p.head > 0) | (head > 0), head, 0.0) ** 2).sum())
                 squared += float((np.where((p.coaching > 0) | (coaching > 0), coaching, 0.0) ** 2).sum())
-            if squared == 0 or best >= upper or factor < SMALLEST_STEP or time.perf_counter() >= deadline:
-                break  # squared == 0: these prices are optimal
-            step = factor * max(upper - found.value, 0.0) / squared
-            if step == 0:
-                break
+            step = self.factor * max(upper - found.value, 0.0) / squared if squared > 0 else 0.0
+            # squared == 0: these prices are optimal; step == 0: the bound reached the plan.
+            self.converged = step == 0 or self.factor < SMALLEST_STEP
+            if self.converged or time.perf_counter() >= deadline:
+                return
             for p, cover, head, coaching in zip(
-                prices, found.cover_step, found.head_step, found.coaching_step, strict=True
+                self.prices, found.cover_step, found.head_step, found.coaching_step, strict=True
             ):
                 p.cover += step * cover
                 p.head = np.maximum(0.0, p.head + step * head)
                 p.coaching = np.maximum(0.0, p.coaching + step * coaching)
-    except KeyboardInterrupt:
-        pass
-    return SwitchBound(float(best), evaluations)
+
+
+def switch_bound(
+    periods: list[PeriodPricing], home: IntArray, switch: float, upper: float, deadline: float
+) -> SwitchBound:
+    """The best Lagrangian bound :class:`SwitchPricing` finds from the LPs' prices until
+    ``deadline`` (at least one evaluation is made), the step factor is spent, or the bound
+    reaches ``upper`` (a plan's cost against the empty plan, in units)."""
+    pricer = SwitchPricing(periods, home, switch)
+    pricer.improve(upper, deadline)
+    assert pricer.best is not None
+    return SwitchBound(pricer.best.value, pricer.best.picks, pricer.evaluations)
