@@ -95,9 +95,9 @@ class Measurement:
     #: Overstaffing cost in point-minutes per demand slot.
     overstaffing_of_slot: IntArray
 
-    @property
+    @cached_property
     def switches(self) -> IntArray:
-        """Switches per worker."""
+        """Switches per worker; summed once, since callers index it per worker."""
         return np.asarray(self.switches_to.sum(axis=1), dtype=np.int64)
 
     @property
