@@ -4,6 +4,7 @@ bounds the period model's integer optimum."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -288,3 +289,27 @@ def test_pricing_bounds_the_full_lp_and_reaches_it(monkeypatch: pytest.MonkeyPat
         if rounds == 50:
             assert priced.objective == pytest.approx(full.objective, rel=1e-9)
             assert priced.bound == pytest.approx(full.objective, rel=1e-9)
+
+
+def test_a_passed_deadline_stops_pricing_after_the_first_round_and_keeps_a_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The LP from the cheapest placements is solved, priced and solved once more whatever the
+    # deadline; a deadline already passed then stops it, and the bound still holds.
+    s = generate_scenario(20, 150, seed=2)
+    costs = period_costs(s, possible_placements(s), 7, decompose._home_employers(s))
+    solves: list[int] = []
+    solve = relaxation._solve_period_lp
+
+    def counted(*args: Any) -> Any:
+        solves.append(1)
+        return solve(*args)
+
+    monkeypatch.setattr(relaxation, "_solve_period_lp", counted)
+    stopped = period_lp(costs, costs.cheapest(1), deadline=0.0)
+    assert len(solves) == 2
+    unlimited = period_lp(costs, costs.cheapest(1))
+    assert len(solves) > 4  # without a deadline it goes on: this case needs more rounds
+    full = period_lp(costs)
+    assert stopped is not None and unlimited is not None and full is not None
+    assert stopped.bound <= full.objective + 1e-6 * abs(full.objective)

@@ -19,6 +19,7 @@ Only what werkdeling's models use is translated; anything else raises ``NotImple
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -255,7 +256,7 @@ class PeriodLp:
 PRICING_ROUNDS = 4
 
 
-def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp | None:
+def period_lp(costs: PeriodCosts, columns: IntArray | None = None, deadline: float | None = None) -> PeriodLp | None:
     """The LP relaxation of one period without its switches, built from the arrays of
     :class:`~werkdeling.local_search.PeriodCosts`; ``None`` if even the relaxation is infeasible.
 
@@ -272,7 +273,9 @@ def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp |
     ``columns`` (candidate indices, sorted; every slot with a candidate should have one) starts
     the LP with only those placements, for periods with millions of candidates. The duals then
     price every candidate: those whose reduced cost is negative join the columns and the LP is
-    solved again, up to :data:`PRICING_ROUNDS` times. Whatever is still negative is subtracted
+    solved again, up to :data:`PRICING_ROUNDS` times, and after the first of those only while
+    another round, taken to last twice the one before, ends before ``deadline``
+    (``time.perf_counter()``; ``None``: no limit). Whatever is still negative is subtracted
     from the optimum, so ``bound`` is a lower bound on the LP with every candidate (weak duality
     with the placements' bounds of 0 and 1, and each worker in at most one place).
     """
@@ -282,6 +285,7 @@ def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp |
     if hulls is None:
         return None
     for priced in range(PRICING_ROUNDS + 1):
+        round_started = time.perf_counter()
         solved = _solve_period_lp(costs, active, hulls)
         if solved is None:
             return None
@@ -290,6 +294,10 @@ def period_lp(costs: PeriodCosts, columns: IntArray | None = None) -> PeriodLp |
         outside[active] = False
         missing = np.flatnonzero(outside & (reduced < -1e-6))
         if not len(missing) or priced == PRICING_ROUNDS:
+            break
+        # Each round has up to twice the columns of the one before, and GLOP's time grows faster.
+        took = time.perf_counter() - round_started
+        if priced >= 1 and deadline is not None and time.perf_counter() + 2 * took > deadline:
             break
         # The most negative first, at most as many as there are columns already.
         missing = missing[np.argsort(reduced[missing], kind="stable")[: len(active)]]
