@@ -296,11 +296,13 @@ def plan_by_period(
     plan = np.full((len(scenario.workers), periods), IDLE, dtype=np.int64)
     expected = empty_units
     lp_total = 0.0  # the periods' LP optima against the empty plan
-    # Each period's candidates and LP prices, for the bound with switches (None: too large).
-    cells = len(scenario.workers) * len(scenario.employers) * periods
-    pricings: list[PeriodPricing] | None = [] if _pricing_bytes(0, cells) <= SWITCH_BOUND_BYTES else None
-    candidates = 0
     notes: list[str] = []
+    # Each period's candidates and LP prices, for the bound with switches (None: no switch
+    # cost, or too large to keep; the possible placements bound the candidates from above).
+    pricings: list[PeriodPricing] | None = [] if scenario.weights.of(Term.SWITCHES) > 0 else None
+    if pricings is not None and int(allowed.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
+        pricings = None
+        notes.append("the bound leaves switches out: pricing them would take more memory than allowed")
     reports: list[PeriodReport] = []
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
     planning_limit = time_limit * (1 - SWEEP_SHARE)
@@ -322,10 +324,8 @@ def plan_by_period(
             notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
             return ByPeriod(None, expected, None, infeasible=True, notes=notes)
         lp_total += relaxed.bound
-        candidates += len(costs.worker)
         if pricings is not None:
-            fits = _pricing_bytes(candidates, cells) <= SWITCH_BOUND_BYTES
-            pricings = [*pricings, pricing(costs, relaxed)] if fits else None
+            pricings.append(pricing(costs, relaxed))
         left = max(0.0, share - (relaxed_at - period_started))
         try:
             rounded = _rounded(costs, relaxed.values, scenario, allowed, k)
@@ -378,15 +378,13 @@ def plan_by_period(
         notes.append("stopped by the user during the sweeps at the end; every period is planned")
     best = lp_total
     path_change = 0
-    if pricings is not None and scenario.weights.of(Term.SWITCHES) > 0 and not stopped:
+    if pricings is not None and not stopped:
         best, plan, cost, stopped = _price_and_replan(
             scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
             started + time_limit, notes,
         )  # fmt: skip
         path_change = empty_units + cost - expected
         expected = empty_units + cost
-    elif pricings is None and scenario.weights.of(Term.SWITCHES) > 0:
-        notes.append("the bound leaves switches out: pricing them would take more memory than allowed")
     bound = empty_units + best
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
@@ -469,11 +467,11 @@ def _plan_from_paths(
     slot_employer: IntArray,
     deadline: float,
 ) -> tuple[IntArray | None, int, bool]:
-    """A plan from each worker's priced path (:class:`~werkdeling.lagrangian.SwitchBound`): the
-    paths' placements, workers taken out where a slot maximum or head count breaks
-    (:func:`~werkdeling.local_search.repair`), then swept like the plan by period. Returns the
-    plan and its cost against the empty plan (``None`` where it leaves a hard required cover
-    unmet), and whether the user stopped the sweeps."""
+    """A plan from each worker's priced path (``picks`` of a
+    :class:`~werkdeling.lagrangian.Evaluation`): the paths' placements, workers taken out where a
+    slot maximum or head count breaks (:func:`~werkdeling.local_search.repair`), then swept like
+    the plan by period. Returns the plan and its cost against the empty plan (``None`` where it
+    leaves a hard required cover unmet), and whether the user stopped the sweeps."""
     plan = np.full((len(scenario.workers), len(pricings)), IDLE, dtype=np.int64)
     for k, (period, chosen) in enumerate(zip(pricings, picks, strict=True)):
         placed = np.flatnonzero(chosen >= 0)
@@ -524,17 +522,13 @@ KEEP_CHEAPEST = 6
 LP_SHARE = 0.5
 
 #: Most memory (bytes) the bound with switches (:mod:`werkdeling.lagrangian`) may take; above it
-#: the bound is the sum of the periods' LPs alone. It keeps every period's candidates and a
-#: (worker, employer) table per period (:func:`_pricing_bytes`).
+#: the bound is the sum of the periods' LPs alone. It keeps every period's candidates.
 SWITCH_BOUND_BYTES = 2 * 2**30
 
-
-def _pricing_bytes(candidates: int, cells: int) -> int:
-    """Memory of the bound with switches over ``candidates`` placements in all and ``cells``
-    (workers x employers x periods): 41 bytes a candidate in :class:`PeriodPricing` and about as
-    much again while evaluating it, 24 bytes a cell for the group table, the cheapest placements
-    and the path costs."""
-    return 82 * candidates + 24 * cells
+#: Bytes per candidate placement of the bound with switches: 49 in
+#: :class:`~werkdeling.lagrangian.PeriodPricing`, as much again while evaluating, and the paths'
+#: states (at most one per candidate).
+PRICING_BYTES = 110
 
 
 def _home_employers(scenario: Scenario) -> IntArray:

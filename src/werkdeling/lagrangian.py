@@ -166,16 +166,18 @@ class Evaluation:
     coaching_step: list[FloatArray]
 
 
-def _segment_min(values: FloatArray, starts: IntArray) -> tuple[FloatArray, IntArray]:
+def _segment_min(values: FloatArray, starts: IntArray, segment: IntArray | None = None) -> tuple[FloatArray, IntArray]:
     """Minimum of each segment ``values[starts[j]:starts[j + 1]]`` and the first position where it
-    is reached (``inf`` and ``-1`` for an empty segment); ``starts`` ends with ``len(values)``."""
+    is reached (``inf`` and ``-1`` for an empty segment); ``starts`` ends with ``len(values)``,
+    ``segment`` (the segment of each value) saves working it out."""
     nonempty = np.flatnonzero(starts[:-1] < starts[1:])
     low = np.full(len(starts) - 1, np.inf)
     at = np.full(len(starts) - 1, -1, dtype=np.int64)
     if len(values):
         first = starts[nonempty]
         low[nonempty] = np.minimum.reduceat(values, first)
-        segment = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
+        if segment is None:
+            segment = np.repeat(np.arange(len(starts) - 1), np.diff(starts))
         position = np.where(values == low[segment], np.arange(len(values)), len(values))
         at[nonempty] = np.minimum.reduceat(position, first)
     return low, at
@@ -197,7 +199,7 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
         value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
         cost = period.static - p.cover[period.slot] * period.minutes + head[period.employer]
         cost += np.where(period.coached, coaching[period.employer], 0.0)
-        cheapest.append(_segment_min(cost, np.r_[period.group_start, len(cost)]))
+        cheapest.append(_segment_min(cost, np.r_[period.group_start, len(cost)], period.group))
 
     # Forward: cost[k][j] is the cheapest path of state j's worker before period k that ends
     # with state j's employer as the one last worked for; states.fresh is "not worked yet".
