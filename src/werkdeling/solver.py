@@ -204,6 +204,11 @@ def default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> No
         solver.parameters.subsolvers.extend(["max_lp"])
 
 
+#: Share of the time limit planning by period leaves for validating and measuring its plan
+#: afterwards: about 5 s of 600 at 20,000 workers.
+REFEREE_SHARE = 0.02
+
+
 class Strategy(StrEnum):
     """How :func:`solve` models the horizon; see its ``strategy`` parameter."""
 
@@ -375,7 +380,9 @@ def solve(
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
     allowed = _by_period(scenario, Strategy(strategy), mode, anchor, warm_start)
     if allowed is not None:
-        return _solve_by_period(scenario, time_limit, seed, num_workers, log, parameters, progress, mode, allowed)
+        # The time spent counting the placements is the user's too, and so is refereeing the plan.
+        remaining = max(0.0, time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE)
+        return _solve_by_period(scenario, remaining, seed, num_workers, log, parameters, progress, mode, allowed)
     built = build_model(scenario, anchor=anchor)
     start = _start(scenario, warm_start, anchor)
     notes = hint_plan(built, start)
