@@ -5,8 +5,8 @@ Plans the first instance of a suite (or ``--instance``) with
 spent building the period's arrays, on its LP and on rounding plus local search; the first
 pass's cost above that period's LP bound (points; the plan's switches are in it, that bound has
 none); and the period's note. Then what the sweeps at the end took off, what pricing the
-switches added to the bound (:mod:`werkdeling.lagrangian`), and the plan's cost per term, as a
-share of the total, from the validator.
+switches added to the bound (:mod:`werkdeling.lagrangian`) and re-planning from the priced paths
+took off, and the plan's cost per term, as a share of the total, from the validator.
 
     python benchmarks/periods.py --suite large
 """
@@ -49,6 +49,7 @@ def main() -> None:
         print(f"{r.label:<8} {timing} {r.above_lp_units / OBJECTIVE_SCALE:>18,.0f}  {r.note}")
     print(f"the sweeps at the end: {outcome.swept_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"pricing the switches raised the bound by {outcome.switch_bound_units / OBJECTIVE_SCALE:,.0f} points")
+    print(f"re-planning from the priced paths: {outcome.path_plan_units / OBJECTIVE_SCALE:,.0f} points")
     if outcome.plan is None:
         print("no plan:", "; ".join(outcome.notes))
         return

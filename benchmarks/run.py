@@ -289,6 +289,7 @@ def main() -> None:
     command = f"python benchmarks/run.py --suite {args.suite}" + (
         f" --methods {args.methods}" if args.methods != ",".join(METHODS) else ""
     )
+    command += " --no-variants" if args.no_variants else ""
     table = f"`{command}` ({stamp})\n\n" + _markdown(all_rows)
     with (RESULTS / f"{args.suite}.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
