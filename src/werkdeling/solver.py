@@ -244,6 +244,7 @@ def _by_period(
 def _solve_by_period(
     scenario: Scenario,
     time_limit: float,
+    started: float,
     seed: int,
     num_workers: int | None,
     log: bool,
@@ -252,8 +253,10 @@ def _solve_by_period(
     mode: ObjectiveMode,
     allowed: BoolArray,
 ) -> Result:
-    """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve."""
-    started = time.perf_counter()
+    """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
+    ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
+    placements took part of ``time_limit`` already, and refereeing the plan takes some after."""
+    planning = max(0.0, time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE)
     terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
 
     def configure(solver: cp_model.CpSolver, seconds: float) -> None:
@@ -267,7 +270,7 @@ def _solve_by_period(
             progress(Progress(1, 1, terms, elapsed, time_limit, units / OBJECTIVE_SCALE, None))
 
     outcome = decompose.plan_by_period(
-        scenario, time_limit=time_limit, run=lambda solver, model: _run(solver, model, None),
+        scenario, time_limit=planning, run=lambda solver, model: _run(solver, model, None),
         configure=configure, on_period=on_period, allowed=allowed,
     )  # fmt: skip
     runtime = time.perf_counter() - started
@@ -380,9 +383,9 @@ def solve(
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
     allowed = _by_period(scenario, Strategy(strategy), mode, anchor, warm_start)
     if allowed is not None:
-        # The time spent counting the placements is the user's too, and so is refereeing the plan.
-        remaining = max(0.0, time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE)
-        return _solve_by_period(scenario, remaining, seed, num_workers, log, parameters, progress, mode, allowed)
+        return _solve_by_period(
+            scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
+        )  # fmt: skip
     built = build_model(scenario, anchor=anchor)
     start = _start(scenario, warm_start, anchor)
     notes = hint_plan(built, start)
