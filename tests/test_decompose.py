@@ -11,14 +11,15 @@ import pytest
 from hypothesis import given
 from ortools.sat.python import cp_model
 
+from tests.test_lagrangian import pricings
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
 from werkdeling.generate import generate_scenario
-from werkdeling.lagrangian import pricing, switch_bound
-from werkdeling.local_search import period_costs, term_units
+from werkdeling.lagrangian import switch_bound
+from werkdeling.local_search import term_units
 from werkdeling.model.eligibility import possible_placements
-from werkdeling.relaxation import period_lp, solve_lp
+from werkdeling.relaxation import solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
@@ -205,17 +206,12 @@ def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() 
     allowed = possible_placements(s)
     home = decompose._home_employers(s)
     slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
-    pricings = []
-    for k in range(s.horizon.periods):
-        costs = period_costs(s, allowed, k, home)
-        relaxed = period_lp(costs)
-        assert relaxed is not None
-        pricings.append(pricing(costs, relaxed))
+    periods, _ = pricings(s)
     empty = validate(s, Plan()).objective_units
     switch = float(term_units(s, Term.SWITCHES))
-    priced = switch_bound(pricings, home, switch, upper=0.0, deadline=time.perf_counter() + 1)
+    priced = switch_bound(periods, home, switch, upper=0.0, deadline=time.perf_counter() + 1)
     plan, units, stopped = decompose._plan_from_paths(
-        s, allowed, pricings, priced.picks, home, slot_employer, time.perf_counter() + 5
+        s, allowed, periods, priced.picks, home, slot_employer, time.perf_counter() + 5
     )  # fmt: skip
     assert plan is not None and not stopped
     rows = decompose._outcome(s, plan, empty + units, None, [], []).plan

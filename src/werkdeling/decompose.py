@@ -379,7 +379,7 @@ def plan_by_period(
     best = lp_total
     path_change = 0
     if pricings is not None and not stopped:
-        best, plan, cost, stopped = _price_and_replan(
+        best, plan, cost = _price_and_replan(
             scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
             started + time_limit, notes,
         )  # fmt: skip
@@ -406,15 +406,15 @@ def _price_and_replan(
     lp_total: float,
     deadline: float,
     notes: list[str],
-) -> tuple[float, IntArray, int, bool]:
+) -> tuple[float, IntArray, int]:
     """Price the switches for the bound (:class:`~werkdeling.lagrangian.SwitchPricing`) and
     re-plan from the priced paths, in rounds until ``deadline``: :data:`BOUND_SHARE` of the time
     left to subgradient steps towards the best plan's cost, then a plan from the latest paths
     (:func:`_plan_from_paths`), kept where it is cheaper. Once the steps are spent they restart
     from the prices reached, towards the best plan's cost; it stops when a round's paths are
     those planned from already. ``cost`` and the returned bound and cost are against the empty
-    plan (units); also returns the best plan and whether the user stopped it (Ctrl-C), and adds
-    notes."""
+    plan (units); also returns the best plan, and adds notes (among them whether the user stopped
+    it with Ctrl-C)."""
     pricer = SwitchPricing(pricings, home, term_units(scenario, Term.SWITCHES))
     first = cost
     stopped = False
@@ -455,7 +455,7 @@ def _price_and_replan(
         notes.append(f"re-planned from the priced workers' paths: {(first - cost) / OBJECTIVE_SCALE:,.2f} cheaper")
     if stopped:
         notes.append("stopped by the user while pricing the switches or re-planning; the best plan is kept")
-    return bound, plan, cost, stopped
+    return bound, plan, cost
 
 
 def _plan_from_paths(
