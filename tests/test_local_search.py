@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from werkdeling import Plan, Scenario, decompose, relaxation, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period
-from werkdeling.local_search import IDLE, NO_LIMIT, PeriodCosts, improve, period_costs, repair
+from werkdeling.local_search import IDLE, NO_LIMIT, PeriodCosts, improve, period_costs, reflow, repair
 from werkdeling.model.build import build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.relaxation import period_lp, reachable_covers, slot_hull, solve_lp
@@ -126,6 +126,92 @@ def test_a_chain_fills_a_gap_no_single_move_or_swap_can() -> None:
     assert converged and found.tolist() == [b, a]
     # Against empty: both slots' required (100 + 10 per hour) covered, 9,880 minutes each.
     assert costs.cost(found) == -2 * 9880 * 110
+
+
+def test_reflow_makes_a_three_step_chain_no_move_swap_or_two_step_chain_finds() -> None:
+    # Slots 'a' (role r), 'b' (q) and 'c' (p) each require one FTE. 'xa' can work at a or b,
+    # 'yb' at b or c, 'za' at a only. From xa at a, yb at b and za idle, each move, swap or
+    # two-step chain either leaves a covered slot empty or fills one already full (above desired
+    # costs nothing, and the slot maximum is that FTE), so none gains. The three-step chain
+    # za -> a, xa -> b, yb -> c covers all three: 110 units a minute (required + desired
+    # shortfall) x 9,880 minutes each, against the empty period.
+    here = {"lat": 51.0, "lon": 4.0}
+    s = Scenario.model_validate(
+        {
+            "horizon": {"start": "2027-01", "periods": 1},
+            "employers": [
+                {"id": "a", "location": here, "demand": [{"role": "r", "required": 1, "desired": 1}]},
+                {"id": "b", "location": here, "demand": [{"role": "q", "required": 1, "desired": 1}]},
+                {"id": "c", "location": here, "demand": [{"role": "p", "required": 1, "desired": 1}]},
+            ],
+            "workers": [
+                {"id": "xa", "location": here, "skills": ["r", "q"], "guaranteed": False},
+                {"id": "yb", "location": here, "skills": ["q", "p"], "guaranteed": False},
+                {"id": "za", "location": here, "skills": ["r"], "guaranteed": False},
+            ],
+            "weights": {"travel": 0},
+        }
+    )
+    costs = period_costs(s, possible_placements(s), 0, np.full(3, -1, dtype=np.int64))
+    a, b, c = (s.quantities.slot_index[key] for key in ((0, "r"), (1, "q"), (2, "p")))
+    start = np.array([a, b, IDLE], dtype=np.int64)
+    assert costs.cost(start) == -2 * 9880 * 110
+    assert all(costs.cost(o) >= costs.cost(start) for o in _all_single_changes(costs, start))
+    moved = start.copy()
+    assert reflow(costs, moved)
+    assert moved.tolist() == [b, c, a]
+    assert costs.cost(moved) == -3 * 9880 * 110
+    assert not reflow(costs, moved)  # nothing more to gain: the plan stays
+    assert moved.tolist() == [b, c, a]
+
+
+def _class_options(costs: PeriodCosts, plan: np.ndarray, members: list[int]) -> list[np.ndarray]:
+    """Every plan that re-places ``members`` (one slot each, or none) and keeps the limits."""
+    places = [[IDLE, *costs.slot[costs.worker == w].tolist()] for w in members]
+    options = []
+    for choice in itertools.product(*places):
+        option = plan.copy()
+        option[members] = choice
+        if costs.within_limits(option):
+            options.append(option)
+    return options
+
+
+# Without reflow() (the moves, swaps and two-step chains alone) the first five cases fail.
+@pytest.mark.parametrize(
+    ("seed", "limits"),
+    [(1, "none"), (4, "none"), (5, "heads"), (6, "heads"), (8, "heads"), (1, "coaching"), (7, "coaching")],
+)
+def test_after_a_converged_search_no_capacity_class_can_be_re_placed_for_less(seed: int, limits: str) -> None:
+    # The referee of reflow()'s flows: with everyone else fixed, every way of re-placing the
+    # workers of one capacity (brute force) costs at least what improve() stopped at. Where a
+    # coaching capacity exists, workers who need coaching stay put (reflow() promises no more).
+    s = generate_scenario(3, 9, seed=seed, periods=2)
+    data = s.model_dump(mode="json", exclude_unset=True)
+    for k, employer in enumerate(data["employers"]):
+        if limits != "none":
+            employer["max_shared_workers"] = 1 + k % 2
+        if limits == "coaching":
+            employer["coaching_capacity"] = 1
+    for k, worker in enumerate(data["workers"]):
+        worker["needs_coaching"] = limits == "coaching" and k % 3 == 0
+    s = Scenario.model_validate(data)
+    allowed = possible_placements(s)
+    start = _greedy(s, allowed)
+    checked = 0
+    for k in range(s.horizon.periods):
+        costs = _costs(s, allowed, start, k)
+        found, converged = improve(costs, repair(costs, start[:, k]), seconds=10)
+        assert converged and costs.feasible(found)
+        movable = np.isin(np.arange(costs.workers), costs.worker)
+        if limits == "coaching":
+            movable &= ~costs.coached
+        for minutes in np.unique(costs.capacity[movable]).tolist():
+            members = np.flatnonzero(movable & (costs.capacity == minutes)).tolist()
+            options = _class_options(costs, found, members)
+            assert min(costs.cost(o) for o in options) == costs.cost(found)
+            checked += len(options)
+    assert checked >= 25  # the classes had room to move
 
 
 def test_repair_takes_out_the_dearest_workers_until_the_limits_hold() -> None:

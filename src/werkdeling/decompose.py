@@ -16,7 +16,7 @@ of a plan is a sum of a cost per period plus the switch count, and:
 * **The plan.** Periods are planned in order, switches included and counted from where each
   worker last worked in the periods already planned. The rounded LP is the start; the local
   search of :mod:`werkdeling.local_search` improves it until no move, swap or two-step chain
-  pays. Only where that leaves a hard required cover unmet does CP-SAT plan the period (see
+  pays and no min-cost flow re-places the workers of one capacity for less. Only where that leaves a hard required cover unmet does CP-SAT plan the period (see
   :func:`_plan_period`).
 * **The sweep.** Once every period is planned, each is searched again with the employers of
   the periods before *and after* it fixed, so a switch the first pass could not foresee is
