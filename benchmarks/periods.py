@@ -49,6 +49,7 @@ def main() -> None:
         print(f"{r.label:<8} {timing} {r.above_lp_units / OBJECTIVE_SCALE:>18,.0f}  {r.note}")
     print(f"the sweeps at the end: {outcome.swept_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"pricing the switches raised the bound by {outcome.switch_bound_units / OBJECTIVE_SCALE:,.0f} points")
+    print(f"whole-path moves: {outcome.repath_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"re-planning from the priced paths: {outcome.path_plan_units / OBJECTIVE_SCALE:,.0f} points")
     if outcome.plan is None:
         print("no plan:", "; ".join(outcome.notes))

@@ -16,8 +16,8 @@ from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
 from werkdeling.generate import generate_scenario
-from werkdeling.lagrangian import switch_bound
-from werkdeling.local_search import term_units
+from werkdeling.lagrangian import SwitchPricing, switch_bound
+from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.relaxation import solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
@@ -179,8 +179,10 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
     gap = outcome.expected_units - outcome.bound_units
     assert outcome.swept_units <= 0
     assert outcome.switch_bound_units > 0  # this pool has switches that no plan avoids
+    assert outcome.repath_units <= 0
     assert outcome.path_plan_units <= 0
-    above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units + outcome.path_plan_units
+    above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units
+    above += outcome.repath_units + outcome.path_plan_units
     above -= outcome.switch_bound_units
     above += 1e-7 * abs(outcome.bound_units)
     assert above - 1 < gap <= above + 1e-6
@@ -210,8 +212,11 @@ def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() 
     empty = validate(s, Plan()).objective_units
     switch = float(term_units(s, Term.SWITCHES))
     priced = switch_bound(periods, home, switch, upper=0.0, deadline=time.perf_counter() + 1)
+    nobody = np.full(len(s.workers), -1, dtype=np.int64)
+    spaces = [period_costs(s, allowed, k, nobody) for k in range(s.horizon.periods)]
     plan, units, stopped = decompose._plan_from_paths(
-        s, allowed, periods, priced.picks, home, slot_employer, time.perf_counter() + 5
+        s, allowed, periods, spaces, SwitchPricing(periods, home, switch), priced.picks, home, slot_employer,
+        time.perf_counter() + 5,
     )  # fmt: skip
     assert plan is not None and not stopped
     rows = decompose._outcome(s, plan, empty + units, None, [], []).plan

@@ -166,7 +166,7 @@ class Evaluation:
     coaching_step: list[FloatArray]
 
 
-def _segment_min(values: FloatArray, starts: IntArray, segment: IntArray | None = None) -> tuple[FloatArray, IntArray]:
+def segment_min(values: FloatArray, starts: IntArray, segment: IntArray | None = None) -> tuple[FloatArray, IntArray]:
     """Minimum of each segment ``values[starts[j]:starts[j + 1]]`` and the first position where it
     is reached (``inf`` and ``-1`` for an empty segment); ``starts`` ends with ``len(values)``,
     ``segment`` (the segment of each value) saves working it out."""
@@ -199,42 +199,10 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
         value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
         cost = period.static - p.cover[period.slot] * period.minutes + head[period.employer]
         cost += np.where(period.coached, coaching[period.employer], 0.0)
-        cheapest.append(_segment_min(cost, np.r_[period.group_start, len(cost)], period.group))
+        cheapest.append(segment_min(cost, np.r_[period.group_start, len(cost)], period.group))
 
-    # Forward: cost[k][j] is the cheapest path of state j's worker before period k that ends
-    # with state j's employer as the one last worked for; states.fresh is "not worked yet".
-    cost_by_period = [states.start]
-    best_by_period = []
-    for (group_cost, _), group_state in zip(cheapest, states.group_state, strict=True):
-        before = cost_by_period[-1]
-        best_state, best_at = _segment_min(before, states.starts)  # per worker
-        best_by_period.append((best_state, best_at))
-        worker = states.worker[group_state]
-        entry = np.minimum(np.minimum(before[group_state], states.fresh[worker]), best_state[worker] + switch)
-        after = before.copy()
-        after[group_state] = np.minimum(before[group_state], entry + group_cost)
-        cost_by_period.append(after)
-    final, final_state = _segment_min(cost_by_period[-1], states.starts)
-    value += float(np.minimum(final, states.fresh).sum())
-
-    # Backward: which candidate each worker's cheapest path takes.
-    workers = len(states.fresh)
-    at = np.where(final < states.fresh, final_state, -1)  # a state, or -1: not worked yet
-    picks: list[IntArray] = [np.full(workers, -1, dtype=np.int64) for _ in periods]
-    for k in range(len(periods) - 1, -1, -1):
-        before, after = cost_by_period[k], cost_by_period[k + 1]
-        w = np.flatnonzero(at >= 0)
-        j = at[w]
-        placed = after[j] < before[j]
-        w, j = w[placed], j[placed]
-        group_state = states.group_state[k]
-        picks[k][w] = cheapest[k][1][np.searchsorted(group_state, j)]
-        # Where the path came from: the same employer, not worked yet, or the cheapest other
-        # employer and a switch.
-        best_state, best_at = best_by_period[k]
-        stay, fresh, via = before[j], states.fresh[w], best_state[w] + switch
-        other = best_at[w]
-        at[w] = np.where((stay <= fresh) & (stay <= via), j, np.where(fresh <= via, -1, other))
+    path_costs, picks = cheapest_paths(cheapest, states, switch)
+    value += float(path_costs.sum())
 
     cover_step, head_step, coaching_step = [], [], []
     for period, chosen, covers in zip(periods, picks, best_cover, strict=True):
@@ -248,6 +216,51 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
         head_step.append(np.where(period.head_limited, heads - period.head_limit, 0.0))
         coaching_step.append(np.where(period.coaching_limited, coached - period.coaching_limit, 0.0))
     return Evaluation(value, picks, cover_step, head_step, coaching_step)
+
+
+def cheapest_paths(
+    cheapest: list[tuple[FloatArray, IntArray]], states: Paths, switch: float
+) -> tuple[FloatArray, list[IntArray]]:
+    """Each worker's cheapest path through the periods and its cost, ``switch`` being the cost of
+    one switch. ``cheapest[k]`` holds, per (worker, employer) group of period ``k`` (see
+    :class:`PeriodPricing`), the cost of its cheapest candidate and that candidate (``inf`` and
+    any candidate where the group is closed); ``states`` are the paths' :class:`Paths`. Returns
+    the cost per worker (0 for a path that places them nowhere) and, per period, the candidate
+    each path takes (``-1``: none)."""
+    # Forward: cost[k][j] is the cheapest path of state j's worker before period k that ends
+    # with state j's employer as the one last worked for; states.fresh is "not worked yet".
+    cost_by_period = [states.start]
+    best_by_period = []
+    for (group_cost, _), group_state in zip(cheapest, states.group_state, strict=True):
+        before = cost_by_period[-1]
+        best_state, best_at = segment_min(before, states.starts)  # per worker
+        best_by_period.append((best_state, best_at))
+        worker = states.worker[group_state]
+        entry = np.minimum(np.minimum(before[group_state], states.fresh[worker]), best_state[worker] + switch)
+        after = before.copy()
+        after[group_state] = np.minimum(before[group_state], entry + group_cost)
+        cost_by_period.append(after)
+    final, final_state = segment_min(cost_by_period[-1], states.starts)
+
+    # Backward: which candidate each worker's cheapest path takes.
+    workers = len(states.fresh)
+    at = np.where(final < states.fresh, final_state, -1)  # a state, or -1: not worked yet
+    picks: list[IntArray] = [np.full(workers, -1, dtype=np.int64) for _ in cheapest]
+    for k in range(len(cheapest) - 1, -1, -1):
+        before, after = cost_by_period[k], cost_by_period[k + 1]
+        w = np.flatnonzero(at >= 0)
+        j = at[w]
+        placed = after[j] < before[j]
+        w, j = w[placed], j[placed]
+        group_state = states.group_state[k]
+        picks[k][w] = cheapest[k][1][np.searchsorted(group_state, j)]
+        # Where the path came from: the same employer, not worked yet, or the cheapest other
+        # employer and a switch.
+        best_state, best_at = best_by_period[k]
+        stay, fresh, via = before[j], states.fresh[w], best_state[w] + switch
+        other = best_at[w]
+        at[w] = np.where((stay <= fresh) & (stay <= via), j, np.where(fresh <= via, -1, other))
+    return np.minimum(final, states.fresh), picks
 
 
 #: The first step factor of :class:`SwitchPricing`; it halves after :data:`PATIENCE` evaluations

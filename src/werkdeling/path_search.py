@@ -1,0 +1,148 @@
+"""Whole-horizon moves for planning period by period: each worker's cheapest year, everyone else
+fixed.
+
+The local search of :mod:`werkdeling.local_search` and the sweeps of :mod:`werkdeling.decompose`
+change one period at a time, so they cannot take back a pair of switches (a worker lent out in
+weeks 10 and 11 and back home in week 12): undoing either week alone keeps two switches. Here
+each worker's path through all periods is planned anew with the others where they are: in each
+period a candidate placement costs its own cost (travel, idle time saved, preferences) plus what
+its slot's cost changes by when the worker joins the others there, and the switches are counted
+along the path from the home employer. :func:`~werkdeling.lagrangian.cheapest_paths` finds every
+worker's cheapest path at once, and :func:`repath` takes the improving ones, best first, as long
+as no two touch the same slot (or limited employer) in the same period, so each one's price is
+exact. Everything is in objective units.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from werkdeling.lagrangian import Paths, PeriodPricing, cheapest_paths, segment_min
+from werkdeling.local_search import IDLE, PeriodCosts
+from werkdeling.relaxation import FloatArray
+from werkdeling.scenario.scenario import IntArray
+
+
+def repath(
+    periods: list[PeriodPricing],
+    costs: list[PeriodCosts],
+    states: Paths,
+    home: IntArray,
+    switch: float,
+    plan: IntArray,
+    deadline: float,
+) -> int:
+    """Improve ``plan`` (a slot or ``IDLE`` per worker and period) in place by whole-path moves
+    (see the module docstring) in rounds until none pays or ``deadline`` passes; returns how many
+    paths changed.
+
+    ``periods`` hold the candidates and ``states`` their paths (:func:`~werkdeling.lagrangian.paths`),
+    ``costs`` each period's arrays with no switches (nobody worked before), ``home`` each worker's
+    employer before the horizon (``-1``: none). The plan must keep the slot maximums and head
+    counts; so does every move. A required minute left uncovered is priced like the search prices
+    it, so a hard required cover that holds keeps holding.
+    """
+    changed = 0
+    while time.perf_counter() < deadline:
+        moved = _round(periods, costs, states, home, switch, plan)
+        if not moved:
+            break
+        changed += moved
+    return changed
+
+
+def _round(
+    periods: list[PeriodPricing],
+    costs: list[PeriodCosts],
+    states: Paths,
+    home: IntArray,
+    switch: float,
+    plan: IntArray,
+) -> int:
+    workers = plan.shape[0]
+    cheapest = []
+    current = np.zeros(workers, dtype=np.float64)
+    for k, (period, period_costs) in enumerate(zip(periods, costs, strict=True)):
+        price = _candidate_costs(period, period_costs, plan[:, k])
+        cheapest.append(segment_min(price, np.r_[period.group_start, len(price)], period.group))
+        placed = np.flatnonzero(plan[:, k] >= 0)
+        at = _candidate(period, placed, plan[placed, k])
+        # A placement that is no candidate here (a crowded period keeps a few): no move for them.
+        current[placed] += np.where(at >= 0, price[np.maximum(at, 0)], np.inf)
+    current += switch * _switches(costs, plan, home)
+    best, picks = cheapest_paths(cheapest, states, switch)
+    gain = current - best
+    moved = 0
+    touched: set[tuple[int, int]] = set()  # (period, slot) and (period, -1 - limited employer)
+    for w in np.argsort(-gain, kind="stable").tolist():
+        if not gain[w] > 0.5:  # costs are whole units; less is rounding
+            break
+        cells = set()
+        for k, (period, chosen) in enumerate(zip(periods, picks, strict=True)):
+            new = int(period.slot[chosen[w]]) if chosen[w] >= 0 else IDLE
+            old = int(plan[w, k])
+            if new != old:
+                for s in (old, new):
+                    if s >= 0:
+                        cells.add((k, s))
+                        e = int(costs[k].slot_employer[s])
+                        if period.head_limited[e] or period.coaching_limited[e]:
+                            cells.add((k, -1 - e))
+        if cells & touched:
+            continue
+        touched |= cells
+        for k, (period, chosen) in enumerate(zip(periods, picks, strict=True)):
+            plan[w, k] = period.slot[chosen[w]] if chosen[w] >= 0 else IDLE
+        moved += 1
+    return moved
+
+
+def _candidate_costs(period: PeriodPricing, costs: PeriodCosts, assignment: IntArray) -> FloatArray:
+    """Per candidate of ``period``: its own cost plus what its slot's cost changes by when the
+    worker joins the others there (``inf`` where a slot maximum, head count or coaching capacity
+    would break), with the worker taken out of the period first."""
+    worker, slot, employer = period.worker, period.slot, period.employer
+    minutes = costs.capacity[worker]
+    own = assignment[worker]
+    cover = costs.coverage(assignment)
+    heads, coached = costs.heads(assignment)
+    others = cover[slot] - np.where(own == slot, minutes, 0)
+    own_employer = np.where(own >= 0, costs.slot_employer[np.maximum(own, 0)], -1)
+    same = own_employer == employer
+    other_heads = heads[employer] - same
+    other_coached = coached[employer] - (same & period.coached)
+    fits = others + minutes <= costs.maximum[slot]
+    fits &= other_heads + 1 <= costs.head_limit[employer]
+    fits &= ~period.coached | (other_coached + 1 <= costs.coaching_limit[employer])
+    change = costs.slot_cost(slot, others + minutes) - costs.slot_cost(slot, others)
+    return np.where(fits, period.static + change, np.inf)
+
+
+def _candidate(period: PeriodPricing, workers: IntArray, slots: IntArray) -> IntArray:
+    """Candidate index in ``period`` of each (worker, slot) pair, ``-1`` where there is none."""
+    found = np.full(len(workers), -1, dtype=np.int64)
+    if not len(period.worker):
+        return found
+    slots_count = int(max(period.slot.max(), slots.max(initial=0))) + 1
+    keys = period.worker * slots_count + period.slot
+    order = np.argsort(keys, kind="stable")
+    wanted = workers * slots_count + slots
+    at = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
+    hit = keys[order[at]] == wanted
+    found[hit] = order[at[hit]]
+    return found
+
+
+def _switches(costs: list[PeriodCosts], plan: IntArray, home: IntArray) -> IntArray:
+    """Switches of each worker's path in ``plan``: each placement with another employer than the
+    one they last worked for (the home employer before the horizon; none: no switch)."""
+    last = home.copy()
+    count = np.zeros(plan.shape[0], dtype=np.int64)
+    for k, period_costs in enumerate(costs):
+        placed = np.flatnonzero(plan[:, k] >= 0)
+        employer = period_costs.slot_employer[plan[placed, k]]
+        count[placed] += (last[placed] >= 0) & (last[placed] != employer)
+        last[placed] = employer
+    return count
