@@ -1,6 +1,8 @@
 """Child process of ``mip.py``: solve an LP/MIP given as arrays with HiGHS (no OR-Tools here).
 
-python highs_solve.py model.npz answer.npz TIME_LIMIT
+python highs_solve.py model.npz answer.npz TIME_LIMIT [SOLVER]
+
+SOLVER is HiGHS's option of that name (default ``choose``; ``ipm`` for the interior point method).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import numpy as np
 
 def main() -> None:
     given, answer, time_limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    solver = sys.argv[4] if len(sys.argv) > 4 else "choose"
     data = np.load(given)
     lp = highspy.HighsLp()
     lp.num_col_ = len(data["cost"])
@@ -21,8 +24,8 @@ def main() -> None:
     lp.col_cost_ = data["cost"]
     lp.offset_ = float(data["offset"][0])
     lp.col_lower_ = data["col_lower"]
-    lp.col_upper_ = data["col_upper"]
     inf = highspy.kHighsInf
+    lp.col_upper_ = np.where(np.isfinite(data["col_upper"]), data["col_upper"], inf)
     lp.row_lower_ = np.where(np.isfinite(data["row_lower"]), data["row_lower"], -inf)
     lp.row_upper_ = np.where(np.isfinite(data["row_upper"]), data["row_upper"], inf)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
@@ -36,6 +39,7 @@ def main() -> None:
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("threads", 2)
+    h.setOptionValue("solver", solver)
     h.passModel(lp)
     h.run()
     info = h.getInfo()

@@ -36,7 +36,15 @@ class HighsOutcome:
 
 def solve_with_highs(model: cp_model.CpModel, *, relax: bool, time_limit: float) -> HighsOutcome:
     """Solve the model's MIP (or its LP relaxation) with HiGHS in a child process."""
-    arrays = to_arrays(model, relax=relax)
+    return solve_arrays_with_highs(to_arrays(model, relax=relax), time_limit=time_limit)
+
+
+def solve_arrays_with_highs(
+    arrays: dict[str, np.ndarray], *, time_limit: float, solver: str = "choose"
+) -> HighsOutcome:
+    """Solve an LP/MIP given as the arrays of :func:`werkdeling.relaxation.to_arrays` with HiGHS
+    in a child process; ``solver`` is HiGHS's option of that name (``choose``, ``simplex``,
+    ``ipm``, ...)."""
     with tempfile.TemporaryDirectory() as folder:
         given, answer = Path(folder) / "model.npz", Path(folder) / "answer.npz"
         np.savez(given, **arrays)
@@ -46,7 +54,7 @@ def solve_with_highs(model: cp_model.CpModel, *, relax: bool, time_limit: float)
         command = [sys.executable, str(Path(__file__).with_name("highs_solve.py")), str(given), str(answer)]
         try:
             child = subprocess.run(
-                [*command, str(time_limit)],
+                [*command, str(time_limit), solver],
                 capture_output=True,
                 text=True,
                 timeout=patience,
