@@ -195,10 +195,12 @@ def main() -> None:
     )
     pricer = SwitchPricing(periods, home, switch)
     started = time.perf_counter()
-    while time.perf_counter() - started < args.seconds:
-        pricer.improve(dual, min(started + args.seconds, time.perf_counter() + args.seconds / 4))
-        if pricer.converged:
-            pricer.restart()
+    for quarter in range(1, 5):
+        until = started + quarter * args.seconds / 4
+        while time.perf_counter() < until:
+            pricer.improve(dual, until)
+            if pricer.converged:
+                pricer.restart()
         assert pricer.best is not None
         print(
             f"subgradient after {time.perf_counter() - started:5.1f} s, {pricer.evaluations} evaluations: "

@@ -172,9 +172,17 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.num_workers = 1
 
-    outcome = decompose.plan_by_period(s, time_limit=5, run=run, configure=configure)
+    told: list[tuple[int, float]] = []
+    outcome = decompose.plan_by_period(
+        s, time_limit=5, run=run, configure=configure, on_period=lambda k, units: told.append((k, units))
+    )
     assert outcome.bound_units is not None
     assert [r.label for r in outcome.reports] == list(s.horizon.labels)
+    # Told after each period, then of every cheaper whole plan: the last is the plan returned.
+    periods = s.horizon.periods
+    assert [k for k, _ in told[:periods]] == list(range(periods))
+    assert all(k == periods - 1 for k, _ in told[periods:])
+    assert told[-1][1] == outcome.expected_units
     assert all(min(r.model_seconds, r.lp_seconds, r.search_seconds) >= 0 for r in outcome.reports)
     gap = outcome.expected_units - outcome.bound_units
     assert outcome.swept_units <= 0

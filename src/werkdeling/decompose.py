@@ -285,8 +285,9 @@ def plan_by_period(
     """Plan ``scenario`` period by period (see the module docstring).
 
     ``configure(solver, seconds)`` sets a period solve's parameters; ``on_period(k, units)`` is
-    told the cost (objective units) of the plan so far, later periods empty, after each period.
-    ``allowed`` (:func:`~werkdeling.model.eligibility.possible_placements`) saves recomputing them.
+    told the cost (objective units) of the plan so far, later periods empty, after each period,
+    and again (``k`` the last period) whenever the sweeps or the re-planning at the end make the
+    whole plan cheaper. ``allowed`` (:func:`~werkdeling.model.eligibility.possible_placements`) saves recomputing them.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -385,6 +386,8 @@ def plan_by_period(
         scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
     )  # fmt: skip
     expected += swept
+    if on_period is not None and swept < 0:
+        on_period(periods - 1, expected)
     if stopped:
         notes.append("stopped by the user during the sweeps at the end; every period is planned")
     best = lp_total
@@ -395,6 +398,8 @@ def plan_by_period(
             started + time_limit, notes,
         )  # fmt: skip
         path_change = empty_units + cost - expected - repath_change
+        if on_period is not None and empty_units + cost < expected:
+            on_period(periods - 1, empty_units + cost)
         expected = empty_units + cost
     bound = empty_units + best
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
@@ -419,9 +424,11 @@ def _price_and_replan(
     deadline: float,
     notes: list[str],
 ) -> tuple[float, IntArray, int, int]:
-    """Price the switches for the bound (:class:`~werkdeling.lagrangian.SwitchPricing`) and
-    re-plan from the priced paths, in rounds until ``deadline``: :data:`BOUND_SHARE` of the time
-    left to subgradient steps towards the best plan's cost, then a plan from the latest paths
+    """Improve the plan by whole-path moves (:func:`_repath_and_sweep`, at most
+    :data:`REPATH_SHARE` of the time left), then price the switches for the bound
+    (:class:`~werkdeling.lagrangian.SwitchPricing`) and re-plan from the priced paths, in rounds
+    until ``deadline``: :data:`BOUND_SHARE` of the time left to subgradient steps towards the
+    best plan's cost, then a plan from the latest paths
     (:func:`_plan_from_paths`), kept where it is cheaper. Once the steps are spent they restart
     from the prices reached, towards the best plan's cost; it stops when a round's paths are
     those planned from already. ``cost`` and the returned bound and cost are against the empty

@@ -575,7 +575,7 @@ def _reflow_class(costs: PeriodCosts, assignment: IntArray, movable: BoolArray, 
     supplies[out] = -len(moving)
     flow.set_nodes_supplies(np.arange(out + 1, dtype=np.int32), supplies)
     if flow.solve() != flow.OPTIMAL:
-        return False  # cannot happen (everyone may stay out); the plan stays as it is
+        return False  # never infeasible (everyone may stay out); costs out of its range keep the plan
     before = _class_cost(costs, moving, assignment[moving], cover, minutes)
     used = np.asarray(flow.flows(np.arange(len(candidate), dtype=np.int32))) > 0
     after = np.full(len(moving), IDLE, dtype=np.int64)
