@@ -12,11 +12,12 @@ from tests.test_lagrangian import limited, pricings
 from werkdeling import Plan, Scenario, decompose, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period
-from werkdeling.lagrangian import paths
+from werkdeling.lagrangian import paths, pricing
 from werkdeling.local_search import IDLE, PeriodCosts, period_costs, term_units
 from werkdeling.model.build import placement_of
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.path_search import repath
+from werkdeling.relaxation import period_lp
 from werkdeling.scenario import Term
 
 
@@ -57,12 +58,8 @@ def _cost(s: Scenario, allowed: np.ndarray, plan: np.ndarray) -> int | None:
     return total
 
 
-def test_a_whole_path_move_takes_back_two_switches_no_change_of_one_period_can() -> None:
-    # 'an' works for her home employer 'a' in months 1 and 4; in months 2 and 3 'a' has no work
-    # and 'b' wants 4 hours. Lent to 'b' in both (a, b, b, a) she covers 2 x 240 desired minutes
-    # (10 units each: 4,800) for two switches (3,000 each: 6,000). Leaving out month 2 or month
-    # 3 alone keeps both switches, so no change of one period pays; leaving both out saves
-    # 6,000 - 4,800 = 1,200 units.
+def _lent_out() -> tuple[Scenario, np.ndarray]:
+    """The pool of the test below and 'an' lent to 'b' in months 2 and 3 (a, b, b, a)."""
     here = {"lat": 51.0, "lon": 4.0}
     lent_out = {"role": "r", "required": 0, "desired": [0, 4, 4, 0], "maximum": 200, "unit": "hours"}
     s = Scenario.model_validate(
@@ -79,7 +76,17 @@ def test_a_whole_path_move_takes_back_two_switches_no_change_of_one_period_can()
         }
     )
     a, b = s.quantities.slot_index[(0, "r")], s.quantities.slot_index[(1, "r")]
-    lent = np.array([[a, b, b, a]], dtype=np.int64)
+    return s, np.array([[a, b, b, a]], dtype=np.int64)
+
+
+def test_a_whole_path_move_takes_back_two_switches_no_change_of_one_period_can() -> None:
+    # 'an' works for her home employer 'a' in months 1 and 4; in months 2 and 3 'a' has no work
+    # and 'b' wants 4 hours. Lent to 'b' in both (a, b, b, a) she covers 2 x 240 desired minutes
+    # (10 units each: 4,800) for two switches (3,000 each: 6,000). Leaving out month 2 or month
+    # 3 alone keeps both switches, so no change of one period pays; leaving both out saves
+    # 6,000 - 4,800 = 1,200 units.
+    s, lent = _lent_out()
+    a = int(lent[0, 0])
     allowed = possible_placements(s)
     slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
     home = decompose._home_employers(s)
@@ -92,6 +99,28 @@ def test_a_whole_path_move_takes_back_two_switches_no_change_of_one_period_can()
     before, after = validate(s, _rows(s, lent)), validate(s, _rows(s, moved))
     assert before.is_valid and after.is_valid
     assert before.objective_units - after.objective_units == 1_200
+
+
+def test_a_worker_placed_outside_the_candidates_is_left_where_they_are() -> None:
+    # A crowded period keeps a few candidates per worker; where the plan's placement is not
+    # among them its price is unknown, so the worker's path is not moved, though leaving 'b'
+    # out would save 1,200 units (the test above).
+    s, lent = _lent_out()
+    allowed = possible_placements(s)
+    home = decompose._home_employers(s)
+    periods = []
+    for k in range(s.horizon.periods):
+        costs = period_costs(s, allowed, k, home)
+        relaxed = period_lp(costs)
+        assert relaxed is not None
+        keep = np.flatnonzero(costs.slot != lent[0, 1]) if k == 1 else np.arange(len(costs.worker))
+        periods.append(pricing(costs.restricted(keep), relaxed))
+    nobody = np.full(1, -1, dtype=np.int64)
+    spaces = [period_costs(s, allowed, k, nobody) for k in range(s.horizon.periods)]
+    moved = lent.copy()
+    switch = float(term_units(s, Term.SWITCHES))
+    assert repath(periods, spaces, paths(periods, home), home, switch, moved, time.perf_counter() + 10) == 0
+    assert np.array_equal(moved, lent)
 
 
 @pytest.mark.parametrize(("seed", "with_limits"), [(1, False), (2, False), (3, True), (4, True)])

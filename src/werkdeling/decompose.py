@@ -566,8 +566,8 @@ SWEEP_SHARE = 0.1
 REPATH_SHARE = 0.2
 
 #: Most of the time left after planning every period that the sweeps may take when the switches
-#: are priced next: on the 2,000-worker pool they took 20 of the 30 s left, for 0.2 % of the
-#: plan, and left the bound with switches 18,000 points lower.
+#: are priced next: uncapped, on the 2,000-worker pool, they took most of it for 0.2 % of the
+#: plan and left the bound with switches lower.
 SWEEP_CAP = 0.5
 
 #: Share of the time left that each round of pricing the switches takes; the rest of the round

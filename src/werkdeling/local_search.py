@@ -14,8 +14,7 @@ prices every such move at once. :func:`improve` takes the best independent impro
 two touching the same worker, slot or head-counted employer), prices again, and where no move,
 swap or two-step chain pays, re-places all workers of one capacity at once by a min-cost flow
 (:func:`reflow`). It stops at a plan neither improves. On the 2,000-worker benchmark pool that
-takes 1-4 s per month (``benchmarks/periods.py``); CP-SAT on the August period model, started
-from the search's plan before :func:`reflow` existed, found nothing better in 120 s.
+takes 1-4 s per month (``benchmarks/periods.py``).
 
 :class:`PeriodCosts` holds the arrays in objective units (those of :mod:`werkdeling.model`), so
 :meth:`PeriodCosts.cost` is the exact change of the plan's objective against the period left
@@ -505,9 +504,9 @@ def reflow(costs: PeriodCosts, assignment: IntArray, deadline: float = np.inf) -
     integral): worker -> candidate slot -> (employer, where it has a head count) -> out, with the
     ``n``-th worker into a slot paying what the ``n``-th step of its cover costs, and an arc
     straight out for staying unplaced. It makes the long chains of moves no single move, swap
-    or two-step chain finds: on a 2,000-worker August, 26 slots below their required level were
-    left that the LP covered. Where a coaching capacity exists, workers who need coaching stay
-    put (the flow does not count them apart).
+    or two-step chain finds (on the 2,000-worker benchmark August, see ``benchmarks/README.md``).
+    Where a coaching capacity exists, workers who need coaching stay put (the flow does not
+    count them apart).
     """
     improved = False
     placeable = np.zeros(costs.workers, dtype=np.bool_)

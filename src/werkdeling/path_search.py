@@ -64,16 +64,18 @@ def _round(
     workers = plan.shape[0]
     cheapest = []
     current = np.zeros(workers, dtype=np.float64)
+    unpriced = np.zeros(workers, dtype=np.bool_)
     for k, (period, period_costs) in enumerate(zip(periods, costs, strict=True)):
         price = _candidate_costs(period, period_costs, plan[:, k])
         cheapest.append(segment_min(price, np.r_[period.group_start, len(price)], period.group))
         placed = np.flatnonzero(plan[:, k] >= 0)
         at = _candidate(period, placed, plan[placed, k])
+        current[placed] += np.where(at >= 0, price[np.maximum(at, 0)] if len(price) else 0.0, 0.0)
         # A placement that is no candidate here (a crowded period keeps a few): no move for them.
-        current[placed] += np.where(at >= 0, price[np.maximum(at, 0)], np.inf)
+        unpriced[placed[at < 0]] = True
     current += switch * _switches(costs, plan, home)
     best, picks = cheapest_paths(cheapest, states, switch)
-    gain = current - best
+    gain = np.where(unpriced, -np.inf, current - best)
     moved = 0
     touched: set[tuple[int, int]] = set()  # (period, slot) and (period, -1 - limited employer)
     for w in np.argsort(-gain, kind="stable").tolist():
