@@ -287,7 +287,8 @@ def plan_by_period(
     ``configure(solver, seconds)`` sets a period solve's parameters; ``on_period(k, units)`` is
     told the cost (objective units) of the plan so far, later periods empty, after each period,
     and again (``k`` the last period) whenever the sweeps or the re-planning at the end make the
-    whole plan cheaper. ``allowed`` (:func:`~werkdeling.model.eligibility.possible_placements`) saves recomputing them.
+    whole plan cheaper. ``allowed`` (:func:`~werkdeling.model.eligibility.possible_placements`)
+    saves recomputing them.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -428,8 +429,8 @@ def _price_and_replan(
     :data:`REPATH_SHARE` of the time left), then price the switches for the bound
     (:class:`~werkdeling.lagrangian.SwitchPricing`) and re-plan from the priced paths, in rounds
     until ``deadline``: :data:`BOUND_SHARE` of the time left to subgradient steps towards the
-    best plan's cost, then a plan from the latest paths
-    (:func:`_plan_from_paths`), kept where it is cheaper. Once the steps are spent they restart
+    best plan's cost, then a plan from the latest paths (:func:`_plan_from_paths`), kept where it
+    is cheaper. Once the steps are spent they restart
     from the prices reached, towards the best plan's cost; it stops when a round's paths are
     those planned from already. ``cost`` and the returned bound and cost are against the empty
     plan (units); also returns the best plan and what the whole-path moves on the plan it was
