@@ -98,26 +98,31 @@ def test_a_converged_search_has_no_improving_move_or_swap_left(seed: int) -> Non
         assert costs.cost(found) <= best_neighbour
 
 
+def _one_month_pool(roles: dict[str, str], skills: dict[str, list[str]]) -> Scenario:
+    """One month, employers (id -> role) each requiring one FTE of their role, and workers (id ->
+    skills) who are not guaranteed (idle costs 0), all in one place (no travel)."""
+    here = {"lat": 51.0, "lon": 4.0}
+    return Scenario.model_validate(
+        {
+            "horizon": {"start": "2027-01", "periods": 1},
+            "employers": [
+                {"id": e, "location": here, "demand": [{"role": r, "required": 1, "desired": 1}]}
+                for e, r in roles.items()
+            ],
+            "workers": [
+                {"id": w, "location": here, "skills": known, "guaranteed": False} for w, known in skills.items()
+            ],
+            "weights": {"travel": 0},
+        }
+    )
+
+
 def test_a_chain_fills_a_gap_no_single_move_or_swap_can() -> None:
     # 'b' has required demand of one FTE and only 'an' may work there, but 'an' fills 'a', whose
     # required FTE only 'an' and 'bo' can fill; 'bo' is idle (not guaranteed, so idle costs 0).
     # A single move of 'an' to 'b' opens 'a' (no gain); 'bo' alone cannot work at 'b'; a swap
     # needs both placed. The chain 'bo' -> 'a', 'an' -> 'b' covers both: shortfall 0.
-    here = {"lat": 51.0, "lon": 4.0}
-    s = Scenario.model_validate(
-        {
-            "horizon": {"start": "2027-01", "periods": 1},
-            "employers": [
-                {"id": "a", "location": here, "demand": [{"role": "r", "required": 1, "desired": 1}]},
-                {"id": "b", "location": here, "demand": [{"role": "q", "required": 1, "desired": 1}]},
-            ],
-            "workers": [
-                {"id": "an", "location": here, "skills": ["r", "q"], "guaranteed": False},
-                {"id": "bo", "location": here, "skills": ["r"], "guaranteed": False},
-            ],
-            "weights": {"travel": 0},
-        }
-    )
+    s = _one_month_pool({"a": "r", "b": "q"}, {"an": ["r", "q"], "bo": ["r"]})
     allowed = possible_placements(s)
     costs = period_costs(s, allowed, 0, np.full(2, -1, dtype=np.int64))
     a, b = s.quantities.slot_index[(0, "r")], s.quantities.slot_index[(1, "q")]
@@ -135,23 +140,7 @@ def test_reflow_makes_a_three_step_chain_no_move_swap_or_two_step_chain_finds() 
     # costs nothing, and the slot maximum is that FTE), so none gains. The three-step chain
     # za -> a, xa -> b, yb -> c covers all three: 110 units a minute (required + desired
     # shortfall) x 9,880 minutes each, against the empty period.
-    here = {"lat": 51.0, "lon": 4.0}
-    s = Scenario.model_validate(
-        {
-            "horizon": {"start": "2027-01", "periods": 1},
-            "employers": [
-                {"id": "a", "location": here, "demand": [{"role": "r", "required": 1, "desired": 1}]},
-                {"id": "b", "location": here, "demand": [{"role": "q", "required": 1, "desired": 1}]},
-                {"id": "c", "location": here, "demand": [{"role": "p", "required": 1, "desired": 1}]},
-            ],
-            "workers": [
-                {"id": "xa", "location": here, "skills": ["r", "q"], "guaranteed": False},
-                {"id": "yb", "location": here, "skills": ["q", "p"], "guaranteed": False},
-                {"id": "za", "location": here, "skills": ["r"], "guaranteed": False},
-            ],
-            "weights": {"travel": 0},
-        }
-    )
+    s = _one_month_pool({"a": "r", "b": "q", "c": "p"}, {"xa": ["r", "q"], "yb": ["q", "p"], "za": ["r"]})
     costs = period_costs(s, possible_placements(s), 0, np.full(3, -1, dtype=np.int64))
     a, b, c = (s.quantities.slot_index[key] for key in ((0, "r"), (1, "q"), (2, "p")))
     start = np.array([a, b, IDLE], dtype=np.int64)

@@ -9,26 +9,15 @@ import numpy as np
 import pytest
 
 from tests.test_lagrangian import limited, pricings
+from tests.test_local_search import _costs, _greedy, _plan
 from werkdeling import Plan, Scenario, decompose, validate
 from werkdeling.generate import generate_scenario
-from werkdeling.heuristic import fill_period
 from werkdeling.lagrangian import paths, pricing
-from werkdeling.local_search import IDLE, PeriodCosts, period_costs, term_units
-from werkdeling.model.build import placement_of
+from werkdeling.local_search import IDLE, period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.path_search import repath
 from werkdeling.relaxation import period_lp
 from werkdeling.scenario import Term
-
-
-def _rows(s: Scenario, plan: np.ndarray) -> Plan:
-    capacity = s.quantities.capacity_minutes
-    return Plan(
-        placements=tuple(
-            placement_of(s, int(w), int(k), int(plan[w, k]), int(capacity[w, k]))
-            for w, k in zip(*np.nonzero(plan >= 0), strict=True)
-        )
-    )
 
 
 def _repath(s: Scenario, plan: np.ndarray) -> int:
@@ -41,17 +30,11 @@ def _repath(s: Scenario, plan: np.ndarray) -> int:
     return repath(periods, spaces, paths(periods, home), home, switch, plan, time.perf_counter() + 30)
 
 
-def _period_costs(s: Scenario, allowed: np.ndarray, plan: np.ndarray, k: int) -> PeriodCosts:
-    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
-    last = decompose._last_employers(plan, decompose._home_employers(s), slot_employer, k)
-    return period_costs(s, allowed, k, last)
-
-
 def _cost(s: Scenario, allowed: np.ndarray, plan: np.ndarray) -> int | None:
     """The plan's cost against the empty plan, ``None`` where it breaks a limit."""
     total = 0
     for k in range(s.horizon.periods):
-        costs = _period_costs(s, allowed, plan, k)
+        costs = _costs(s, allowed, plan, k)
         if not costs.feasible(plan[:, k]):
             return None
         total += costs.cost(plan[:, k])
@@ -96,7 +79,7 @@ def test_a_whole_path_move_takes_back_two_switches_no_change_of_one_period_can()
     moved = lent.copy()
     assert _repath(s, moved) == 1
     assert moved.tolist() == [[a, IDLE, IDLE, a]]
-    before, after = validate(s, _rows(s, lent)), validate(s, _rows(s, moved))
+    before, after = validate(s, _plan(s, lent)), validate(s, _plan(s, moved))
     assert before.is_valid and after.is_valid
     assert before.objective_units - after.objective_units == 1_200
 
@@ -132,10 +115,7 @@ def test_after_whole_path_moves_no_workers_path_alone_is_cheaper(seed: int, with
     if with_limits:
         s = limited(s)
     allowed = possible_placements(s)
-    plan = np.full((len(s.workers), s.horizon.periods), IDLE, dtype=np.int64)
-    for k in range(s.horizon.periods):
-        for w, slot in fill_period(s, allowed, k, {}).items():
-            plan[w, k] = slot
+    plan = _greedy(s, allowed)
     start = _cost(s, allowed, plan)
     if start is None:  # the greedy may break a head count; start from nobody placed then
         plan[:] = IDLE
@@ -144,13 +124,13 @@ def test_after_whole_path_moves_no_workers_path_alone_is_cheaper(seed: int, with
     found = _cost(s, allowed, plan)
     assert found is not None and found <= start
     empty = validate(s, Plan()).objective_units
-    report = validate(s, _rows(s, plan))
+    report = validate(s, _plan(s, plan))
     assert report.is_valid and report.objective_units == empty + found
     tried = 0
     for w in range(len(s.workers)):
         options = []
         for k in range(s.horizon.periods):
-            costs = _period_costs(s, allowed, plan, k)
+            costs = _costs(s, allowed, plan, k)
             options.append([IDLE, *costs.slot[costs.worker == w].tolist()])
         for path in itertools.product(*options):
             other = plan.copy()

@@ -16,6 +16,7 @@ exact. Everything is in objective units.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -45,8 +46,9 @@ def repath(
     it, so a hard required cover that holds keeps holding.
     """
     changed = 0
+    lookups = [_Lookup.of(period, period_costs.slots) for period, period_costs in zip(periods, costs, strict=True)]
     while time.perf_counter() < deadline:
-        moved = _round(periods, costs, states, home, switch, plan)
+        moved = _round(periods, costs, lookups, states, home, switch, plan)
         if not moved:
             break
         changed += moved
@@ -56,6 +58,7 @@ def repath(
 def _round(
     periods: list[PeriodPricing],
     costs: list[PeriodCosts],
+    lookups: list[_Lookup],
     states: Paths,
     home: IntArray,
     switch: float,
@@ -65,11 +68,11 @@ def _round(
     cheapest = []
     current = np.zeros(workers, dtype=np.float64)
     unpriced = np.zeros(workers, dtype=np.bool_)
-    for k, (period, period_costs) in enumerate(zip(periods, costs, strict=True)):
+    for k, (period, period_costs, lookup) in enumerate(zip(periods, costs, lookups, strict=True)):
         price = _candidate_costs(period, period_costs, plan[:, k])
         cheapest.append(segment_min(price, np.r_[period.group_start, len(price)], period.group))
         placed = np.flatnonzero(plan[:, k] >= 0)
-        at = _candidate(period, placed, plan[placed, k])
+        at = lookup.find(placed, plan[placed, k])
         current[placed] += np.where(at >= 0, price[np.maximum(at, 0)] if len(price) else 0.0, 0.0)
         # A placement that is no candidate here (a crowded period keeps a few): no move for them.
         unpriced[placed[at < 0]] = True
@@ -122,19 +125,30 @@ def _candidate_costs(period: PeriodPricing, costs: PeriodCosts, assignment: IntA
     return np.where(fits, period.static + change, np.inf)
 
 
-def _candidate(period: PeriodPricing, workers: IntArray, slots: IntArray) -> IntArray:
-    """Candidate index in ``period`` of each (worker, slot) pair, ``-1`` where there is none."""
-    found = np.full(len(workers), -1, dtype=np.int64)
-    if not len(period.worker):
+@dataclass(frozen=True)
+class _Lookup:
+    """The candidates of a period sorted by (worker, slot), to find a pair's candidate index."""
+
+    slots: int
+    keys: IntArray  # worker * slots + slot, sorted
+    order: IntArray  # candidate index of each key
+
+    @classmethod
+    def of(cls, period: PeriodPricing, slots: int) -> _Lookup:
+        keys = period.worker * slots + period.slot
+        order = np.argsort(keys, kind="stable")
+        return cls(slots, keys[order], order)
+
+    def find(self, workers: IntArray, slots: IntArray) -> IntArray:
+        """Candidate index of each (worker, slot) pair, ``-1`` where there is none."""
+        found = np.full(len(workers), -1, dtype=np.int64)
+        if not len(self.keys):
+            return found
+        wanted = workers * self.slots + slots
+        at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+        hit = self.keys[at] == wanted
+        found[hit] = self.order[at[hit]]
         return found
-    slots_count = int(max(period.slot.max(), slots.max(initial=0))) + 1
-    keys = period.worker * slots_count + period.slot
-    order = np.argsort(keys, kind="stable")
-    wanted = workers * slots_count + slots
-    at = np.minimum(np.searchsorted(keys[order], wanted), len(keys) - 1)
-    hit = keys[order[at]] == wanted
-    found[hit] = order[at[hit]]
-    return found
 
 
 def _switches(costs: list[PeriodCosts], plan: IntArray, home: IntArray) -> IntArray:
