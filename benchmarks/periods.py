@@ -48,7 +48,14 @@ def main() -> None:
         timing = f"{r.model_seconds:>8.2f} {r.lp_seconds:>6.2f} {r.search_seconds:>9.2f}"
         print(f"{r.label:<8} {timing} {r.above_lp_units / OBJECTIVE_SCALE:>18,.0f}  {r.note}")
     print(f"the sweeps at the end: {outcome.swept_units / OBJECTIVE_SCALE:,.0f} points")
+    print(
+        f"pattern LPs in {outcome.pattern_periods} period(s) raised the bound by "
+        f"{outcome.pattern_bound_units / OBJECTIVE_SCALE:,.0f} points"
+    )
     print(f"pricing the switches raised the bound by {outcome.switch_bound_units / OBJECTIVE_SCALE:,.0f} points")
+    if outcome.bound_units is not None:
+        gap = (outcome.expected_units - outcome.bound_units) / max(1, abs(outcome.expected_units))
+        print(f"bound {outcome.bound_units / OBJECTIVE_SCALE:,.2f}, gap {100 * gap:.2f} %")
     print(f"whole-path moves: {outcome.repath_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"re-planning from the priced paths: {outcome.path_plan_units / OBJECTIVE_SCALE:,.0f} points")
     if outcome.plan is None:

@@ -191,7 +191,8 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
     assert outcome.path_plan_units <= 0
     above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units
     above += outcome.repath_units + outcome.path_plan_units
-    above -= outcome.switch_bound_units
+    assert outcome.pattern_periods > 0 and outcome.pattern_bound_units >= 0
+    above -= outcome.switch_bound_units + outcome.pattern_bound_units
     above += 1e-7 * abs(outcome.bound_units)
     assert above - 1 < gap <= above + 1e-6
 

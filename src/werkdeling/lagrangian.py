@@ -18,16 +18,28 @@ For any prices the sum is a lower bound on every plan (weak duality). With the p
 and a switch cost of 0 it is the sum of their optima; switches only raise it. Subgradient steps
 (Polyak's step towards the plan's cost) then look for better prices. Everything is in objective
 units against the plan with nobody placed, like :class:`~werkdeling.local_search.PeriodCosts`.
+
+**Whole workers in a slot.** A slot's hull lets it take any cover between the covers whole
+workers reach, priced by the line between them, and that is where most of the gap between the
+periods' LPs and their integer optima is (``benchmarks/README.md``). In a period whose pattern
+LP was solved (:mod:`werkdeling.patterns`, :func:`with_patterns`), the slot instead takes a
+whole number of its candidates of each capacity (class), and a place of class ``c`` in slot
+``s`` has a price of its own on top of the minutes': ``d[k, s] x minutes + e[k, s, c]``, paid by
+the worker's path and earned by the slot. The slot's cheapest choice is then a small bounded
+knapsack over the class counts (:func:`~werkdeling.patterns.cheapest_counts`), and the steps on
+``e`` are the class counts the slot takes minus those the paths place there. With the pattern
+LP's duals and a switch cost of 0 the bound is the sum of those LPs' optima.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from werkdeling.local_search import NO_LIMIT, PeriodCosts
+from werkdeling.patterns import PatternLp, SlotCounts, cheapest_counts
 from werkdeling.relaxation import FloatArray, PeriodLp
 from werkdeling.scenario.scenario import BoolArray, IntArray
 
@@ -61,6 +73,12 @@ class PeriodPricing:
     cover_prices: FloatArray
     head_prices: FloatArray  # u >= 0 (the LP's duals are <= 0)
     coaching_prices: FloatArray
+    #: Each candidate's index in the period's :class:`~werkdeling.local_search.PeriodCosts`.
+    candidate: IntArray
+    #: The slots priced by whole workers (classes in this order of candidates), and the pattern
+    #: LP's prices of a place to start from (see :func:`with_patterns`); ``None``: by the hulls.
+    counts: SlotCounts | None = None
+    place_prices: FloatArray | None = None
 
 
 def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
@@ -102,22 +120,41 @@ def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
         cover_prices=lp.cover_prices.copy(),
         head_prices=-lp.head_prices,
         coaching_prices=-lp.coaching_prices,
+        candidate=order,
+    )
+
+
+def with_patterns(period: PeriodPricing, counts: SlotCounts, found: PatternLp) -> PeriodPricing:
+    """``period`` with its slots priced by whole workers, starting from the prices of its pattern
+    LP ``found`` (:func:`~werkdeling.patterns.pattern_lp` on ``counts``): a place of class ``c``
+    in slot ``s`` is worth what a pattern with one more of them is, the minutes nothing apart."""
+    return replace(
+        period,
+        counts=replace(counts, klass=counts.klass[period.candidate]),
+        cover_prices=np.zeros_like(period.cover_prices),
+        place_prices=-found.place_prices,
+        head_prices=-found.head_prices,
+        coaching_prices=-found.coaching_prices,
     )
 
 
 @dataclass
 class Prices:
     """The multipliers of one period: per slot ``cover`` (a minute's worth), per employer ``head``
-    and ``coaching`` (at least 0, the price of a place under that limit)."""
+    and ``coaching`` (at least 0, the price of a place under that limit), and where the period's
+    slots are priced by whole workers (:class:`SlotCounts`), per slot and class ``place``, a
+    place's price on top of its minutes' (``None``: the slots' hulls price them)."""
 
     cover: FloatArray
     head: FloatArray
     coaching: FloatArray
+    place: FloatArray | None = None
 
     @classmethod
     def of_lp(cls, period: PeriodPricing) -> Prices:
-        """The period LP's own prices."""
-        return cls(period.cover_prices.copy(), period.head_prices.copy(), period.coaching_prices.copy())
+        """The prices of the period's LP, or of its pattern LP where it has one."""
+        place = None if period.place_prices is None else period.place_prices.copy()
+        return cls(period.cover_prices.copy(), period.head_prices.copy(), period.coaching_prices.copy(), place)
 
 
 @dataclass(frozen=True)
@@ -164,6 +201,8 @@ class Evaluation:
     cover_step: list[FloatArray]  # best cover minus the minutes the paths place, per slot
     head_step: list[FloatArray]  # workers the paths place minus the limit, per employer
     coaching_step: list[FloatArray]
+    #: Per slot and class, the count the slot takes minus the paths' (``None``: no place prices).
+    place_step: list[FloatArray | None]
 
 
 def segment_min(values: FloatArray, starts: IntArray, segment: IntArray | None = None) -> tuple[FloatArray, IntArray]:
@@ -187,25 +226,37 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     """The Lagrangian of ``periods`` at ``prices``, ``switch`` being the cost of one switch."""
     value = 0.0
     best_cover: list[FloatArray] = []
+    taken: list[IntArray | None] = []  # per period: each slot's class counts, where priced so
     cheapest: list[tuple[FloatArray, IntArray]] = []  # per period and group: cost and candidate
     for period, p in zip(periods, prices, strict=True):
-        slot_values = period.prices + p.cover[:, None] * period.covers
-        best = np.argmin(slot_values, axis=1)
-        best_cover.append(period.covers[np.arange(len(best)), best])
-        value += float(slot_values.min(axis=1).sum()) + period.constant
+        counts = period.counts
+        cost = period.static - p.cover[period.slot] * period.minutes
+        if counts is None or p.place is None:
+            slot_values = period.prices + p.cover[:, None] * period.covers
+            best = np.argmin(slot_values, axis=1)
+            best_cover.append(period.covers[np.arange(len(best)), best])
+            value += float(slot_values.min(axis=1).sum()) + period.constant
+            taken.append(None)
+        else:
+            weight = p.cover[:, None] * counts.minutes[None, :] + p.place
+            slot_values, n = cheapest_counts(counts, weight)
+            best_cover.append((n @ counts.minutes).astype(np.float64))
+            value += float(slot_values.sum())
+            taken.append(n)
+            cost -= p.place[period.slot, counts.klass]
         # Only a limit that exists has a price, and it is never negative: else no lower bound.
         head = np.where(period.head_limited, np.maximum(p.head, 0.0), 0.0)
         coaching = np.where(period.coaching_limited, np.maximum(p.coaching, 0.0), 0.0)
         value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
-        cost = period.static - p.cover[period.slot] * period.minutes + head[period.employer]
-        cost += np.where(period.coached, coaching[period.employer], 0.0)
+        cost += head[period.employer] + np.where(period.coached, coaching[period.employer], 0.0)
         cheapest.append(segment_min(cost, np.r_[period.group_start, len(cost)], period.group))
 
     path_costs, picks = cheapest_paths(cheapest, states, switch)
     value += float(path_costs.sum())
 
     cover_step, head_step, coaching_step = [], [], []
-    for period, chosen, covers in zip(periods, picks, best_cover, strict=True):
+    place_step: list[FloatArray | None] = []
+    for period, chosen, covers, counted in zip(periods, picks, best_cover, taken, strict=True):
         i = chosen[chosen >= 0]
         slots, employers = len(covers), len(period.head_limit)
         placed_minutes = np.bincount(period.slot[i], weights=period.minutes[i], minlength=slots)
@@ -215,7 +266,13 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
         # No limit, no price: the step leaves those at 0.
         head_step.append(np.where(period.head_limited, heads - period.head_limit, 0.0))
         coaching_step.append(np.where(period.coaching_limited, coached - period.coaching_limit, 0.0))
-    return Evaluation(value, picks, cover_step, head_step, coaching_step)
+        if counted is None or period.counts is None:
+            place_step.append(None)
+            continue
+        placed = np.zeros(counted.shape)
+        np.add.at(placed, (period.slot[i], period.counts.klass[i]), 1.0)
+        place_step.append(counted - placed)
+    return Evaluation(value, picks, cover_step, head_step, coaching_step, place_step)
 
 
 def cheapest_paths(
@@ -323,24 +380,27 @@ class SwitchPricing:
                 if self.waited >= PATIENCE:
                     self.factor, self.waited = self.factor / 2, 0
             squared = 0.0
-            for p, cover, head, coaching in zip(
-                self.prices, found.cover_step, found.head_step, found.coaching_step, strict=True
+            for p, cover, head, coaching, place in zip(
+                self.prices, found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
             ):
                 # A price at 0 whose limit is not reached stays at 0: that part is no ascent.
                 squared += float((cover**2).sum())
                 squared += float((np.where((p.head > 0) | (head > 0), head, 0.0) ** 2).sum())
                 squared += float((np.where((p.coaching > 0) | (coaching > 0), coaching, 0.0) ** 2).sum())
+                squared += 0.0 if place is None else float((place**2).sum())
             step = self.factor * max(upper - found.value, 0.0) / squared if squared > 0 else 0.0
             # squared == 0: these prices are optimal; step == 0: the bound reached the plan.
             self.converged = step == 0 or self.factor < SMALLEST_STEP
             if self.converged or time.perf_counter() >= deadline:
                 return
-            for p, cover, head, coaching in zip(
-                self.prices, found.cover_step, found.head_step, found.coaching_step, strict=True
+            for p, cover, head, coaching, place in zip(
+                self.prices, found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
             ):
                 p.cover += step * cover
                 p.head = np.maximum(0.0, p.head + step * head)
                 p.coaching = np.maximum(0.0, p.coaching + step * coaching)
+                if place is not None and p.place is not None:
+                    p.place += step * place
 
 
 def switch_bound(

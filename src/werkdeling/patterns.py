@@ -1,0 +1,274 @@
+"""A period's bound with whole workers in each slot: slot patterns and their LP.
+
+A period's LP (:func:`werkdeling.relaxation.period_lp`) prices a slot by its hull: any cover
+between two covers whole workers reach, at the line between them. Most of the gap between the
+periods' LPs and their integer optima is there (``benchmarks/README.md``, ``exact_periods.py``).
+Here a slot instead takes a *pattern*: a whole number of its candidates of each capacity (class,
+the minutes a worker gives the slot this period), at the slot's exact cost for that cover.
+
+* :class:`SlotCounts` holds each slot's cost on a grid of covers and its candidates per class;
+* :func:`cheapest_counts` finds each slot's cheapest pattern under prices per place of each
+  class: a small bounded knapsack over the class counts;
+* :func:`pattern_lp` solves the period's LP over patterns (Dantzig-Wolfe per slot) by column
+  generation: the candidate placements, one convex combination of patterns per slot, and per
+  slot and class the rows that tie the pattern's count to the placements. Its optimum is at least
+  the period LP's, and its bound (the optimum less what the patterns not yet generated could
+  still save) bounds every plan of the period. Its duals start the bound with switches
+  (:mod:`werkdeling.lagrangian`).
+
+Everything is in objective units against the period left empty, like
+:class:`~werkdeling.local_search.PeriodCosts`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.linear_solver import pywraplp
+
+from werkdeling.local_search import NO_LIMIT, PeriodCosts
+from werkdeling.relaxation import FloatArray
+from werkdeling.scenario.scenario import IntArray
+
+#: Most entries (slots x covers on the grid x (classes + 1)) of one period's table
+#: (:class:`SlotCounts`); a larger period keeps the slot hulls. The 2,000-worker benchmark
+#: months take about 700,000 each.
+COUNT_TABLE_LIMIT = 4_000_000
+
+
+@dataclass(frozen=True)
+class SlotCounts:
+    """A period's slots priced by how many whole workers of each capacity they take.
+
+    Covers are on a grid of ``unit`` minutes (the greatest common divisor of the candidates'
+    minutes); ``table[s, t]`` is slot ``s``'s cost at ``t x unit`` minutes against the slot left
+    empty, ``inf`` above its maximum (or its candidates' minutes together) and below a hard
+    required level.
+    """
+
+    unit: int
+    minutes: IntArray  # (classes,) each class's minutes, increasing
+    klass: IntArray  # (candidates,) each candidate placement's class
+    count: IntArray  # (slots, classes) candidates of each class in each slot
+    table: FloatArray  # (slots, covers)
+
+    @property
+    def classes(self) -> int:
+        return len(self.minutes)
+
+
+def slot_counts(costs: PeriodCosts) -> SlotCounts | None:
+    """The :class:`SlotCounts` of a period, or ``None`` when its table would pass
+    :data:`COUNT_TABLE_LIMIT` or some slot has no allowed pattern at all."""
+    minutes = costs.capacity[costs.worker]
+    if not len(minutes) or (minutes <= 0).any():
+        return None
+    classes, klass = np.unique(minutes, return_inverse=True)
+    unit = int(np.gcd.reduce(classes))
+    count = np.zeros((costs.slots, len(classes)), dtype=np.int64)
+    np.add.at(count, (costs.slot, klass), 1)
+    top = np.minimum(costs.maximum, count @ classes) // unit  # the last cover on each slot's grid
+    covers = int(top.max()) + 1
+    if costs.slots * covers * (len(classes) + 1) > COUNT_TABLE_LIMIT:
+        return None
+    grid = np.arange(covers, dtype=np.int64) * unit
+    everything = np.repeat(np.arange(costs.slots), covers)
+    absolute = costs.slot_cost(everything, np.tile(grid, costs.slots), hard=False).reshape(costs.slots, covers)
+    table = (absolute - absolute[:, :1]).astype(np.float64)
+    table[grid[None, :] > top[:, None] * unit] = np.inf
+    if costs.cover_required:
+        table[grid[None, :] < costs.required[:, None]] = np.inf
+    found = SlotCounts(unit, classes.astype(np.int64), klass.astype(np.int64), count, table)
+    value, _ = cheapest_counts(found, np.zeros((costs.slots, len(classes))))
+    return found if np.isfinite(value).all() else None
+
+
+def cheapest_counts(counts: SlotCounts, weight: FloatArray) -> tuple[FloatArray, IntArray]:
+    """Per slot ``s``, the least of ``table[s, cover] + sum over c of n[c] x weight[s, c]`` over
+    whole numbers ``0 <= n[c] <= count[s, c]`` of each class, ``cover`` being their minutes on the
+    grid; returns that least value and the ``n`` reaching it, per slot.
+
+    A bounded knapsack, class by class over the grid: taking ``k`` of class ``c`` (``u`` grid
+    steps each) is a window minimum over ``k = 0..count`` along every ``u``-th cover, made of two
+    overlapping windows of a power of two (doubling).
+    """
+    slots, covers = counts.table.shape
+    grid = np.arange(covers)
+    rows = np.arange(slots)
+    best = np.full((slots, covers), np.inf)
+    best[:, 0] = 0.0
+    stages = [best]
+    for c, minutes in enumerate(counts.minutes.tolist()):
+        step = minutes // counts.unit
+        most = np.minimum(counts.count[:, c], (covers - 1) // step)
+        # best[t - k step] + k a = g[t - k step] + j(t) a, with j(t) = t // step and g = best - j a.
+        j = grid // step
+        g = best - j[None, :] * weight[:, c : c + 1]
+        windows = [g]  # windows[p][s, t]: the least g over k = 0 .. 2^p - 1
+        while 2 ** len(windows) <= int(most.max(initial=0)) + 1:
+            width = 2 ** (len(windows) - 1) * step
+            last = windows[-1]
+            shifted = np.full_like(last, np.inf)
+            shifted[:, width:] = last[:, : covers - width]
+            windows.append(np.minimum(last, shifted))
+        power = np.floor(np.log2(most + 1)).astype(np.int64)
+        widest = np.stack(windows)[power, rows]
+        back = grid[None, :] - ((most + 1 - 2**power) * step)[:, None]
+        tail = np.where(back >= 0, np.take_along_axis(widest, np.maximum(back, 0), axis=1), np.inf)
+        best = np.minimum(widest, tail) + j[None, :] * weight[:, c : c + 1]
+        stages.append(best)
+    total = best + counts.table
+    at = np.argmin(total, axis=1)
+    value = total[rows, at]
+    # Back through the classes: the count of each that reaches the best value at the cover left.
+    taken = np.zeros((slots, counts.classes), dtype=np.int64)
+    for c in range(counts.classes - 1, -1, -1):
+        step = int(counts.minutes[c]) // counts.unit
+        k = np.arange(int(counts.count[:, c].max(initial=0)) + 1)
+        source = at[:, None] - k[None, :] * step
+        usable = (source >= 0) & (k[None, :] <= counts.count[:, c : c + 1])
+        before = np.where(usable, np.take_along_axis(stages[c], np.maximum(source, 0), axis=1), np.inf)
+        chosen = np.argmin(before + k[None, :] * weight[:, c : c + 1], axis=1)
+        taken[:, c] = chosen
+        at = at - chosen * step
+    return value, taken
+
+
+@dataclass(frozen=True)
+class PatternLp:
+    """What :func:`pattern_lp` found: the restricted LP's ``objective``, a proven lower bound on
+    every plan of the period (``bound``), how many ``rounds`` of pricing it took and whether no
+    pattern was left to price (``complete``); and its duals, for the bound with switches: per
+    slot and class what a place is worth (``place_prices``), per employer the head-count and
+    coaching rows' (at most 0)."""
+
+    objective: float
+    bound: float
+    rounds: int
+    complete: bool
+    place_prices: FloatArray
+    head_prices: FloatArray
+    coaching_prices: FloatArray
+
+
+#: Most pricing rounds of :func:`pattern_lp`.
+PATTERN_ROUNDS = 60
+
+#: A pattern joins the LP when its reduced cost is below this many objective units.
+_NEGATIVE = -1e-6
+
+
+def pattern_lp(
+    costs: PeriodCosts, counts: SlotCounts, plan: IntArray, deadline: float, columns: IntArray | None = None
+) -> PatternLp | None:
+    """The period's LP over slot patterns (see the module docstring), by column generation until no
+    pattern or placement has a negative reduced cost, :data:`PATTERN_ROUNDS` rounds, or
+    ``deadline`` (``time.perf_counter()``; one round at least). ``plan`` (a slot or ``-1`` per
+    worker, keeping every rule) gives each slot its first pattern, so the first LP has a
+    solution; the empty pattern and each slot's cheapest one at no price join it. ``columns``
+    (candidate indices) are the placements to start from (``None``: every candidate; the plan's
+    own always join). ``None`` if GLOP fails.
+
+    Rows: one place per worker; per slot, its patterns' weights add up to 1; per slot and class,
+    the patterns' count equals the placements'; the head counts and coaching capacities of
+    employers with a limit. The bound is the LP's optimum plus each slot's most negative reduced
+    cost over every pattern (each slot takes one convex combination of them) and every missing
+    placement's negative reduced cost (each is at most 1), so it holds wherever the pricing stops.
+    """
+    solver = pywraplp.Solver.CreateSolver("GLOP")
+    if solver is None:
+        return None
+    # Without presolve GLOP re-solves from the last basis as columns join: a 2,000-worker month
+    # took 3.7 s for 9 rounds instead of 12 s (each round solved from scratch).
+    solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
+    objective = solver.Objective()
+    static = (costs.placement_cost - costs.switch_cost).astype(np.float64)
+    employer = costs.slot_employer[costs.slot]
+    several = np.bincount(costs.worker, minlength=costs.workers) > 1
+    worker_rows = {w: solver.Constraint(-solver.infinity(), 1.0) for w in np.flatnonzero(several).tolist()}
+    convexity = [solver.Constraint(1.0, 1.0) for _ in range(costs.slots)]
+    link = [[solver.Constraint(0.0, 0.0) for _ in range(counts.classes)] for _ in range(costs.slots)]
+    head_rows = {
+        e: solver.Constraint(-solver.infinity(), float(costs.head_limit[e]))
+        for e in np.flatnonzero(costs.head_limit < NO_LIMIT).tolist()
+    }
+    coaching_rows = {
+        e: solver.Constraint(-solver.infinity(), float(costs.coaching_limit[e]))
+        for e in np.flatnonzero(costs.coaching_limit < NO_LIMIT).tolist()
+    }
+    inside = np.zeros(len(costs.worker), dtype=np.bool_)
+
+    def place(candidates: IntArray) -> None:
+        for i in candidates[~inside[candidates]].tolist():
+            var = solver.NumVar(0.0, 1.0, "")
+            objective.SetCoefficient(var, float(static[i]))
+            w, s, e = int(costs.worker[i]), int(costs.slot[i]), int(employer[i])
+            if w in worker_rows:
+                worker_rows[w].SetCoefficient(var, 1.0)
+            link[s][int(counts.klass[i])].SetCoefficient(var, -1.0)
+            if e in head_rows:
+                head_rows[e].SetCoefficient(var, 1.0)
+            if e in coaching_rows and costs.coached[w]:
+                coaching_rows[e].SetCoefficient(var, 1.0)
+        inside[candidates] = True
+
+    known: set[tuple[int, ...]] = set()
+
+    def add(s: int, n: IntArray) -> None:
+        key = (s, *n.tolist())
+        cover = int(n @ counts.minutes) // counts.unit
+        if key in known or not np.isfinite(counts.table[s, cover]):
+            return
+        known.add(key)
+        var = solver.NumVar(0.0, solver.infinity(), "")
+        objective.SetCoefficient(var, float(counts.table[s, cover]))
+        convexity[s].SetCoefficient(var, 1.0)
+        for c in np.flatnonzero(n).tolist():
+            link[s][c].SetCoefficient(var, float(n[c]))
+
+    placed = np.flatnonzero(plan >= 0)
+    planned_candidates = costs.lookup(placed, plan[placed])
+    place(np.arange(len(costs.worker)) if columns is None else np.union1d(columns, planned_candidates))
+    planned = np.zeros((costs.slots, counts.classes), dtype=np.int64)
+    np.add.at(planned, (plan[placed], counts.klass[planned_candidates]), 1)
+    _, cheapest = cheapest_counts(counts, np.zeros((costs.slots, counts.classes)))
+    for s in range(costs.slots):
+        for n in (planned[s], np.zeros(counts.classes, dtype=np.int64), cheapest[s]):
+            add(s, n)
+    objective.SetMinimization()
+
+    def duals(rows: dict[int, pywraplp.Constraint], size: int) -> FloatArray:
+        found = np.zeros(size, dtype=np.float64)
+        for key, row in rows.items():
+            found[key] = row.dual_value()
+        return found
+
+    rounds, complete = 0, False
+    while True:
+        rounds += 1
+        if solver.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        prices = np.array([[row.dual_value() for row in rows] for rows in link], dtype=np.float64)
+        weights = np.array([row.dual_value() for row in convexity], dtype=np.float64)
+        head, coaching = duals(head_rows, len(costs.head_limit)), duals(coaching_rows, len(costs.head_limit))
+        # A pattern's reduced cost: its cost - the convexity dual - its counts x the link duals.
+        value, best = cheapest_counts(counts, -prices)
+        reduced = value - weights
+        # A placement's: its cost - its worker's, head-count and coaching duals + its link dual.
+        missing = np.flatnonzero(~inside)
+        outside = static[missing] - duals(worker_rows, costs.workers)[costs.worker[missing]] - head[employer[missing]]
+        outside -= np.where(costs.coached[costs.worker[missing]], coaching[employer[missing]], 0.0)
+        outside += prices[costs.slot[missing], counts.klass[missing]]
+        complete = bool((reduced >= _NEGATIVE).all() and (outside >= _NEGATIVE).all())
+        if complete or rounds >= PATTERN_ROUNDS or time.perf_counter() >= deadline:
+            break
+        for s in np.flatnonzero(reduced < _NEGATIVE).tolist():
+            add(s, best[s])
+        place(missing[outside < _NEGATIVE])
+    lp_value = objective.Value()
+    bound = lp_value + float(np.minimum(0.0, reduced).sum()) + float(np.minimum(0.0, outside).sum())
+    return PatternLp(
+        lp_value, min(lp_value, bound), rounds, complete, prices, np.minimum(0.0, head), np.minimum(0.0, coaching)
+    )
