@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, Term, solve, validate
+import pytest
+from ortools.sat.python import cp_model
+
+from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, Term, solve, solver, validate
+from werkdeling.generate import generate_scenario
+from werkdeling.heuristic import greedy_plan
+from werkdeling.model import build_model
 
 from .conftest import employer, hours, north, scenario, worker
 
@@ -109,3 +115,36 @@ def test_kpis_of_the_small_pool(small: Scenario) -> None:
     assert kpis.required_pct == pytest.approx(100 * 6 / 7)
     assert 0 < kpis.utilisation_pct <= 100
     assert set(kpis.switches_per_worker) == {"an", "bo", "cas"}
+
+
+def test_the_start_becomes_a_complete_hint_at_the_plans_own_cost() -> None:
+    # CP-SAT gets every variable's value, helpers too, so its first solution is the start.
+    s = generate_scenario(6, 30, seed=3)
+    start = greedy_plan(s)
+    report = validate(s, start)
+    assert report.is_valid
+    built = build_model(s)
+    solver.hint_plan(built, start)
+    built.model.minimize(built.objective())
+    assert len(built.model.proto.solution_hint.vars) < len(built.model.proto.variables)
+    solver._complete_hint(built, 5.0)
+    assert list(built.model.proto.solution_hint.vars) == list(range(len(built.model.proto.variables)))
+    check = cp_model.CpSolver()
+    check.parameters.fix_variables_to_their_hinted_value = True
+    assert check.solve(built.model) == cp_model.OPTIMAL
+    assert round(check.objective_value) == report.objective_units
+
+
+def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_without_them() -> None:
+    s = generate_scenario(6, 30, seed=2, training=True)
+    assert s.trainings
+    result = solve(s, time_limit=6, num_workers=2)
+    assert result.plan is not None and result.objective is not None
+    note = next(n for n in result.notes if n.startswith("warm start: planned by period without the courses"))
+    found = re.search(r"objective ([\d,.]+)", note)
+    assert found is not None
+    start = float(found.group(1).replace(",", ""))
+    # CP-SAT starts from that plan (a complete hint), so it ends at or below it, and the plan by
+    # period is cheaper than the greedy one it replaced.
+    assert result.objective <= start + 1e-6
+    assert start < validate(s, greedy_plan(s)).objective
