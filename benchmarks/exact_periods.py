@@ -2,7 +2,9 @@
 
 Per period of the first instance of a suite (or ``--instance``), without switches (nobody has
 an employer before the period, on both sides): the LP
-bound werkdeling uses (:func:`werkdeling.relaxation.period_lp`), the local search from its
+bound werkdeling uses (:func:`werkdeling.relaxation.period_lp`), the bound of the period's LP
+over slot patterns (:func:`werkdeling.patterns.pattern_lp`, whole workers in each slot, solved
+to the end), the local search from its
 rounded LP (:func:`werkdeling.local_search.improve`, as planning by period starts), and HiGHS on
 the period's MIP (the CP-SAT period model, the same formulation the
 ``highs-mip`` baseline gets) with its best plan and proven bound. All in points against the
@@ -25,6 +27,7 @@ from werkdeling import Plan, decompose, validate
 from werkdeling.local_search import improve, period_costs, repair
 from werkdeling.model.build import build_model
 from werkdeling.model.eligibility import possible_placements
+from werkdeling.patterns import pattern_lp, slot_counts
 from werkdeling.relaxation import period_lp
 from werkdeling.scenario import OBJECTIVE_SCALE
 
@@ -50,8 +53,8 @@ def main() -> None:
         return f"{units / OBJECTIVE_SCALE:>12,.0f}" if units is not None else f"{'-':>12}"
 
     print(f"{instance.name}: points against the empty period, no switches; HiGHS {args.seconds:g} s per period")
-    print(f"{'period':<8} {'LP bound':>12} {'MIP bound':>12} {'MIP plan':>12} {'search':>12}")
-    totals = [0.0, 0.0, 0.0, 0.0]
+    print(f"{'period':<8} {'LP bound':>12} {'patterns':>12} {'MIP bound':>12} {'MIP plan':>12} {'search':>12}")
+    totals = [0.0, 0.0, 0.0, 0.0, 0.0]
     chosen = range(scenario.horizon.periods) if args.periods is None else [int(k) for k in args.periods.split(",")]
     for k in chosen:
         label = scenario.horizon.labels[k]
@@ -61,13 +64,16 @@ def main() -> None:
             print(f"{label:<8} no plan keeps every hard rule")
             return
         start = repair(costs, decompose._rounded(costs, relaxed.values, scenario, allowed, k))
-        searched = costs.cost(improve(costs, start, seconds=60)[0])
+        search_plan = improve(costs, start, seconds=60)[0]
+        searched = costs.cost(search_plan)
+        counts = slot_counts(costs)
+        patterns = None if counts is None else pattern_lp(costs, counts, search_plan, deadline=float("inf"))
         built = build_model(scenario, periods=(k,), last_employers={}, allowed=allowed)
         built.model.minimize(built.objective())
         highs = solve_with_highs(built.model, relax=False, time_limit=args.seconds)
         bound = None if highs.bound is None else highs.bound - empty
         plan = None if highs.objective is None else highs.objective - empty
-        row_values = [relaxed.bound, bound, plan, searched]
+        row_values = [relaxed.bound, None if patterns is None else patterns.bound, bound, plan, searched]
         print(f"{label:<8} " + " ".join(points(v) for v in row_values) + f"  {highs.status}")
         totals = [t + (v if v is not None else float("nan")) for t, v in zip(totals, row_values, strict=True)]
     print(f"{'total':<8} " + " ".join(points(v) for v in totals))

@@ -234,3 +234,22 @@ def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() 
     assert report.is_valid, report.summary()
     assert report.objective_units == empty + units
     assert empty + priced.value <= report.objective_units
+
+
+def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C in the pattern LPs (after every period is planned): the plan stays whole and
+    # valid, the bound is the periods' LPs', and a note says where it stopped.
+    s = generate_scenario(6, 30, seed=5)
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(decompose, "pattern_lp", interrupted)
+    outcome = decompose.plan_by_period(
+        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
+    )  # fmt: skip
+    assert "stopped by the user during the pattern LPs at the end; every period is planned" in outcome.notes
+    assert outcome.plan is not None and validate(s, outcome.plan).is_valid
+    assert outcome.pattern_periods == 0 and outcome.swept_units == 0
+    assert outcome.bound_units is not None and outcome.bound_units <= outcome.expected_units

@@ -6,19 +6,24 @@ from __future__ import annotations
 
 import itertools
 import time
+from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from tests.test_lagrangian import limited, lp_prices
 from tests.test_local_search import _greedy
-from werkdeling import Scenario, decompose
+from tests.test_properties import SETTINGS, scenarios
+from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.generate import generate_scenario
-from werkdeling.lagrangian import evaluate, paths, pricing, with_patterns
-from werkdeling.local_search import NO_LIMIT, PeriodCosts, improve, period_costs, repair
+from werkdeling.lagrangian import Prices, evaluate, paths, pricing, with_patterns
+from werkdeling.local_search import NO_LIMIT, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.patterns import SlotCounts, cheapest_counts, pattern_lp, slot_counts
 from werkdeling.relaxation import period_lp
+from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
 def _brute_force(counts: SlotCounts, weight: np.ndarray, slot: int) -> float:
@@ -174,3 +179,48 @@ def test_the_pattern_prices_give_the_sum_of_the_pattern_lps_without_switches(see
         optima.append(found.objective)
     value = evaluate(periods, lp_prices(periods), paths(periods, home), 0.0).value
     assert value == pytest.approx(sum(optima), rel=1e-7)
+
+
+@SETTINGS
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_pattern_lps_and_any_prices_with_whole_workers_bound_every_plan(data: dict[str, Any], seed: int) -> None:
+    # Weak duality, with the whole-horizon optimum as the referee: the periods' pattern bounds
+    # (switches left out, they never cost less than 0) and the Lagrangian with whole workers in
+    # each slot at random prices, place prices included, are at most the best plan's cost.
+    s = Scenario.model_validate(data)
+    whole = solve(s, strategy="whole", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None
+    optimum = whole.objective * OBJECTIVE_SCALE
+    allowed = possible_placements(s)
+    home = decompose._home_employers(s)
+    empty = validate(s, Plan()).objective_units
+    periods, pattern_total = [], 0.0
+    for k in range(s.horizon.periods):
+        costs = period_costs(s, allowed, k, home)
+        relaxed = period_lp(costs)
+        assert relaxed is not None
+        start, _ = improve(costs, repair(costs, decompose._rounded(costs, relaxed.values, s, allowed, k)))
+        counts = slot_counts(costs)
+        assume(counts is not None and costs.feasible(start))
+        assert counts is not None
+        found = pattern_lp(costs, counts, start, deadline=np.inf)
+        assert found is not None
+        pattern_total += found.bound
+        periods.append(with_patterns(pricing(costs, relaxed), counts, found))
+    tolerance = 1e-6 * max(1.0, abs(empty))
+    assert empty + pattern_total <= optimum + tolerance
+    rng = np.random.default_rng(seed)
+    scale = float(max((np.abs(p.static).max(initial=1.0) for p in periods), default=1.0))
+    prices = [
+        Prices(
+            rng.normal(0, 1, len(p.cover_prices)) * scale / 1000,
+            rng.uniform(0, 1000, len(p.head_prices)),
+            rng.uniform(0, 1000, len(p.coaching_prices)),
+            rng.normal(0, 1, p.place_prices.shape) * scale if p.place_prices is not None else None,
+        )
+        for p in periods
+    ]
+    switch = float(term_units(s, Term.SWITCHES))
+    for tried in (lp_prices(periods), prices):
+        value = evaluate(periods, tried, paths(periods, home), switch).value
+        assert empty + value <= optimum + tolerance

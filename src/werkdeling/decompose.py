@@ -395,7 +395,7 @@ def plan_by_period(
             return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
     # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
     now = time.perf_counter()
-    pattern_gain, pattern_periods = _pattern_bounds(
+    pattern_gain, pattern_periods, stopped = _pattern_bounds(
         scenario, allowed, plan, lp_bounds, lp_supports, reports, crowded_periods, pricings,
         now + PATTERN_SHARE * max(0.0, started + time_limit - now),
     )  # fmt: skip
@@ -405,17 +405,21 @@ def plan_by_period(
             f"the bound has whole workers in each slot in {pattern_periods} period(s) (pattern LPs): "
             f"{pattern_gain / OBJECTIVE_SCALE:,.2f} over their LPs"
         )
-    # With switches to price, the sweeps leave time for the bound and the plans from its paths.
-    now = time.perf_counter()
-    share = 1.0 if pricings is None else SWEEP_CAP
-    swept, stopped = _sweep(
-        scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
-    )  # fmt: skip
-    expected += swept
-    if on_period is not None and swept < 0:
-        on_period(periods - 1, expected)
+    swept = 0
     if stopped:
-        notes.append("stopped by the user during the sweeps at the end; every period is planned")
+        notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
+    else:
+        # With switches to price, the sweeps leave time for the bound and the plans from its paths.
+        now = time.perf_counter()
+        share = 1.0 if pricings is None else SWEEP_CAP
+        swept, stopped = _sweep(
+            scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
+        )  # fmt: skip
+        expected += swept
+        if on_period is not None and swept < 0:
+            on_period(periods - 1, expected)
+        if stopped:
+            notes.append("stopped by the user during the sweeps at the end; every period is planned")
     best = lp_total
     path_change = repath_change = 0
     if pricings is not None and not stopped:
@@ -450,7 +454,7 @@ def _pattern_bounds(
     crowded: list[bool],
     pricings: list[PeriodPricing] | None,
     deadline: float,
-) -> tuple[float, int]:
+) -> tuple[float, int, bool]:
     """Solve periods' pattern LPs (:func:`~werkdeling.patterns.pattern_lp`), the period furthest
     above its LP first, until ``deadline``; crowded periods and those too large for the pattern
     table are left out. Each starts from the placements its LP used (``lp_supports``) and each
@@ -460,7 +464,8 @@ def _pattern_bounds(
     its LP's, so the first periods get all the time they need. Where one raises the period's
     bound, its pricing (if any) is replaced in place by one with whole workers in each slot
     (:func:`~werkdeling.lagrangian.with_patterns`). Returns what they added to the sum of the
-    periods' LP bounds (units) and how many were solved."""
+    periods' LP bounds (units), how many were solved, and whether the user stopped it (Ctrl-C;
+    what the periods solved by then added stays)."""
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
     order = sorted(range(len(reports)), key=lambda k: -reports[k].above_lp_units)
     order = [k for k in order if not crowded[k]]
@@ -473,7 +478,10 @@ def _pattern_bounds(
         if counts is None:
             continue
         columns = np.union1d(costs.cheapest(KEEP_CHEAPEST), lp_supports[k])
-        found = pattern_lp(costs, counts, plan[:, k], deadline, columns)
+        try:
+            found = pattern_lp(costs, counts, plan[:, k], deadline, columns)
+        except KeyboardInterrupt:
+            return gained, solved, True
         if found is None:
             continue
         solved += 1
@@ -481,7 +489,7 @@ def _pattern_bounds(
             gained += found.bound - lp_bounds[k]
             if pricings is not None:
                 pricings[k] = with_patterns(pricings[k], counts, found)
-    return gained, solved
+    return gained, solved, False
 
 
 def _price_and_replan(

@@ -199,6 +199,11 @@ START_SHARE = 0.2
 #: takes 0.1 s on the 60-worker benchmark pool.
 HINT_SECONDS = 5.0
 
+#: Largest model (variables) whose hint is completed. The 500-worker benchmark pool with
+#: training has 201,086; with 2,000 workers it has 3.0 million, and completing its hint ran out
+#: of 18 GB of memory, on top of the 7 GB the model itself takes.
+HINT_VARIABLES_LIMIT = 1_000_000
+
 
 def _start_without_courses(
     scenario: Scenario, start: Plan, seconds: float, seed: int, num_workers: int | None, notes: list[str]
@@ -261,8 +266,10 @@ def default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> No
 
 
 #: Share of the time limit planning by period leaves for validating and measuring its plan
-#: afterwards: about 5 s of 600 at 20,000 workers.
+#: afterwards, and seconds per worker and period on top: on a slow run of the 20,000-worker
+#: benchmark pool the 2 % alone (12 s of 600) ended 2 s late.
 REFEREE_SHARE = 0.02
+REFEREE_SECONDS_PER_PLACEMENT = 2.5e-5
 
 
 class Strategy(StrEnum):
@@ -312,7 +319,8 @@ def _solve_by_period(
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
     ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
     placements took part of ``time_limit`` already, and refereeing the plan takes some after."""
-    planning = max(0.0, time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE)
+    referee = REFEREE_SECONDS_PER_PLACEMENT * len(scenario.workers) * scenario.horizon.periods
+    planning = max(0.0, (time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE) - referee)
     terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
 
     def configure(solver: cp_model.CpSolver, seconds: float) -> None:
@@ -463,7 +471,7 @@ def solve(
         _configure(solver, remaining / (len(levels) - k), seed, num_workers, log, parameters)
         objective = built.objective(level, with_changes=k == len(levels) - 1)
         built.model.minimize(objective)
-        if k == 0:
+        if k == 0 and len(built.model.proto.variables) <= HINT_VARIABLES_LIMIT:
             _complete_hint(built, min(HINT_SECONDS, remaining / 2))
         reporter = None
         if progress is not None:
