@@ -148,3 +148,14 @@ def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_without_th
     # period is cheaper than the greedy one it replaced.
     assert result.objective <= start + 1e-6
     assert start < validate(s, greedy_plan(s)).objective
+
+
+def test_the_start_without_courses_is_planned_weighted_whatever_the_scenarios_mode() -> None:
+    # The scenario asks for lexicographic priorities, the call for weighted: the plan by period
+    # without courses (weighted only) still gives the start, instead of an error.
+    data = generate_scenario(6, 30, seed=2, training=True).model_dump(mode="json", exclude_unset=True)
+    data["objective"] = {"mode": "lexicographic"}
+    s = Scenario.model_validate(data)
+    result = solve(s, time_limit=4, num_workers=2, mode="weighted")
+    assert result.plan is not None and validate(s, result.plan).is_valid
+    assert any(n.startswith("warm start: planned by period without the courses") for n in result.notes)

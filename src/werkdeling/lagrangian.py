@@ -128,6 +128,8 @@ def with_patterns(period: PeriodPricing, counts: SlotCounts, found: PatternLp) -
     """``period`` with its slots priced by whole workers, starting from the prices of its pattern
     LP ``found`` (:func:`~werkdeling.patterns.pattern_lp` on ``counts``): a place of class ``c``
     in slot ``s`` is worth what a pattern with one more of them is, the minutes nothing apart."""
+    if len(counts.klass) != len(period.candidate):
+        raise ValueError("the pattern LP's period has other candidate placements than this pricing")
     return replace(
         period,
         counts=replace(counts, klass=counts.klass[period.candidate]),

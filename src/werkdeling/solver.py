@@ -218,10 +218,16 @@ def _start_without_courses(
         return start
     data = scenario.model_dump(mode="json", exclude_unset=True)
     data["trainings"] = []
-    without = Scenario.model_validate(data)
-    if decompose.linking_features(without):
+    try:
+        without = Scenario.model_validate(data)
+        if decompose.linking_features(without):
+            return start
+        planned = solve(
+            without, time_limit=seconds, seed=seed, num_workers=num_workers, mode=ObjectiveMode.WEIGHTED,
+            strategy=Strategy.BY_PERIOD,
+        )  # fmt: skip
+    except (InputError, ValueError):  # not a scenario or not plannable by period without courses
         return start
-    planned = solve(without, time_limit=seconds, seed=seed, num_workers=num_workers, strategy=Strategy.BY_PERIOD)
     if planned.plan is None:
         return start
     candidate = validate_measured(scenario, measure(scenario, resolve(scenario, planned.plan)))
