@@ -119,6 +119,23 @@ def test_each_path_is_the_cheapest_and_costs_what_the_evaluation_says(seed: int)
     assert found.value == pytest.approx(slot_part + path_total, rel=1e-12)
 
 
+def random_prices(periods: list[PeriodPricing], rng: np.random.Generator) -> list[Prices]:
+    """Prices of any sign for cover (and, where a period has them, for places), at the scale of
+    each period's placement costs; head and coaching prices at least 0, as a bound needs."""
+    found = []
+    for p in periods:
+        scale = float(np.abs(p.static).max(initial=1.0))
+        found.append(
+            Prices(
+                rng.normal(0, 1, len(p.cover_prices)) * scale / 1000,
+                rng.uniform(0, 1000, len(p.head_prices)),
+                rng.uniform(0, 1000, len(p.coaching_prices)),
+                None if p.place_prices is None else rng.normal(0, 1, p.place_prices.shape) * scale,
+            )
+        )
+    return found
+
+
 @SETTINGS
 @given(scenarios(), st.integers(0, 2**32 - 1))
 def test_any_prices_bound_every_plan(data: dict[str, Any], seed: int) -> None:
@@ -128,15 +145,7 @@ def test_any_prices_bound_every_plan(data: dict[str, Any], seed: int) -> None:
     whole = solve(s, strategy="whole", time_limit=20, num_workers=1)
     assert whole.status is Status.OPTIMAL and whole.objective is not None
     periods, _ = pricings(s)
-    rng = np.random.default_rng(seed)
-    prices = [
-        Prices(
-            rng.normal(0, 1, len(p.cover_prices)) * float(np.abs(p.static).max(initial=1.0)) / 1000,
-            rng.uniform(0, 1000, len(p.head_prices)),
-            rng.uniform(0, 1000, len(p.coaching_prices)),
-        )
-        for p in periods
-    ]
+    prices = random_prices(periods, np.random.default_rng(seed))
     empty = validate(s, Plan()).objective_units
     switch = float(term_units(s, Term.SWITCHES))
     for tried in (lp_prices(periods), prices):

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from tests.test_lagrangian import limited, lp_prices
+from tests.test_lagrangian import limited, lp_prices, random_prices
 from tests.test_local_search import _greedy
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.generate import generate_scenario
-from werkdeling.lagrangian import Prices, evaluate, paths, pricing, with_patterns
+from werkdeling.lagrangian import evaluate, paths, pricing, with_patterns
 from werkdeling.local_search import NO_LIMIT, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.patterns import SlotCounts, cheapest_counts, pattern_lp, slot_counts
@@ -209,17 +209,7 @@ def test_pattern_lps_and_any_prices_with_whole_workers_bound_every_plan(data: di
         periods.append(with_patterns(pricing(costs, relaxed), counts, found))
     tolerance = 1e-6 * max(1.0, abs(empty))
     assert empty + pattern_total <= optimum + tolerance
-    rng = np.random.default_rng(seed)
-    scale = float(max((np.abs(p.static).max(initial=1.0) for p in periods), default=1.0))
-    prices = [
-        Prices(
-            rng.normal(0, 1, len(p.cover_prices)) * scale / 1000,
-            rng.uniform(0, 1000, len(p.head_prices)),
-            rng.uniform(0, 1000, len(p.coaching_prices)),
-            rng.normal(0, 1, p.place_prices.shape) * scale if p.place_prices is not None else None,
-        )
-        for p in periods
-    ]
+    prices = random_prices(periods, np.random.default_rng(seed))
     switch = float(term_units(s, Term.SWITCHES))
     for tried in (lp_prices(periods), prices):
         value = evaluate(periods, tried, paths(periods, home), switch).value
