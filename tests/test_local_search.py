@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
-from werkdeling import Plan, Scenario, decompose, relaxation, validate
+from werkdeling import Plan, Scenario, decompose, local_search, relaxation, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period
 from werkdeling.local_search import IDLE, NO_LIMIT, PeriodCosts, improve, period_costs, reflow, repair
@@ -325,6 +325,24 @@ def test_the_slot_hull_never_prices_a_reachable_cover_above_its_cost(
     assert allowed and covers[0] <= allowed[0] and allowed[-1] <= covers[-1]
     true = costs.slot_cost(np.zeros(len(allowed), dtype=np.int64), np.array(allowed), hard=False)
     assert (np.interp(allowed, covers, prices) <= true + 1e-6).all()
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_lookup_finds_every_candidate_and_nothing_else(monkeypatch: pytest.MonkeyPatch, dense: bool) -> None:
+    # Both ways of looking up (a dense table, or binary search where that table would be too
+    # large) must give each candidate's own index and -1 for every other worker-slot pair.
+    if not dense:
+        monkeypatch.setattr(local_search, "DENSE_LOOKUP_LIMIT", 0)
+    s = generate_scenario(8, 50, seed=4)
+    costs = period_costs(s, possible_placements(s), 2, decompose._home_employers(s))
+    workers, slots = np.divmod(np.arange(costs.workers * costs.slots), costs.slots)
+    found = costs.lookup(workers, slots)
+    expected = np.full(len(found), -1, dtype=np.int64)
+    expected[costs.worker * costs.slots + costs.slot] = np.arange(len(costs.worker))
+    assert (costs._dense_index is not None) == dense
+    assert found.dtype == np.int64
+    assert np.array_equal(found, expected)
+    assert 0 < (found >= 0).sum() < len(found)  # both kinds of pair are looked up
 
 
 def test_cheapest_keeps_each_workers_and_each_slots_cheapest_and_the_plan() -> None:

@@ -14,7 +14,7 @@ prices every such move at once. :func:`improve` takes the best independent impro
 two touching the same worker, slot or head-counted employer), prices again, and where no move,
 swap or two-step chain pays, re-places all workers of one capacity at once by a min-cost flow
 (:func:`reflow`). It stops at a plan neither improves. On the 2,000-worker benchmark pool that
-takes 1-4 s per month (``benchmarks/periods.py``).
+takes 1-2.3 s per month (``benchmarks/periods.py``, after the dense lookup).
 
 :class:`PeriodCosts` holds the arrays in objective units (those of :mod:`werkdeling.model`), so
 :meth:`PeriodCosts.cost` is the exact change of the plan's objective against the period left
@@ -25,8 +25,10 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 from werkdeling.scenario import Scenario, Term
@@ -43,6 +45,11 @@ _HARD = 10**9
 
 #: A head count or coaching limit that does not exist (also: no second-best exit).
 NO_LIMIT = np.iinfo(np.int64).max // 4
+
+#: Most worker x slot pairs for which :meth:`PeriodCosts.lookup` keeps a dense table (4 bytes
+#: each, so at most 64 MB). Binary search over the candidates took half the local search's time
+#: on a 2,000-worker month; a 20,000-worker month (about 180 million pairs) keeps searching.
+DENSE_LOOKUP_LIMIT = 16_000_000
 
 
 def term_units(scenario: Scenario, term: Term) -> int:
@@ -98,12 +105,28 @@ class PeriodCosts:
 
     def lookup(self, workers: IntArray, slots: IntArray) -> IntArray:
         """Candidate index of each (worker, slot) pair, ``-1`` where it is no candidate."""
-        keys = self.worker * self.slots + self.slot
         wanted = workers * self.slots + slots
+        if self._dense_index is not None:
+            return np.asarray(self._dense_index[wanted], dtype=np.int64)
+        keys = self._keys
         if not len(keys):
             return np.full(len(wanted), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
         return np.where(keys[at] == wanted, at, -1)
+
+    @cached_property
+    def _keys(self) -> IntArray:
+        return self.worker * self.slots + self.slot
+
+    @cached_property
+    def _dense_index(self) -> npt.NDArray[np.int32] | None:
+        """Candidate index by ``worker * slots + slot`` (``-1``: none), where that table is small."""
+        pairs = self.workers * self.slots
+        if pairs > DENSE_LOOKUP_LIMIT:
+            return None
+        table = np.full(pairs, -1, dtype=np.int32)
+        table[self._keys] = np.arange(len(self.worker), dtype=np.int32)
+        return table
 
     def coverage(self, assignment: IntArray) -> IntArray:
         placed = assignment >= 0
@@ -281,15 +304,20 @@ def _relocations(costs: PeriodCosts, assignment: IntArray, current: IntArray, co
     )
 
 
+def _now(costs: PeriodCosts, cover: IntArray) -> IntArray:
+    """Each slot's cost at ``cover``: priced once per slot, not once per move."""
+    return costs.slot_cost(np.arange(costs.slots), cover)
+
+
 def _added(costs: PeriodCosts, slots: IntArray, cover: IntArray, minutes: IntArray) -> IntArray:
-    return costs.slot_cost(slots, cover[slots] + minutes) - costs.slot_cost(slots, cover[slots])
+    return costs.slot_cost(slots, cover[slots] + minutes) - _now(costs, cover)[slots]
 
 
 def _removed(costs: PeriodCosts, slots: IntArray, cover: IntArray, minutes: IntArray) -> IntArray:
     """Slot cost change of taking ``minutes`` out of each slot; 0 where the slot is ``IDLE``."""
     placed = slots >= 0
     safe = np.where(placed, slots, 0)
-    change = costs.slot_cost(safe, cover[safe] - minutes) - costs.slot_cost(safe, cover[safe])
+    change = costs.slot_cost(safe, cover[safe] - minutes) - _now(costs, cover)[safe]
     return np.where(placed, change, 0)
 
 
@@ -325,8 +353,9 @@ def _swaps(costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: I
     ok = (into <= costs.maximum[s]) & ((source < 0) | (from_source <= costs.maximum[safe]))
     delta = costs.placement_cost[i] - current[w] - current[v]
     delta += np.where(source >= 0, costs.placement_cost[np.maximum(back, 0)], 0)
-    delta += costs.slot_cost(s, into) - costs.slot_cost(s, cover[s])
-    delta += np.where(source >= 0, costs.slot_cost(safe, from_source) - costs.slot_cost(safe, cover[safe]), 0)
+    now = _now(costs, cover)
+    delta += costs.slot_cost(s, into) - now[s]
+    delta += np.where(source >= 0, costs.slot_cost(safe, from_source) - now[safe], 0)
     return _Moves(
         delta=delta[ok],
         first=w[ok],
@@ -351,7 +380,7 @@ def _chains(costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: 
     cw, cv = costs.capacity[w], costs.capacity[v]
     into = cover[s] - cv + cw
     delta = costs.placement_cost[i] - current[w] - current[v] + exit_cost[v, pick[usable]]
-    delta += costs.slot_cost(s, into) - costs.slot_cost(s, cover[s])
+    delta += costs.slot_cost(s, into) - _now(costs, cover)[s]
     delta += _removed(costs, source, cover, cw)
     ok = into <= costs.maximum[s]
     return _Moves(delta=delta[ok], first=w[ok], first_to=s[ok], second=v[ok], second_to=to[ok])
