@@ -24,18 +24,31 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from ortools.linear_solver import pywraplp
 
 from werkdeling.local_search import NO_LIMIT, PeriodCosts
 from werkdeling.relaxation import FloatArray
-from werkdeling.scenario.scenario import IntArray
+from werkdeling.scenario.scenario import BoolArray, IntArray
 
 #: Most entries (slots x covers on the grid x (classes + 1)) of one period's table
 #: (:class:`SlotCounts`); a larger period keeps the slot hulls. The 2,000-worker benchmark
 #: months take about 700,000 each.
 COUNT_TABLE_LIMIT = 4_000_000
+
+
+@dataclass(frozen=True)
+class _ClassWindows:
+    """What :func:`cheapest_counts` needs for one class that does not depend on the weights."""
+
+    step: int  # grid steps per worker of the class
+    taken: FloatArray  # (covers,) how many of the class the cover t holds at most: t // step
+    widths: list[int]  # the doubling windows' shifts, in grid steps
+    widest: list[BoolArray]  # per doubling, the slots whose widest window it is
+    tail: IntArray  # (slots x covers,) flat index of the second window's start, clipped at 0
+    tail_exists: BoolArray  # (slots, covers) where that start is on the grid
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,29 @@ class SlotCounts:
     @property
     def classes(self) -> int:
         return len(self.minutes)
+
+    @cached_property
+    def _windows(self) -> list[_ClassWindows]:
+        """Per class, the windows of :func:`cheapest_counts`: the Lagrangian calls it with new
+        weights thousands of times on the same counts."""
+        slots, covers = self.table.shape
+        grid = np.arange(covers)
+        found = []
+        for c, minutes in enumerate(self.minutes.tolist()):
+            step = minutes // self.unit
+            most = np.minimum(self.count[:, c], (covers - 1) // step)
+            power = np.floor(np.log2(most + 1)).astype(np.int64)
+            doublings = int(power.max(initial=0))
+            back = grid[None, :] - ((most + 1 - 2**power) * step)[:, None]
+            found.append(_ClassWindows(
+                step=step,
+                taken=(grid // step).astype(np.float64),
+                widths=[2**p * step for p in range(doublings)],
+                widest=[power == p for p in range(1, doublings + 1)],
+                tail=(np.arange(slots)[:, None] * covers + np.maximum(back, 0)).ravel(),
+                tail_exists=back >= 0,
+            ))  # fmt: skip
+        return found
 
 
 def slot_counts(costs: PeriodCosts) -> SlotCounts | None:
@@ -95,29 +131,24 @@ def cheapest_counts(counts: SlotCounts, weight: FloatArray) -> tuple[FloatArray,
     overlapping windows of a power of two (doubling).
     """
     slots, covers = counts.table.shape
-    grid = np.arange(covers)
     rows = np.arange(slots)
     best = np.full((slots, covers), np.inf)
     best[:, 0] = 0.0
     stages = [best]
-    for c, minutes in enumerate(counts.minutes.tolist()):
-        step = minutes // counts.unit
-        most = np.minimum(counts.count[:, c], (covers - 1) // step)
+    for c, windows in enumerate(counts._windows):
         # best[t - k step] + k a = g[t - k step] + j(t) a, with j(t) = t // step and g = best - j a.
-        j = grid // step
-        g = best - j[None, :] * weight[:, c : c + 1]
-        windows = [g]  # windows[p][s, t]: the least g over k = 0 .. 2^p - 1
-        while 2 ** len(windows) <= int(most.max(initial=0)) + 1:
-            width = 2 ** (len(windows) - 1) * step
-            last = windows[-1]
-            shifted = np.full_like(last, np.inf)
-            shifted[:, width:] = last[:, : covers - width]
-            windows.append(np.minimum(last, shifted))
-        power = np.floor(np.log2(most + 1)).astype(np.int64)
-        widest = np.stack(windows)[power, rows]
-        back = grid[None, :] - ((most + 1 - 2**power) * step)[:, None]
-        tail = np.where(back >= 0, np.take_along_axis(widest, np.maximum(back, 0), axis=1), np.inf)
-        best = np.minimum(widest, tail) + j[None, :] * weight[:, c : c + 1]
+        ja = windows.taken[None, :] * weight[:, c : c + 1]
+        g = best - ja
+        # window[s, t]: the least g over k = 0 .. 2^p - 1; each slot keeps the widest window
+        # that fits its count (2^power <= most + 1), taken as p reaches its power.
+        window, widest = g, g.copy()
+        for width, chosen in zip(windows.widths, windows.widest, strict=True):
+            wider = window.copy()
+            np.minimum(wider[:, width:], window[:, : covers - width], out=wider[:, width:])
+            window = wider
+            widest[chosen] = window[chosen]
+        tail = np.where(windows.tail_exists, widest.ravel()[windows.tail].reshape(slots, covers), np.inf)
+        best = np.minimum(widest, tail) + ja
         stages.append(best)
     total = best + counts.table
     at = np.argmin(total, axis=1)
@@ -129,7 +160,7 @@ def cheapest_counts(counts: SlotCounts, weight: FloatArray) -> tuple[FloatArray,
         k = np.arange(int(counts.count[:, c].max(initial=0)) + 1)
         source = at[:, None] - k[None, :] * step
         usable = (source >= 0) & (k[None, :] <= counts.count[:, c : c + 1])
-        before = np.where(usable, np.take_along_axis(stages[c], np.maximum(source, 0), axis=1), np.inf)
+        before = np.where(usable, stages[c].ravel()[rows[:, None] * covers + np.maximum(source, 0)], np.inf)
         chosen = np.argmin(before + k[None, :] * weight[:, c : c + 1], axis=1)
         taken[:, c] = chosen
         at = at - chosen * step
