@@ -321,7 +321,11 @@ def _removed(costs: PeriodCosts, slots: IntArray, cover: IntArray, minutes: IntA
     return np.where(placed, change, 0)
 
 
-def _displacements(costs: PeriodCosts, assignment: IntArray) -> tuple[IntArray, IntArray, IntArray, IntArray]:
+#: Every (candidate, worker, slot, holder) of :func:`_displacements`.
+_Displacements = tuple[IntArray, IntArray, IntArray, IntArray]
+
+
+def _displacements(costs: PeriodCosts, assignment: IntArray) -> _Displacements:
     """Every (candidate ``i``, worker ``w``, slot ``s``, worker ``v``): ``w`` could take candidate
     slot ``s``, other than their own, which ``v`` holds."""
     placed = np.flatnonzero(assignment >= 0)
@@ -338,10 +342,12 @@ def _displacements(costs: PeriodCosts, assignment: IntArray) -> tuple[IntArray, 
     return i[pair], w[pair], s[pair], order[start[s[pair]] + offset]
 
 
-def _swaps(costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: IntArray) -> _Moves:
+def _swaps(
+    costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: IntArray, displaced: _Displacements
+) -> _Moves:
     """Worker ``w`` takes a candidate slot ``s`` held by ``v``, and ``v`` takes ``w``'s place
-    (out of the plan if ``w`` was unplaced)."""
-    i, w, s, v = _displacements(costs, assignment)
+    (out of the plan if ``w`` was unplaced); ``displaced`` is :func:`_displacements` of the plan."""
+    i, w, s, v = displaced
     source = assignment[w]
     back = np.where(source >= 0, costs.lookup(v, np.maximum(source, 0)), -1)
     usable = (source < 0) | (back >= 0)
@@ -365,12 +371,14 @@ def _swaps(costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: I
     )
 
 
-def _chains(costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: IntArray) -> _Moves:
+def _chains(
+    costs: PeriodCosts, assignment: IntArray, current: IntArray, cover: IntArray, displaced: _Displacements
+) -> _Moves:
     """Worker ``w`` takes a candidate slot ``s`` held by ``v``, and ``v`` moves on to the slot
     (or out of the plan) that suits them best other than ``w``'s own: the move a flow makes
     along a path, which single moves and swaps cannot."""
     exit_slot, exit_cost = _best_exits(costs, assignment, cover)
-    i, w, s, v = _displacements(costs, assignment)
+    i, w, s, v = displaced
     source = assignment[w]
     # The best exit, or the second best where the best is w's own slot (that is a swap).
     pick = np.where((exit_slot[v, 0] == source) & (source >= 0), 1, 0)
@@ -514,9 +522,11 @@ def improve(costs: PeriodCosts, assignment: IntArray, *, seconds: float = 1.0) -
         current = _current_costs(costs, plan)
         if _apply(costs, plan, _relocations(costs, plan, current, cover)):
             continue
-        if _apply(costs, plan, _swaps(costs, plan, current, cover)):
+        # Chains are tried only where no swap applied, so on the same plan's displacements.
+        displaced = _displacements(costs, plan)
+        if _apply(costs, plan, _swaps(costs, plan, current, cover, displaced)):
             continue
-        if _apply(costs, plan, _chains(costs, plan, current, cover)):
+        if _apply(costs, plan, _chains(costs, plan, current, cover, displaced)):
             continue
         if not reflow(costs, plan, deadline):
             return plan, True
