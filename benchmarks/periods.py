@@ -52,6 +52,7 @@ def main() -> None:
         f"pattern LPs in {outcome.pattern_periods} period(s) raised the bound by "
         f"{outcome.pattern_bound_units / OBJECTIVE_SCALE:,.0f} points"
     )
+    print(f"plans from the pattern LPs: {outcome.pattern_plan_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"pricing the switches raised the bound by {outcome.switch_bound_units / OBJECTIVE_SCALE:,.0f} points")
     if outcome.bound_units is not None:
         gap = (outcome.expected_units - outcome.bound_units) / max(1, abs(outcome.expected_units))

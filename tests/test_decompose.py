@@ -16,9 +16,11 @@ from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
 from werkdeling.generate import generate_scenario
+from werkdeling.heuristic import fill_period
 from werkdeling.lagrangian import SwitchPricing, switch_bound
 from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
+from werkdeling.patterns import pattern_lp, slot_counts
 from werkdeling.relaxation import solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
@@ -157,12 +159,18 @@ def test_without_time_for_search_every_period_takes_the_rounded_lp_and_stays_val
     assert validate(s, result.plan).objective == pytest.approx(result.objective)
 
 
-def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
+@pytest.mark.parametrize("first_patterns", [False, True])
+def test_period_reports_add_up_to_the_gap_between_plan_and_bound(
+    monkeypatch: pytest.MonkeyPatch, first_patterns: bool
+) -> None:
     # expected = E + sum(units_k) + swept + what re-planning from the priced paths saved, and
     # bound = E + sum(LP_k) + what pricing the switches added, all against the empty period, so
     # expected - bound is exactly the sum over periods of units_k - LP_k plus those two changes
     # of the plan, less the switches' part of the bound. The bound is rounded up to whole units
-    # after taking off a margin of 1e-7 of itself for GLOP's tolerances.
+    # after taking off a margin of 1e-7 of itself for GLOP's tolerances. With the pattern LPs in
+    # the first pass, the same holds.
+    if first_patterns:
+        monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
     s = generate_scenario(6, 30, seed=5)
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
@@ -183,14 +191,16 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound() -> None:
     assert [k for k, _ in told[:periods]] == list(range(periods))
     assert all(k == periods - 1 for k, _ in told[periods:])
     assert told[-1][1] == outcome.expected_units
+    assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
     assert all(min(r.model_seconds, r.lp_seconds, r.search_seconds) >= 0 for r in outcome.reports)
     gap = outcome.expected_units - outcome.bound_units
     assert outcome.swept_units <= 0
     assert outcome.switch_bound_units > 0  # this pool has switches that no plan avoids
     assert outcome.repath_units <= 0
     assert outcome.path_plan_units <= 0
+    assert outcome.pattern_plan_units <= 0
     above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units
-    above += outcome.repath_units + outcome.path_plan_units
+    above += outcome.repath_units + outcome.path_plan_units + outcome.pattern_plan_units
     assert outcome.pattern_periods > 0 and outcome.pattern_bound_units >= 0
     above -= outcome.switch_bound_units + outcome.pattern_bound_units
     above += 1e-7 * abs(outcome.bound_units)
@@ -236,15 +246,31 @@ def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() 
     assert empty + priced.value <= report.objective_units
 
 
-def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Ctrl-C in the pattern LPs (after every period is planned): the plan stays whole and
-    # valid, the bound is the periods' LPs', and a note says where it stopped.
+def _interrupted(*args: object, **kwargs: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_during_a_first_pass_pattern_lp_stops_in_that_period(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first pass solves each period's pattern LP before its search; Ctrl-C there stops
+    # planning at that period, as Ctrl-C in its search does.
     s = generate_scenario(6, 30, seed=5)
+    monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
+    monkeypatch.setattr(decompose, "pattern_lp", _interrupted)
+    outcome = decompose.plan_by_period(
+        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
+    )  # fmt: skip
+    assert outcome.stopped
+    assert f"stopped by the user in period {s.horizon.labels[0]}; it and later periods are empty" in outcome.notes
 
-    def interrupted(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
 
-    monkeypatch.setattr(decompose, "pattern_lp", interrupted)
+def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C in the pattern LPs after every period is planned (here the first pass solves
+    # none): the plan stays whole and valid, the bound is the periods' LPs', and a note says
+    # where it stopped.
+    s = generate_scenario(6, 30, seed=5)
+    monkeypatch.setattr(decompose, "_first_pattern_lp", lambda *args, **kwargs: None)
+    monkeypatch.setattr(decompose, "pattern_lp", _interrupted)
     outcome = decompose.plan_by_period(
         s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
         configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
@@ -253,3 +279,39 @@ def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypa
     assert outcome.plan is not None and validate(s, outcome.plan).is_valid
     assert outcome.pattern_periods == 0 and outcome.swept_units == 0
     assert outcome.bound_units is not None and outcome.bound_units <= outcome.expected_units
+
+
+def test_a_plan_from_the_pattern_lp_replaces_a_period_only_where_the_validator_finds_it_cheaper() -> None:
+    # From the greedy plan, each period's rounded pattern LP solution, searched with the other
+    # periods kept, may replace it: the change it reports must be the validator's, never above
+    # 0, and on the greedy plan (far from the optimum) it must pay somewhere.
+    s = generate_scenario(8, 60, seed=4, periods=6)
+    allowed = possible_placements(s)
+    home = decompose._home_employers(s)
+    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
+    plan = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
+    for k in range(s.horizon.periods):
+        for w, slot in fill_period(s, allowed, k, {}).items():
+            plan[w, k] = slot
+    nobody = np.full(len(s.workers), -1, dtype=np.int64)
+
+    def cost(assignment: np.ndarray) -> int:
+        rows = decompose._outcome(s, assignment, 0, None, [], []).plan
+        assert rows is not None
+        report = validate(s, rows)
+        assert report.is_valid, report.summary()
+        return report.objective_units
+
+    changes = []
+    for k in range(s.horizon.periods):
+        costs = period_costs(s, allowed, k, nobody)
+        counts = slot_counts(costs)
+        assert counts is not None
+        found = pattern_lp(costs, counts, plan[:, k], deadline=float("inf"))
+        assert found is not None and found.values.shape == costs.worker.shape
+        before = cost(plan)
+        change = decompose._pattern_plan(s, allowed, plan, home, slot_employer, k, found.values, float("inf"))
+        assert change <= 0
+        assert cost(plan) - before == change
+        changes.append(change)
+    assert min(changes) < 0

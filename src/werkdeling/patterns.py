@@ -173,7 +173,8 @@ class PatternLp:
     every plan of the period (``bound``), how many ``rounds`` of pricing it took and whether no
     pattern was left to price (``complete``); and its duals, for the bound with switches: per
     slot and class what a place is worth (``place_prices``), per employer the head-count and
-    coaching rows' (at most 0)."""
+    coaching rows' (at most 0). ``values`` is each candidate placement's share in the LP's
+    solution (0 where it never joined), for rounding it to a plan."""
 
     objective: float
     bound: float
@@ -182,6 +183,7 @@ class PatternLp:
     place_prices: FloatArray
     head_prices: FloatArray
     coaching_prices: FloatArray
+    values: FloatArray
 
 
 #: Most pricing rounds of :func:`pattern_lp`.
@@ -230,10 +232,12 @@ def pattern_lp(
         for e in np.flatnonzero(costs.coaching_limit < NO_LIMIT).tolist()
     }
     inside = np.zeros(len(costs.worker), dtype=np.bool_)
+    placement_vars: list[tuple[int, pywraplp.Variable]] = []
 
     def place(candidates: IntArray) -> None:
         for i in candidates[~inside[candidates]].tolist():
             var = solver.NumVar(0.0, 1.0, "")
+            placement_vars.append((i, var))
             objective.SetCoefficient(var, float(static[i]))
             w, s, e = int(costs.worker[i]), int(costs.slot[i]), int(employer[i])
             if w in worker_rows:
@@ -300,6 +304,10 @@ def pattern_lp(
         place(missing[outside < _NEGATIVE])
     lp_value = objective.Value()
     bound = lp_value + float(np.minimum(0.0, reduced).sum()) + float(np.minimum(0.0, outside).sum())
+    values = np.zeros(len(costs.worker), dtype=np.float64)
+    for i, var in placement_vars:
+        values[i] = var.solution_value()
     return PatternLp(
-        lp_value, min(lp_value, bound), rounds, complete, prices, np.minimum(0.0, head), np.minimum(0.0, coaching)
-    )
+        lp_value, min(lp_value, bound), rounds, complete, prices, np.minimum(0.0, head), np.minimum(0.0, coaching),
+        values,
+    )  # fmt: skip
