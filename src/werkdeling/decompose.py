@@ -9,17 +9,19 @@ of a plan is a sum of a cost per period plus the switch count, and:
   built from the period's arrays, each slot priced on the covers whole workers can reach, and
   solved by GLOP: 0.03 s for 500 workers, 0.4-0.8 s for 2,000) bounds it from below, so their
   sum bounds every plan of the scenario. A crowded period (:data:`PRUNE_ABOVE`) starts its LP
-  from a few placements per worker and slot and prices in the rest from the duals. Once every
-  period is planned, the periods furthest above their LPs get a stronger LP in the time left
-  (:mod:`werkdeling.patterns`): each slot takes whole workers of each capacity, at its exact
-  cost. Then :mod:`werkdeling.lagrangian` raises the bound: those LPs' prices price each
-  worker's cheapest path through all periods, switches included, and subgradient steps improve
-  the prices.
+  from a few placements per worker and slot and prices in the rest from the duals. A stronger
+  LP (:mod:`werkdeling.patterns`) has each slot take whole workers of each capacity, at its
+  exact cost: large periods (:data:`FIRST_PATTERN_ABOVE`) solve it as they are planned, the
+  others once every period is planned, furthest above their LPs first, in the time left. Then
+  :mod:`werkdeling.lagrangian` raises the bound: those LPs' prices price each worker's cheapest
+  path through all periods, switches included, and subgradient steps improve the prices.
 * **The plan.** Periods are planned in order, switches included and counted from where each
-  worker last worked in the periods already planned. The rounded LP is the start; the local
-  search of :mod:`werkdeling.local_search` improves it until no move, swap or two-step chain
-  pays and no min-cost flow re-places the workers of one capacity for less. Only where that
-  leaves a hard required cover unmet does CP-SAT plan the period (see :func:`_plan_period`).
+  worker last worked in the periods already planned. The rounded LP (the pattern LP where the
+  period has one by then) is the start; the local search of :mod:`werkdeling.local_search`
+  improves it until no move, swap or two-step chain pays and no min-cost flow re-places the
+  workers of one capacity for less. Only where that leaves a hard required cover unmet does
+  CP-SAT plan the period (see :func:`_plan_period`). A pattern LP solved later also re-plans its
+  period from its rounded solution, where that costs less.
 * **The sweep.** Once every period is planned, each is searched again with the employers of
   the periods before *and after* it fixed, so a switch the first pass could not foresee is
   priced; sweeps repeat until none changes the plan or the time is up. Then whole-path moves
