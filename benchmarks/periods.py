@@ -2,11 +2,13 @@
 
 Plans the first instance of a suite (or ``--instance``) with
 :func:`werkdeling.decompose.plan_by_period`, as ``solve`` does, and prints per period: seconds
-spent building the period's arrays, on its LP and on rounding plus local search; the first
-pass's cost above that period's LP bound (points; the plan's switches are in it, that bound has
-none); and the period's note. Then what the sweeps at the end took off, what pricing the
-switches added to the bound (:mod:`werkdeling.lagrangian`) and re-planning from the priced paths
-took off, and the plan's cost per term, as a share of the total, from the validator.
+spent building the period's arrays, on its LP (and, in large periods, its pattern LP) and on
+rounding plus local search; the first pass's cost above that period's LP bound (points; the
+plan's switches are in it, that bound has none); and the period's note. Then what the sweeps at
+the end took off, what the pattern LPs added to the bound and their plans took off, what
+pricing the switches added to the bound (:mod:`werkdeling.lagrangian`) and re-planning from the
+priced paths took off, and the plan's cost per term, as a share of the total, from the
+validator.
 
     python benchmarks/periods.py --suite large
 """
