@@ -81,9 +81,7 @@ def test_the_sweep_undoes_the_switch_the_first_pass_could_not_foresee() -> None:
     assert [r.above_lp_units / OBJECTIVE_SCALE for r in first_pass] == pytest.approx([0, 50])
 
 
-@SETTINGS
-@given(scenarios())
-def test_by_period_plans_are_refereed_and_never_beat_the_bound_or_the_optimum(data: dict[str, Any]) -> None:
+def _check_by_period_against_the_whole_model(data: dict[str, Any]) -> None:
     s = Scenario.model_validate(data)
     assert decompose.linking_features(s) == []
     whole = solve(s, strategy="whole", time_limit=20, num_workers=1)
@@ -100,6 +98,22 @@ def test_by_period_plans_are_refereed_and_never_beat_the_bound_or_the_optimum(da
     if s.weights.switches == 0:
         # Nothing links the periods then: the best plan of each period together is the optimum.
         assert by_period.objective == pytest.approx(whole.objective, abs=1e-9)
+
+
+@SETTINGS
+@given(scenarios())
+def test_by_period_plans_are_refereed_and_never_beat_the_bound_or_the_optimum(data: dict[str, Any]) -> None:
+    _check_by_period_against_the_whole_model(data)
+
+
+@SETTINGS
+@given(scenarios())
+def test_with_pattern_lps_in_the_first_pass_plans_are_still_refereed_and_bounded(data: dict[str, Any]) -> None:
+    # Every period solves its pattern LP before its search and starts from its rounded solution,
+    # as periods above FIRST_PATTERN_ABOVE candidates do.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
+        _check_by_period_against_the_whole_model(data)
 
 
 def test_rules_that_link_periods_are_named_and_refuse_planning_by_period() -> None:

@@ -487,8 +487,9 @@ def _first_pattern_lp(
     """The pattern LP of a period in the first pass, started from its rounded period LP (within
     the limits, see :func:`~werkdeling.local_search.repair`) and from its LP's placements and
     each worker's and slot's :data:`KEEP_CHEAPEST` cheapest. ``None`` where the period is too
-    large for the pattern table or GLOP fails, for instance when that start leaves a hard
-    required cover unmet. The LP leaves the switches out, as the period LP does."""
+    large for the pattern table or GLOP finds no optimum. The LP leaves the switches out, as the
+    period LP does. A plan rounded from it that leaves a hard required cover unmet goes to
+    CP-SAT, as one from the period LP does."""
     counts = slot_counts(costs)
     if counts is None:
         return None
