@@ -734,10 +734,10 @@ SWEEP_SHARE = 0.1
 
 #: Periods with more candidate placements than this get their pattern LP in the first pass, and
 #: the local search starts from its rounded solution; smaller ones get it after every period is
-#: planned (:func:`_pattern_bounds`). In ``benchmarks/periods.py`` runs, the 2,000-worker pool
-#: (62,000 per month) went from 2.56 % to 2.19 %, while the 52-week pool (14,000 per week) went
-#: from 3.77 % to 4.03 %: 52 pattern LPs in the first pass left less time for the switches'
-#: prices, and its weeks gain less from them.
+#: planned (:func:`_pattern_bounds`). In single ``benchmarks/periods.py`` runs with and without
+#: them in the first pass, the 2,000-worker pool (62,000 per month) gave 2.19 % and 2.56 %, the
+#: 52-week pool (14,000 per week) 4.03 % and 3.77 %: there, 52 pattern LPs in the first pass left
+#: less time for the switches' prices and the plans from the priced paths.
 FIRST_PATTERN_ABOVE = 30_000
 
 #: Share of a period's time in the first pass by which its pattern LP stops pricing (after its
