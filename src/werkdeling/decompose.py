@@ -570,9 +570,9 @@ def _pattern_plan(
     solution ``values`` (per candidate placement) where that keeps every rule and costs less,
     switches to and from the plan's other periods included; returns the change (units, at most
     0). The pattern LP places whole workers of the right capacities in each slot, which the
-    period LP's rounding does not: on the 2,000-worker benchmark months, without switches, its
-    plans ended 509-7,060 points above the pattern bound where the search from the rounded
-    period LP ended 6,227-13,942 above it."""
+    period LP's rounding does not: without switches, the search from it ends 4,057 points above
+    the 500-worker benchmark months' pattern bounds, the search from the rounded period LP
+    7,851 (``benchmarks/exact_periods.py``)."""
     costs = _costs_between(scenario, allowed, plan, home, slot_employer, period)
     start = repair(costs, _rounded(costs, values, scenario, allowed, period))
     found, _ = improve(costs, start, seconds=max(0.0, deadline - time.perf_counter()))
