@@ -315,7 +315,7 @@ def plan_by_period(
     # The slot of each worker in each period; IDLE for none.
     plan = np.full((len(scenario.workers), periods), IDLE, dtype=np.int64)
     # The periods whose pattern LP was solved, and what those LPs added to their LP bounds.
-    pattern_done = np.zeros(periods, dtype=np.bool_)
+    pattern_done = [False] * periods
     pattern_gain, pattern_periods = 0.0, 0
     expected = empty_units
     lp_total = 0.0  # the periods' LP optima against the empty plan
@@ -367,10 +367,7 @@ def plan_by_period(
                 values = whole.values
                 pattern_done[k] = True
                 pattern_periods += 1
-                if whole.bound > relaxed.bound:
-                    pattern_gain += whole.bound - relaxed.bound
-                    if pricings is not None:
-                        pricings[k] = with_patterns(pricings[k], counts, whole)
+                pattern_gain += _pattern_gain(pricings, k, counts, whole, relaxed.bound)
             searching = time.perf_counter()
             left = max(0.0, share - (searching - period_started))
             rounded = _rounded(costs, values, scenario, allowed, k)
@@ -421,7 +418,7 @@ def plan_by_period(
     now = time.perf_counter()
     later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
         scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
-        [c or done for c, done in zip(crowded_periods, pattern_done.tolist(), strict=True)], pricings,
+        [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
         now + PATTERN_SHARE * max(0.0, started + time_limit - now),
     )  # fmt: skip
     pattern_gain += later_gain
@@ -519,8 +516,7 @@ def _pattern_bounds(
     2,000-worker benchmark August that took 1.2 s instead of 4.2 s with every candidate, to the
     same optimum. A period stopped by the deadline before its LP is complete keeps a bound below
     its LP's, so the first periods get all the time they need. Where one raises the period's
-    bound, its pricing (if any) is replaced in place by one with whole workers in each slot
-    (:func:`~werkdeling.lagrangian.with_patterns`).
+    bound, its pricing (if any) is replaced in place (:func:`_pattern_gain`).
 
     Each pattern LP's solution, rounded and searched with the plan's other periods kept
     (:func:`_pattern_plan`), replaces the period's plan in ``plan`` where it costs less.
@@ -542,18 +538,28 @@ def _pattern_bounds(
         columns = np.union1d(costs.cheapest(KEEP_CHEAPEST), lp_supports[k])
         try:
             found = pattern_lp(costs, counts, plan[:, k], deadline, columns)
-            if found is not None:
-                change += _pattern_plan(scenario, allowed, plan, home, slot_employer, k, found.values, deadline)
+            if found is None:
+                continue
+            # The bound first, so Ctrl-C during the period's re-planning keeps it.
+            solved += 1
+            gained += _pattern_gain(pricings, k, counts, found, lp_bounds[k])
+            change += _pattern_plan(scenario, allowed, plan, home, slot_employer, k, found.values, deadline)
         except KeyboardInterrupt:
             return gained, solved, change, True
-        if found is None:
-            continue
-        solved += 1
-        if found.bound > lp_bounds[k]:
-            gained += found.bound - lp_bounds[k]
-            if pricings is not None:
-                pricings[k] = with_patterns(pricings[k], counts, found)
     return gained, solved, change, False
+
+
+def _pattern_gain(
+    pricings: list[PeriodPricing] | None, period: int, counts: SlotCounts, found: PatternLp, lp_bound: float
+) -> float:
+    """What the pattern LP ``found`` adds to ``period``'s LP bound ``lp_bound`` (units, at least
+    0). Where it adds something, the period's pricing (if any) is replaced in ``pricings`` by one
+    with whole workers in each slot (:func:`~werkdeling.lagrangian.with_patterns`)."""
+    if found.bound <= lp_bound:
+        return 0.0
+    if pricings is not None:
+        pricings[period] = with_patterns(pricings[period], counts, found)
+    return found.bound - lp_bound
 
 
 def _pattern_plan(

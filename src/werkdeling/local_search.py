@@ -14,7 +14,7 @@ prices every such move at once. :func:`improve` takes the best independent impro
 two touching the same worker, slot or head-counted employer), prices again, and where no move,
 swap or two-step chain pays, re-places all workers of one capacity at once by a min-cost flow
 (:func:`reflow`). It stops at a plan neither improves. On the 2,000-worker benchmark pool that
-takes 1-2.3 s per month (``benchmarks/periods.py``, after the dense lookup).
+takes 0.8-2.0 s per month from the pattern LPs' rounded solutions (``benchmarks/periods.py``).
 
 :class:`PeriodCosts` holds the arrays in objective units (those of :mod:`werkdeling.model`), so
 :meth:`PeriodCosts.cost` is the exact change of the plan's objective against the period left
