@@ -1,11 +1,13 @@
-"""One crowded period: how the LP's starting columns and pricing rounds trade time for bound, and
-how far the local search gets from its rounded LP in a given time.
+"""One crowded period: the min-cost flow LP against GLOP's pricing rounds, and how far the local
+search gets from the rounded LP in a given time.
 
 For ``--period`` of the first instance of a suite (the huge one by default), with nobody placed
-before it: for each number of cheapest placements kept per worker and slot and each number of
-pricing rounds, the seconds and the bound of :func:`werkdeling.relaxation.period_lp` against the
-bound with every candidate priced in (the most rounds); then the rounded LP of the configured
-setting (:data:`werkdeling.decompose.KEEP_CHEAPEST`, one round), searched for growing times.
+before it: the seconds and the bound of the min-cost flow (:func:`werkdeling.flow_lp.flow_lp`,
+the LP with every candidate, solved exactly); then, for each number of cheapest placements kept
+per worker and slot and each number of pricing rounds, the seconds and the bound of GLOP
+(:func:`werkdeling.relaxation.period_lp`, which periods with binding head counts still use)
+against the flow's; then the flow's rounded solution, searched for growing times on the
+placements :func:`werkdeling.decompose.plan_by_period` keeps for a crowded period.
 
     python benchmarks/crowded_period.py --suite huge --period 7
 """
@@ -20,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from werkdeling import decompose, relaxation
+from werkdeling.flow_lp import flow_lp
 from werkdeling.local_search import improve, period_costs, repair
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.scenario import OBJECTIVE_SCALE
@@ -38,6 +41,11 @@ def main() -> None:
     costs = period_costs(scenario, allowed, args.period, decompose._home_employers(scenario))
     print(f"{scenario.horizon.labels[args.period]}: {len(costs.worker):,} candidate placements")
 
+    started = time.perf_counter()
+    flow = flow_lp(costs)
+    assert flow is not None, "the period has binding head counts, coaching limits or hard covers"
+    print(f"min-cost flow: {time.perf_counter() - started:.1f} s, bound {flow.bound / OBJECTIVE_SCALE:,.0f}")
+
     def lp(keep: int, rounds: int) -> tuple[relaxation.PeriodLp, float]:
         relaxation.PRICING_ROUNDS = rounds
         started = time.perf_counter()
@@ -45,24 +53,22 @@ def main() -> None:
         assert found is not None
         return found, time.perf_counter() - started
 
-    full, _ = lp(decompose.KEEP_CHEAPEST, 4)
-    print(f"{'kept':>4} {'rounds':>6} {'seconds':>8} {'columns':>9} {'below the priced-in bound':>26}")
-    for keep, rounds in ((3, 1), (3, 2), (6, 0), (6, 1), (6, 2)):
+    print(f"GLOP {'kept':>4} {'rounds':>6} {'seconds':>8} {'columns':>9} {'below the flow bound':>24}")
+    for keep, rounds in ((3, 1), (6, 0), (6, 1), (6, 2)):
         found, seconds = lp(keep, rounds)
-        below = (full.bound - found.bound) / abs(full.bound) * 100
-        print(f"{keep:>4} {rounds:>6} {seconds:>8.1f} {len(found.columns):>9,} {below:>25.4f}%")
-    found, _ = lp(decompose.KEEP_CHEAPEST, 1)
-    rounded = decompose._rounded(costs, found.values, scenario, allowed, args.period)
-    placed = np.flatnonzero(rounded >= 0)
-    searched = costs.restricted(np.union1d(found.columns, costs.lookup(placed, rounded[placed])))
+        below = (flow.bound - found.bound) / abs(flow.bound) * 100
+        print(f"     {keep:>4} {rounds:>6} {seconds:>8.1f} {len(found.columns):>9,} {below:>23.4f}%")
+    rounded = decompose._rounded(costs, flow.values, scenario, allowed, args.period)
+    support = np.flatnonzero(flow.values > 1e-9)
+    searched = costs.restricted(np.union1d(costs.cheapest(decompose.KEEP_CHEAPEST, rounded), support))
     plan = repair(searched, rounded)
-    print(f"rounded LP: {(costs.cost(plan) - found.bound) / OBJECTIVE_SCALE:,.0f} points above its bound")
+    print(f"rounded flow: {(costs.cost(plan) - flow.bound) / OBJECTIVE_SCALE:,.0f} points above its bound")
     spent = 0.0
     for seconds in (5, 10, 20, 40):
         started = time.perf_counter()
         plan, converged = improve(searched, plan, seconds=seconds - spent)
         spent += time.perf_counter() - started
-        above = (costs.cost(plan) - found.bound) / OBJECTIVE_SCALE
+        above = (costs.cost(plan) - flow.bound) / OBJECTIVE_SCALE
         print(f"search {spent:5.1f} s: {above:,.0f} points above{' (no move improves it)' if converged else ''}")
         if converged:
             break

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from ortools.sat.python import cp_model
 
-from tests.test_lagrangian import pricings
+from tests.test_lagrangian import limited, pricings
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
@@ -221,12 +221,19 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound(
     assert above - 1 < gap <= above + 1e-6
 
 
-def test_crowded_periods_are_priced_and_searched_on_their_cheapest_placements(monkeypatch: pytest.MonkeyPatch) -> None:
-    # With every period counted as crowded, the LP starts from 2 placements per worker and slot
-    # and prices in the rest; the plan is still refereed and the bound still below it.
+@pytest.mark.parametrize("limits", [False, True])
+def test_crowded_periods_are_priced_and_searched_on_their_cheapest_placements(
+    monkeypatch: pytest.MonkeyPatch, limits: bool
+) -> None:
+    # With every period counted as crowded, the search moves among 2 placements per worker and
+    # slot and the LP's. Without limits the LP is the min-cost flow over every candidate; with
+    # head counts and coaching limits GLOP starts from those placements and prices in the rest.
+    # Either way the plan is refereed and the bound below it.
     monkeypatch.setattr(decompose, "PRUNE_ABOVE", 0)
     monkeypatch.setattr(decompose, "KEEP_CHEAPEST", 2)
     s = generate_scenario(20, 150, seed=2)
+    if limits:
+        s = limited(s)
     pruned = solve(s, strategy="by_period", time_limit=5, num_workers=1)
     assert pruned.plan is not None and validate(s, pruned.plan).is_valid
     assert validate(s, pruned.plan).objective == pytest.approx(pruned.objective)

@@ -6,10 +6,13 @@ of a plan is a sum of a cost per period plus the switch count, and:
 
 * **The bound.** Leaving the switches out (they never cost less than 0) splits the problem into
   one problem per period. The LP relaxation of each (:func:`werkdeling.relaxation.period_lp`,
-  built from the period's arrays, each slot priced on the covers whole workers can reach, and
-  solved by GLOP: 0.03 s for 500 workers, 0.4-0.8 s for 2,000) bounds it from below, so their
-  sum bounds every plan of the scenario. A crowded period (:data:`PRUNE_ABOVE`) starts its LP
-  from a few placements per worker and slot and prices in the rest from the duals. A stronger
+  built from the period's arrays, each slot priced on the covers whole workers can reach) bounds
+  it from below, so their sum bounds every plan of the scenario. Where no head count or coaching
+  limit binds and no required cover is hard, that LP is a min-cost flow
+  (:func:`werkdeling.flow_lp.flow_lp`: 0.01 s for 500 workers, 0.07 s for 2,000, 9 s for a
+  20,000-worker month), whose duals prove its optimum. Elsewhere GLOP solves it, and a crowded
+  period (:data:`PRUNE_ABOVE`) starts GLOP from a few placements per worker and slot and
+  prices in the rest from the duals. A stronger
   LP (:mod:`werkdeling.patterns`) has each slot take whole workers of each capacity, at its
   exact cost: large periods (:data:`FIRST_PATTERN_ABOVE`) solve it as they are planned, the
   others once every period is planned, furthest above their LPs first, in the time left. Then
@@ -49,6 +52,7 @@ from ortools.sat.python import cp_model
 
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
+from werkdeling.flow_lp import flow_lp
 from werkdeling.heuristic import fill_period
 from werkdeling.lagrangian import Evaluation, PeriodPricing, SwitchPricing, pricing, with_patterns
 from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair, term_units
@@ -340,11 +344,14 @@ def plan_by_period(
         costs = period_costs(scenario, allowed, k, last)
         modelled = time.perf_counter()
         crowded = len(costs.worker) > PRUNE_ABOVE
-        relaxed = (
-            period_lp(costs, costs.cheapest(KEEP_CHEAPEST), deadline=period_started + LP_SHARE * share)
-            if crowded
-            else period_lp(costs)
-        )
+        # The min-cost flow solves the LP exactly and fastest; GLOP where a head count binds.
+        relaxed = flow_lp(costs)
+        if relaxed is None:
+            relaxed = (
+                period_lp(costs, costs.cheapest(KEEP_CHEAPEST), deadline=period_started + LP_SHARE * share)
+                if crowded
+                else period_lp(costs)
+            )
         if relaxed is None:
             notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
             return ByPeriod(None, expected, None, infeasible=True, notes=notes)
@@ -372,9 +379,8 @@ def plan_by_period(
             left = max(0.0, share - (searching - period_started))
             rounded = _rounded(costs, values, scenario, allowed, k)
             searched = costs
-            if crowded:  # the search moves among the LP's columns and the rounded plan's places
-                placed = np.flatnonzero(rounded >= 0)
-                searched = costs.restricted(np.union1d(relaxed.columns, costs.lookup(placed, rounded[placed])))
+            if crowded:  # the search moves among the cheapest, the LP's and the rounded plan's places
+                searched = costs.restricted(np.union1d(costs.cheapest(KEEP_CHEAPEST, rounded), lp_supports[k]))
             chosen, converged = improve(searched, repair(searched, rounded), seconds=SEARCH_SHARE * left)
         except KeyboardInterrupt:
             notes.append(f"stopped by the user in period {label}; it and later periods are empty")
@@ -768,9 +774,10 @@ SWEEP_CAP = 0.5
 #: re-plans from the priced paths (:func:`_price_and_replan`).
 BOUND_SHARE = 0.5
 
-#: Periods with more candidate placements than this are priced on a few per worker and slot: the
-#: LP starts from each one's :data:`KEEP_CHEAPEST` cheapest and adds the others its duals price
-#: below zero (:func:`~werkdeling.relaxation.period_lp`), and the local search moves among those.
+#: Periods with more candidate placements than this are searched on a few per worker and slot:
+#: each one's :data:`KEEP_CHEAPEST` cheapest, the LP's and the rounded plan's. Where the LP is no
+#: min-cost flow (:func:`~werkdeling.flow_lp.applies`), GLOP also starts from the cheapest and
+#: adds the others its duals price below zero (:func:`~werkdeling.relaxation.period_lp`).
 #: The 2,000-worker benchmark pool has 63,000 per month; the 20,000-worker one 5.6 million.
 PRUNE_ABOVE = 500_000
 
@@ -779,9 +786,10 @@ PRUNE_ABOVE = 500_000
 #: were 0.08 % below it (``benchmarks/crowded_period.py``).
 KEEP_CHEAPEST = 6
 
-#: Share of a crowded period's time after which its LP adds no more pricing rounds (after the
-#: first), so the local search keeps the rest: on a 20,000-worker month a round takes 8-18 s,
-#: and the search from the rounded LP needs 20 s and more (``benchmarks/crowded_period.py``).
+#: Share of a crowded period's time after which GLOP adds no more pricing rounds (after the
+#: first; the min-cost flow needs none), so the local search keeps the rest: on a 20,000-worker
+#: month a round takes 8-18 s, and the search from the rounded LP needs 20 s and more
+#: (``benchmarks/crowded_period.py``).
 LP_SHARE = 0.5
 
 #: Most memory (bytes) the bound with switches (:mod:`werkdeling.lagrangian`) may take; above it
