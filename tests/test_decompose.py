@@ -3,6 +3,7 @@ period at a time is exactly what a crafted case predicts."""
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -15,13 +16,14 @@ from tests.test_lagrangian import limited, pricings
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
+from werkdeling.flow_lp import flow_lp
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period
-from werkdeling.lagrangian import SwitchPricing, switch_bound
+from werkdeling.lagrangian import Prices, SwitchPricing, evaluate, paths, pricing, switch_bound
 from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.patterns import pattern_lp, slot_counts
-from werkdeling.relaxation import solve_lp
+from werkdeling.relaxation import period_lp, solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
@@ -240,6 +242,43 @@ def test_crowded_periods_are_priced_and_searched_on_their_cheapest_placements(
     assert pruned.bound is not None and pruned.objective is not None and pruned.bound <= pruned.objective
 
 
+@pytest.mark.parametrize("limits", [False, True])
+def test_without_memory_for_the_switch_prices_they_are_priced_once_at_the_lp_prices(limits: bool) -> None:
+    # With no memory allowed for every period's candidates, the bound prices the switches once,
+    # at the LPs' prices: more than the periods' LPs alone, never above the optimum the whole
+    # model proves, and exactly the Lagrangian at those prices. (No time for the pattern LPs,
+    # whose bounds, where higher, would be taken instead.)
+    s = generate_scenario(6, 30, seed=3, periods=4)
+    s = limited(s) if limits else s
+    run = lambda solver, model: (solver.solve(model), False)  # noqa: E731
+    configure = lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds)  # noqa: E731
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
+        patch.setattr(decompose, "PATTERN_SHARE", 0.0)
+        outcome = decompose.plan_by_period(s, time_limit=5, run=run, configure=configure)
+    assert outcome.plan is not None and outcome.bound_units is not None
+    assert validate(s, outcome.plan).objective_units == outcome.expected_units
+    assert outcome.switch_bound_units > 0 and outcome.path_plan_units == 0
+    assert any("at the LPs' prices" in note for note in outcome.notes)
+    # The LPs' prices as planning by period has them: the flow's where it applies, else GLOP's.
+    allowed = possible_placements(s)
+    nobody = np.full(len(s.workers), -1, dtype=np.int64)
+    periods = []
+    for k in range(s.horizon.periods):
+        costs = period_costs(s, allowed, k, nobody)
+        relaxed = flow_lp(costs) or period_lp(costs)
+        assert relaxed is not None
+        periods.append(pricing(costs, relaxed))
+    switch = float(term_units(s, Term.SWITCHES))
+    at_lp = evaluate(periods, [Prices.of_lp(p) for p in periods], paths(periods, decompose._home_employers(s)), switch)
+    empty = validate(s, Plan()).objective_units
+    assert outcome.pattern_periods == 0
+    assert outcome.bound_units == math.ceil(empty + at_lp.value - 1e-7 * abs(empty + at_lp.value))
+    whole = solve(s, strategy="whole", time_limit=30, num_workers=2)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None
+    assert outcome.bound_units <= round(whole.objective * OBJECTIVE_SCALE)
+
+
 def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() -> None:
     # The paths break slot maximums where many workers find the same slot cheap; repair() takes
     # workers out until every limit holds, the sweeps improve it, and the validator must agree
@@ -299,6 +338,25 @@ def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypa
     assert "stopped by the user during the pattern LPs at the end; every period is planned" in outcome.notes
     assert outcome.plan is not None and validate(s, outcome.plan).is_valid
     assert outcome.pattern_periods == 0 and outcome.swept_units == 0
+    assert outcome.bound_units is not None and outcome.bound_units <= outcome.expected_units
+
+
+def test_ctrl_c_while_pricing_the_switches_once_keeps_the_whole_plan_and_the_lp_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Too many candidates to keep: the switches are priced once after the first pass, and Ctrl-C
+    # there keeps the plan whole and valid, skips the pattern LPs and sweeps, and bounds by the
+    # periods' LPs alone.
+    s = generate_scenario(6, 30, seed=5)
+    monkeypatch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
+    monkeypatch.setattr(decompose, "fixed_bound", _interrupted)
+    outcome = decompose.plan_by_period(
+        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
+    )  # fmt: skip
+    assert "stopped by the user while pricing the switches; every period is planned" in outcome.notes
+    assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
+    assert outcome.pattern_periods == 0 and outcome.swept_units == 0 and outcome.switch_bound_units == 0
     assert outcome.bound_units is not None and outcome.bound_units <= outcome.expected_units
 
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, lagrangian, solve, validate
 from werkdeling.generate import generate_scenario
-from werkdeling.lagrangian import PeriodPricing, Prices, evaluate, paths, pricing
+from werkdeling.lagrangian import PeriodPricing, Prices, evaluate, fixed_bound, fixed_period, paths, pricing
 from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.relaxation import period_lp
@@ -148,9 +148,32 @@ def test_any_prices_bound_every_plan(data: dict[str, Any], seed: int) -> None:
     prices = random_prices(periods, np.random.default_rng(seed))
     empty = validate(s, Plan()).objective_units
     switch = float(term_units(s, Term.SWITCHES))
+    home = decompose._home_employers(s)
     for tried in (lp_prices(periods), prices):
-        value = evaluate(periods, tried, paths(periods, decompose._home_employers(s)), switch).value
+        value = evaluate(periods, tried, paths(periods, home), switch).value
         assert empty + value <= whole.objective * OBJECTIVE_SCALE + 1e-6 * max(1.0, abs(empty))
+        # Held fixed, the same prices give the same bound from the groups a path can take.
+        fixed = [fixed_period(p, price, switch) for p, price in zip(periods, tried, strict=True)]
+        assert fixed_bound(fixed, home, len(s.employers), switch) == pytest.approx(value, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.parametrize(("seed", "limits"), [(1, False), (2, False), (3, True)])
+def test_prices_held_fixed_give_the_bound_from_fewer_groups(seed: int, limits: bool) -> None:
+    # fixed_period drops the groups no cheapest path takes (priced at 0 or more, or more than two
+    # switches above the worker's cheapest), so the paths, and the bound, are evaluate()'s.
+    s = generate_scenario(10, 60, seed=seed, periods=6)
+    s = limited(s) if limits else s
+    periods, optima = pricings(s)
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    for prices in (lp_prices(periods), random_prices(periods, np.random.default_rng(seed))):
+        fixed = [fixed_period(p, price, switch) for p, price in zip(periods, prices, strict=True)]
+        value = evaluate(periods, prices, paths(periods, home), switch).value
+        assert fixed_bound(fixed, home, len(s.employers), switch) == pytest.approx(value, rel=1e-9)
+        assert sum(len(f.keys) for f in fixed) < sum(len(p.group_start) for p in periods)
+    # At the LPs' prices switches only add to the sum of the LPs, and here they add something.
+    at_lp = [fixed_period(p, price, switch) for p, price in zip(periods, lp_prices(periods), strict=True)]
+    assert fixed_bound(at_lp, home, len(s.employers), switch) > sum(optima) + 1e-6
 
 
 def test_the_subgradient_never_returns_less_than_the_lp_prices_give() -> None:

@@ -54,7 +54,17 @@ from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
 from werkdeling.flow_lp import flow_lp
 from werkdeling.heuristic import fill_period
-from werkdeling.lagrangian import Evaluation, PeriodPricing, SwitchPricing, pricing, with_patterns
+from werkdeling.lagrangian import (
+    Evaluation,
+    FixedPeriod,
+    PeriodPricing,
+    Prices,
+    SwitchPricing,
+    fixed_bound,
+    fixed_period,
+    pricing,
+    with_patterns,
+)
 from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.build import BuiltModel, build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
@@ -329,10 +339,13 @@ def plan_by_period(
     notes: list[str] = []
     # Each period's candidates and LP prices, for the bound with switches (None: no switch
     # cost, or too large to keep; the possible placements bound the candidates from above).
-    pricings: list[PeriodPricing] | None = [] if scenario.weights.of(Term.SWITCHES) > 0 else None
+    switch = term_units(scenario, Term.SWITCHES)
+    pricings: list[PeriodPricing] | None = [] if switch > 0 else None
+    # Where they would not fit, the switches are priced once, at the LPs' prices, from a cost
+    # per (worker, employer) group that a cheapest path can take.
+    fixed: list[FixedPeriod] | None = None
     if pricings is not None and int(allowed.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
-        pricings = None
-        notes.append("the bound leaves switches out: pricing them would take more memory than allowed")
+        pricings, fixed = None, []
     reports: list[PeriodReport] = []
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
     planning_limit = time_limit * (1 - SWEEP_SHARE)
@@ -361,6 +374,10 @@ def plan_by_period(
         crowded_periods.append(crowded)
         if pricings is not None:
             pricings.append(pricing(costs, relaxed))
+        elif fixed is not None:
+            priced = pricing(costs, relaxed)
+            fixed.append(fixed_period(priced, Prices.of_lp(priced), switch))
+            del priced  # the period's candidates are not kept
         values = relaxed.values
         try:
             # In large periods the pattern LP's solution rounds to a better plan than the period
@@ -420,13 +437,26 @@ def plan_by_period(
         if interrupted:
             notes.append(f"stopped by the user after period {label}; later periods are empty")
             return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
-    # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
-    now = time.perf_counter()
-    later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
-        scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
-        [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
-        now + PATTERN_SHARE * max(0.0, started + time_limit - now),
-    )  # fmt: skip
+    # Priced before the sweeps, which take the time left: this needs no plan.
+    at_lp_prices, stopped = -math.inf, False
+    if fixed is not None:
+        try:
+            at_lp_prices = fixed_bound(fixed, home, len(scenario.employers), switch)
+        except KeyboardInterrupt:
+            stopped = True
+            notes.append("stopped by the user while pricing the switches; every period is planned")
+        fixed = None  # its groups are not needed any more
+    later_gain, later_periods, pattern_change = 0.0, 0, 0
+    if not stopped:
+        # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
+        now = time.perf_counter()
+        later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
+            scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
+            [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
+            now + PATTERN_SHARE * max(0.0, started + time_limit - now),
+        )  # fmt: skip
+        if stopped:
+            notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
     pattern_gain += later_gain
     pattern_periods += later_periods
     lp_total += pattern_gain
@@ -439,9 +469,7 @@ def plan_by_period(
             f"{pattern_gain / OBJECTIVE_SCALE:,.2f} over their LPs"
         )
     swept = 0
-    if stopped:
-        notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
-    else:
+    if not stopped:
         # With switches to price, the sweeps leave time for the bound and the plans from its paths.
         now = time.perf_counter()
         share = 1.0 if pricings is None else SWEEP_CAP
@@ -453,7 +481,12 @@ def plan_by_period(
             on_period(periods - 1, expected)
         if stopped:
             notes.append("stopped by the user during the sweeps at the end; every period is planned")
-    best = lp_total
+    best = max(lp_total, at_lp_prices)
+    if at_lp_prices > lp_total:
+        notes.append(
+            f"the bound prices switches once, at the LPs' prices (too many candidates to keep for more): "
+            f"{(at_lp_prices - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
+        )
     path_change = repath_change = 0
     if pricings is not None and not stopped:
         best, plan, cost, repath_change = _price_and_replan(

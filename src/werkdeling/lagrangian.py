@@ -176,8 +176,15 @@ class Paths:
 def paths(periods: list[PeriodPricing], home: IntArray) -> Paths:
     """The :class:`Paths` of ``periods``; ``home[w]`` is the employer worker ``w`` last worked for
     before the horizon (``-1``: none)."""
-    workers, employers = periods[0].workers, len(periods[0].head_limit)
+    employers = len(periods[0].head_limit)
     keys = [p.worker[p.group_start] * employers + p.employer[p.group_start] for p in periods]
+    return _paths_of(keys, home, employers)
+
+
+def _paths_of(keys: list[IntArray], home: IntArray, employers: int) -> Paths:
+    """The :class:`Paths` whose groups in each period are ``keys`` (``worker x employers +
+    employer``, sorted)."""
+    workers = len(home)
     has_home = np.flatnonzero(home >= 0)
     homes = has_home * employers + home[has_home]
     key = np.unique(np.concatenate([homes, *keys]))
@@ -224,6 +231,32 @@ def segment_min(values: FloatArray, starts: IntArray, segment: IntArray | None =
     return low, at
 
 
+def _priced(period: PeriodPricing, p: Prices) -> tuple[float, FloatArray, FloatArray, IntArray | None]:
+    """One period at prices ``p``: what its slots and limits add to the Lagrangian, each
+    candidate's priced cost, each slot's best cover and (where whole workers price the slots)
+    each slot's class counts."""
+    counts = period.counts
+    cost = period.static - p.cover[period.slot] * period.minutes
+    taken: IntArray | None = None
+    if counts is None or p.place is None:
+        slot_values = period.prices + p.cover[:, None] * period.covers
+        best = np.argmin(slot_values, axis=1)
+        best_cover = period.covers[np.arange(len(best)), best]
+        value = float(slot_values.min(axis=1).sum()) + period.constant
+    else:
+        weight = p.cover[:, None] * counts.minutes[None, :] + p.place
+        slot_values, taken = cheapest_counts(counts, weight)
+        best_cover = (taken @ counts.minutes).astype(np.float64)
+        value = float(slot_values.sum())
+        cost -= p.place[period.slot, counts.klass]
+    # Only a limit that exists has a price, and it is never negative: else no lower bound.
+    head = np.where(period.head_limited, np.maximum(p.head, 0.0), 0.0)
+    coaching = np.where(period.coaching_limited, np.maximum(p.coaching, 0.0), 0.0)
+    value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
+    cost += head[period.employer] + np.where(period.coached, coaching[period.employer], 0.0)
+    return value, cost, best_cover, taken
+
+
 def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, switch: float) -> Evaluation:
     """The Lagrangian of ``periods`` at ``prices``, ``switch`` being the cost of one switch."""
     value = 0.0
@@ -231,26 +264,10 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     taken: list[IntArray | None] = []  # per period: each slot's class counts, where priced so
     cheapest: list[tuple[FloatArray, IntArray]] = []  # per period and group: cost and candidate
     for period, p in zip(periods, prices, strict=True):
-        counts = period.counts
-        cost = period.static - p.cover[period.slot] * period.minutes
-        if counts is None or p.place is None:
-            slot_values = period.prices + p.cover[:, None] * period.covers
-            best = np.argmin(slot_values, axis=1)
-            best_cover.append(period.covers[np.arange(len(best)), best])
-            value += float(slot_values.min(axis=1).sum()) + period.constant
-            taken.append(None)
-        else:
-            weight = p.cover[:, None] * counts.minutes[None, :] + p.place
-            slot_values, n = cheapest_counts(counts, weight)
-            best_cover.append((n @ counts.minutes).astype(np.float64))
-            value += float(slot_values.sum())
-            taken.append(n)
-            cost -= p.place[period.slot, counts.klass]
-        # Only a limit that exists has a price, and it is never negative: else no lower bound.
-        head = np.where(period.head_limited, np.maximum(p.head, 0.0), 0.0)
-        coaching = np.where(period.coaching_limited, np.maximum(p.coaching, 0.0), 0.0)
-        value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
-        cost += head[period.employer] + np.where(period.coached, coaching[period.employer], 0.0)
+        part, cost, covers, counted = _priced(period, p)
+        value += part
+        best_cover.append(covers)
+        taken.append(counted)
         cheapest.append(segment_min(cost, np.r_[period.group_start, len(cost)], period.group))
 
     path_costs, picks = cheapest_paths(cheapest, states, switch)
@@ -320,6 +337,47 @@ def cheapest_paths(
         other = best_at[w]
         at[w] = np.where((stay <= fresh) & (stay <= via), j, np.where(fresh <= via, -1, other))
     return np.minimum(final, states.fresh), picks
+
+
+@dataclass(frozen=True)
+class FixedPeriod:
+    """One period of the Lagrangian at prices that stay fixed, kept small (see
+    :func:`fixed_period`): per (worker, employer) group a cheapest path may take, its cheapest
+    priced placement; and what the period's slots and limits add at those prices."""
+
+    keys: IntArray  # worker x employers + employer, sorted
+    cost: FloatArray
+    constant: float
+
+
+def fixed_period(period: PeriodPricing, prices: Prices, switch: float) -> FixedPeriod:
+    """``period`` at fixed ``prices`` as a :class:`FixedPeriod`, for a bound with switches where
+    every period's candidates would not fit in memory (the 20,000-worker benchmark months have
+    6 million each): this keeps only a cost per group, and only the groups a cheapest path can
+    take at these prices.
+
+    A group priced at 0 or more is no cheaper than leaving the worker unplaced that period, which
+    never adds a switch (the employers before and after meet instead, at most one switch where
+    there were up to two). A group priced more than two switches above the worker's cheapest
+    group is no cheaper than that group, which adds at most two switches (into the period and out
+    of it). So every worker's cheapest path costs the same with the groups left out."""
+    value, cost, _, _ = _priced(period, prices)
+    group_cost, _ = segment_min(cost, np.r_[period.group_start, len(cost)], period.group)
+    worker = period.worker[period.group_start]
+    cheapest = np.zeros(period.workers, dtype=np.float64)
+    np.minimum.at(cheapest, worker, group_cost)
+    keep = (group_cost < 0) & (group_cost <= cheapest[worker] + 2 * switch)
+    keys = worker * len(period.head_limit) + period.employer[period.group_start]
+    return FixedPeriod(keys[keep], group_cost[keep], value)
+
+
+def fixed_bound(periods: list[FixedPeriod], home: IntArray, employers: int, switch: float) -> float:
+    """The Lagrangian at the prices of :func:`fixed_period` (objective units against the empty
+    plan): a lower bound on every plan, at least the sum of the periods' parts without switches.
+    ``home`` and ``switch`` as in :func:`paths` and :func:`evaluate`."""
+    states = _paths_of([p.keys for p in periods], home, employers)
+    path_costs, _ = cheapest_paths([(p.cost, np.arange(len(p.cost))) for p in periods], states, switch)
+    return float(sum(p.constant for p in periods)) + float(path_costs.sum())
 
 
 #: The first step factor of :class:`SwitchPricing`; it halves after :data:`PATIENCE` evaluations
