@@ -825,8 +825,9 @@ KEEP_CHEAPEST = 6
 #: (``benchmarks/crowded_period.py``).
 LP_SHARE = 0.5
 
-#: Most memory (bytes) the bound with switches (:mod:`werkdeling.lagrangian`) may take; above it
-#: the bound is the sum of the periods' LPs alone. It keeps every period's candidates.
+#: Most memory (bytes) the bound with switches (:mod:`werkdeling.lagrangian`) may take with its
+#: subgradient steps, which keep every period's candidates; above it the switches are priced
+#: once, at the LPs' prices (:func:`~werkdeling.lagrangian.fixed_period`).
 SWITCH_BOUND_BYTES = 2 * 2**30
 
 #: Bytes per candidate placement of the bound with switches: 49 in
