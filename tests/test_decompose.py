@@ -250,12 +250,10 @@ def test_without_memory_for_the_switch_prices_they_are_priced_once_at_the_lp_pri
     # whose bounds, where higher, would be taken instead.)
     s = generate_scenario(6, 30, seed=3, periods=4)
     s = limited(s) if limits else s
-    run = lambda solver, model: (solver.solve(model), False)  # noqa: E731
-    configure = lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds)  # noqa: E731
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
         patch.setattr(decompose, "PATTERN_SHARE", 0.0)
-        outcome = decompose.plan_by_period(s, time_limit=5, run=run, configure=configure)
+        outcome = _plan_by_period(s)
     assert outcome.plan is not None and outcome.bound_units is not None
     assert validate(s, outcome.plan).objective_units == outcome.expected_units
     assert outcome.switch_bound_units > 0 and outcome.path_plan_units == 0
@@ -310,16 +308,21 @@ def _interrupted(*args: object, **kwargs: object) -> None:
     raise KeyboardInterrupt
 
 
+def _plan_by_period(s: Scenario) -> decompose.ByPeriod:
+    """``s`` planned period by period in 5 s, each CP-SAT solve run as is (no Ctrl-C handling)."""
+    return decompose.plan_by_period(
+        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
+    )  # fmt: skip
+
+
 def test_ctrl_c_during_a_first_pass_pattern_lp_stops_in_that_period(monkeypatch: pytest.MonkeyPatch) -> None:
     # The first pass solves each period's pattern LP before its search; Ctrl-C there stops
     # planning at that period, as Ctrl-C in its search does.
     s = generate_scenario(6, 30, seed=5)
     monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
     monkeypatch.setattr(decompose, "pattern_lp", _interrupted)
-    outcome = decompose.plan_by_period(
-        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
-        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
-    )  # fmt: skip
+    outcome = _plan_by_period(s)
     assert outcome.stopped
     assert f"stopped by the user in period {s.horizon.labels[0]}; it and later periods are empty" in outcome.notes
 
@@ -331,10 +334,7 @@ def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypa
     s = generate_scenario(6, 30, seed=5)
     monkeypatch.setattr(decompose, "_first_pattern_lp", lambda *args, **kwargs: None)
     monkeypatch.setattr(decompose, "pattern_lp", _interrupted)
-    outcome = decompose.plan_by_period(
-        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
-        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
-    )  # fmt: skip
+    outcome = _plan_by_period(s)
     assert "stopped by the user during the pattern LPs at the end; every period is planned" in outcome.notes
     assert outcome.plan is not None and validate(s, outcome.plan).is_valid
     assert outcome.pattern_periods == 0 and outcome.swept_units == 0
@@ -350,10 +350,7 @@ def test_ctrl_c_while_pricing_the_switches_once_keeps_the_whole_plan_and_the_lp_
     s = generate_scenario(6, 30, seed=5)
     monkeypatch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
     monkeypatch.setattr(decompose, "fixed_bound", _interrupted)
-    outcome = decompose.plan_by_period(
-        s, time_limit=5, run=lambda solver, model: (solver.solve(model), False),
-        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
-    )  # fmt: skip
+    outcome = _plan_by_period(s)
     assert "stopped by the user while pricing the switches; every period is planned" in outcome.notes
     assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
     assert outcome.pattern_periods == 0 and outcome.swept_units == 0 and outcome.switch_bound_units == 0

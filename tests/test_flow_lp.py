@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.test_lagrangian import limited
+from tests.test_local_search import whole_worker_period
 from werkdeling import Scenario, decompose
 from werkdeling.flow_lp import applies, cover_price_bound, flow_lp
 from werkdeling.generate import generate_scenario
@@ -57,27 +58,13 @@ def test_the_flow_reaches_glops_optimum_and_its_prices_prove_it(
 
 
 def test_a_slot_that_only_a_whole_worker_can_fill() -> None:
-    # The hand-made case of test_local_search: required = desired = 2,964 minutes, one candidate
+    # The hand-made case of test_local_search (whole_worker_period): required = desired = 2,964 minutes, one candidate
     # of 9,880 minutes, 1 point per minute above desired. The slot costs 110 x 2,964 = 326,040
     # empty and 9,880 - 2,964 = 6,916 with her, so placing her saves 319,124, and the hull's
     # line between the two covers lets no part of her do better. The flow places her whole; her
     # slot's distance to the sink (back through her, at no cost) prices a minute at 0, and at
     # that price the bound is the slot's cheaper point, -319,124, with her own part 0.
-    here = {"lat": 51.0, "lon": 4.0}
-    s = Scenario.model_validate(
-        {
-            "horizon": {"start": "2027-01", "periods": 1},
-            "employers": [
-                {
-                    "id": "a", "location": here, "overstaffing_cost": 1,
-                    "demand": [{"role": "r", "required": 0.3, "desired": 0.3, "maximum": 1}],
-                },
-            ],
-            "workers": [{"id": "an", "location": here, "skills": ["r"], "guaranteed": False}],
-            "weights": {"travel": 0},
-        }
-    )  # fmt: skip
-    costs = period_costs(s, possible_placements(s), 0, np.full(1, -1, dtype=np.int64))
+    costs = whole_worker_period()
     flow = flow_lp(costs)
     assert flow is not None
     assert flow.objective == pytest.approx(-319_124)

@@ -253,12 +253,9 @@ def test_period_lp_lies_between_the_model_lp_and_the_integer_optimum(employers: 
         assert from_arrays.objective <= solver.objective_value - empty + tolerance
 
 
-def test_the_hull_prices_a_part_of_a_worker_by_the_line_between_whole_ones() -> None:
-    # Required = desired = 0.3 FTE (2,964 minutes); the one candidate works 9,880. The model's
-    # own LP places 0.3 of her: every required minute covered, -110 x 2,964 = -326,040 against
-    # empty. With whole workers the slot gets 0 minutes (cost 0 against empty) or 9,880 (required
-    # covered, 6,916 minutes overstaffed at 1 per minute: -326,040 + 6,916 = -319,124); the hull
-    # joins the two, so the LP's best is the whole worker at -319,124.
+def whole_worker_period() -> PeriodCosts:
+    """One slot of required = desired = 0.3 FTE (2,964 minutes, 1 point per minute above it, a
+    maximum of 1 FTE) and one candidate who works 9,880 minutes, no travel cost."""
     here = {"lat": 51.0, "lon": 4.0}
     s = Scenario.model_validate(
         {
@@ -273,7 +270,16 @@ def test_the_hull_prices_a_part_of_a_worker_by_the_line_between_whole_ones() -> 
             "weights": {"travel": 0},
         }
     )  # fmt: skip
-    costs = period_costs(s, possible_placements(s), 0, np.full(1, -1, dtype=np.int64))
+    return period_costs(s, possible_placements(s), 0, np.full(1, -1, dtype=np.int64))
+
+
+def test_the_hull_prices_a_part_of_a_worker_by_the_line_between_whole_ones() -> None:
+    # Required = desired = 0.3 FTE (2,964 minutes); the one candidate works 9,880. The model's
+    # own LP places 0.3 of her: every required minute covered, -110 x 2,964 = -326,040 against
+    # empty. With whole workers the slot gets 0 minutes (cost 0 against empty) or 9,880 (required
+    # covered, 6,916 minutes overstaffed at 1 per minute: -326,040 + 6,916 = -319,124); the hull
+    # joins the two, so the LP's best is the whole worker at -319,124.
+    costs = whole_worker_period()
     assert (costs.short_required, costs.short_desired, int(costs.over[0])) == (100, 10, 1)
     relaxed = period_lp(costs)
     assert relaxed is not None
