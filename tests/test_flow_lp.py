@@ -4,6 +4,7 @@ and GLOP kept wherever head counts, coaching limits or hard covers make it no fl
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from tests.test_lagrangian import limited
 from tests.test_local_search import whole_worker_period
+from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Scenario, decompose
 from werkdeling.flow_lp import applies, cover_price_bound, flow_lp
 from werkdeling.generate import generate_scenario
@@ -117,3 +119,19 @@ def test_any_cover_prices_bound_every_plan_of_the_period(seed: int, price_seed: 
     assert cover_price_bound(costs, hulls, prices) <= best + 1e-6
     flow = flow_lp(costs)
     assert flow is not None and flow.bound <= best + 1e-6
+
+
+@SETTINGS
+@given(scenarios())
+def test_on_any_pool_the_flow_is_glops_lp_wherever_it_applies(data: dict[str, Any]) -> None:
+    # Preferences, part-timers, returns to work, unavailability, limits that do not bind: the
+    # flow's optimum and bound are GLOP's; where a limit binds or a cover is hard it steps aside.
+    s = Scenario.model_validate(data)
+    for costs in every_period(s):
+        flow, glop = flow_lp(costs), period_lp(costs)
+        if not applies(costs):
+            assert flow is None
+            continue
+        assert flow is not None and glop is not None
+        assert flow.objective == pytest.approx(glop.objective, rel=1e-9, abs=1e-6)
+        assert flow.bound == pytest.approx(glop.objective, rel=1e-9, abs=1e-6)
