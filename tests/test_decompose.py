@@ -110,6 +110,16 @@ def test_by_period_plans_are_refereed_and_never_beat_the_bound_or_the_optimum(da
 
 @SETTINGS
 @given(scenarios())
+def test_with_glop_for_every_period_lp_plans_are_still_refereed_and_bounded(data: dict[str, Any]) -> None:
+    # The generated pools' limits seldom bind, so most periods' LPs are min-cost flows; GLOP,
+    # which periods with binding head counts keep, must plan and bound as well.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decompose, "flow_lp", lambda costs: None)
+        _check_by_period_against_the_whole_model(data)
+
+
+@SETTINGS
+@given(scenarios())
 def test_with_pattern_lps_in_the_first_pass_plans_are_still_refereed_and_bounded(data: dict[str, Any]) -> None:
     # Every period solves its pattern LP before its search and starts from its rounded solution,
     # as periods above FIRST_PATTERN_ABOVE candidates do.

@@ -56,13 +56,16 @@ def applies(costs: PeriodCosts) -> bool:
     if costs.cover_required and (costs.required[np.unique(costs.slot)] > 0).any():
         return False
     employer = costs.slot_employer[costs.slot]
-    for limits, counted in ((costs.head_limit, None), (costs.coaching_limit, costs.coached)):
-        for e in np.flatnonzero(limits < NO_LIMIT):
-            at_e = costs.worker[employer == e]
-            if counted is not None:
-                at_e = at_e[counted[at_e]]
-            if len(np.unique(at_e)) > limits[e]:
-                return False
+    everyone = np.ones(len(costs.worker), dtype=np.bool_)
+    for limits, counted in ((costs.head_limit, everyone), (costs.coaching_limit, costs.coached[costs.worker])):
+        limited = limits < NO_LIMIT
+        if not limited.any():
+            continue
+        at_limited = limited[employer] & counted
+        # Distinct (employer, worker) pairs: a worker counts once however many roles they could take.
+        pairs = np.unique(employer[at_limited] * costs.workers + costs.worker[at_limited])
+        if (np.bincount(pairs // max(1, costs.workers), minlength=len(limits)) > limits).any():
+            return False
     return True
 
 
@@ -118,6 +121,7 @@ def flow_lp(costs: PeriodCosts) -> PeriodLp | None:
     bound = cover_price_bound(costs, hulls, prices)
     employers = len(costs.head_limit)
     zeros = np.zeros(employers, dtype=np.float64)
+    # The bound is at most the cost of any LP solution; min() only absorbs float rounding.
     return PeriodLp(objective, min(bound, objective), values, np.arange(candidates), hulls, prices, zeros, zeros.copy())
 
 
