@@ -115,9 +115,10 @@ def flow_lp(costs: PeriodCosts) -> PeriodLp | None:
     values = flows[:candidates] / np.maximum(1, supply[costs.worker])
     cover = np.bincount(costs.slot, weights=values * minutes[costs.worker], minlength=slots)
     objective = float(static @ values)
+    empty = _empty_costs(costs)
     for s, hull in enumerate(hulls):
         if hull is not None:
-            objective += float(np.interp(cover[s], hull[0], hull[1])) - _empty_cost(costs, s)
+            objective += float(np.interp(cover[s], hull[0], hull[1])) - empty[s]
     bound = cover_price_bound(costs, hulls, prices)
     employers = len(costs.head_limit)
     zeros = np.zeros(employers, dtype=np.float64)
@@ -135,10 +136,11 @@ def cover_price_bound(costs: PeriodCosts, hulls: list[tuple[IntArray, IntArray] 
     best = np.zeros(costs.workers, dtype=np.float64)
     np.minimum.at(best, costs.worker, reduced)
     total = float(best.sum())
+    empty = _empty_costs(costs)
     for s, hull in enumerate(hulls):
         if hull is not None:
             covers, cost = hull
-            total += float(np.min(cost + prices[s] * covers)) - _empty_cost(costs, s)
+            total += float(np.min(cost + prices[s] * covers)) - empty[s]
     return total
 
 
@@ -154,8 +156,9 @@ def _pieces(hulls: list[tuple[IntArray, IntArray] | None]) -> tuple[IntArray, In
     return np.concatenate(slot), np.concatenate(length), np.concatenate(slope)
 
 
-def _empty_cost(costs: PeriodCosts, slot: int) -> float:
-    return float(costs.slot_cost(np.array([slot]), np.zeros(1, dtype=np.int64), hard=False)[0])
+def _empty_costs(costs: PeriodCosts) -> FloatArray:
+    """Each slot's cost with nobody placed, the level the period's costs are taken against."""
+    return costs.slot_cost(np.arange(costs.slots), np.zeros(costs.slots, dtype=np.int64), hard=False).astype(np.float64)
 
 
 def _potentials(
