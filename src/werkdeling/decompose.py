@@ -9,8 +9,8 @@ of a plan is a sum of a cost per period plus the switch count, and:
   built from the period's arrays, each slot priced on the covers whole workers can reach) bounds
   it from below, so their sum bounds every plan of the scenario. Where no head count or coaching
   limit binds and no required cover is hard, that LP is a min-cost flow
-  (:func:`werkdeling.flow_lp.flow_lp`: 0.01 s for 500 workers, 0.07 s for 2,000, 9 s for a
-  20,000-worker month), whose duals prove its optimum. Elsewhere GLOP solves it, and a crowded
+  (:func:`werkdeling.flow_lp.flow_lp`: 0.01 s for 500 workers, 12.7 s for a 20,000-worker
+  month in ``benchmarks/README.md``), whose duals prove its optimum. Elsewhere GLOP solves it, and a crowded
   period (:data:`PRUNE_ABOVE`) starts GLOP from a few placements per worker and slot and
   prices in the rest from the duals. A stronger
   LP (:mod:`werkdeling.patterns`) has each slot take whole workers of each capacity, at its

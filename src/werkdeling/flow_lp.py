@@ -23,10 +23,10 @@ bound by weak duality, evaluated exactly on the unrounded costs (:func:`cover_pr
     + sum over slots of min over the hull's points of hull(c) + v[slot] x c
 
 Whatever the rounding, that is a lower bound on every plan of the period; on the benchmark
-months it is the flow's own cost to the point. A 20,000-worker month (5.8 million candidates)
-takes about 8 s for the flow and 3 s for the distances, where GLOP took 14 s for two pricing
-rounds over 245,000 candidates and its bound was still 10 million points below this one
-(``benchmarks/crowded_period.py``).
+months it is the flow's own cost to the point. A 20,000-worker month (6 million candidates)
+takes 12.7 s, where one pricing round of GLOP over 245,000 of them took 20.5 s
+(``benchmarks/crowded_period.py``), and a round cut short by the time box left a month's bound
+millions of points low (``benchmarks/README.md``, item 21).
 
 Head counts and coaching limits count workers, not minutes, and a hard required cover puts a
 floor under a slot's flow, so periods where any of those binds keep GLOP (:func:`flow_lp` returns
