@@ -47,7 +47,8 @@ def greedy(scenario: Scenario) -> Outcome:
 class _Trace(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
     def __init__(self, started: float) -> None:
         super().__init__()
-        self.started, self.points = started, []
+        self.started = started
+        self.points: list[tuple[float, float]] = []
 
     def on_solution_callback(self) -> None:
         self.points.append((time.perf_counter() - self.started, self.objective_value / 60))

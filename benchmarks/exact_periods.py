@@ -54,7 +54,7 @@ def main() -> None:
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)  # no employer before: no switches
     empty = validate(scenario, Plan()).objective_units
 
-    def points(units: float) -> str:
+    def points(units: float | None) -> str:
         return f"{units / OBJECTIVE_SCALE:>13,.0f}" if units is not None else f"{'-':>13}"
 
     print(f"{instance.name}: points against the empty period, no switches; HiGHS {args.seconds:g} s per period")

@@ -35,7 +35,7 @@ def main() -> None:
     integer = bool(data["integer"][0])
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("threads", 2)

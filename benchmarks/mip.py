@@ -47,7 +47,7 @@ def solve_arrays_with_highs(
     ``ipm``, ...)."""
     with tempfile.TemporaryDirectory() as folder:
         given, answer = Path(folder) / "model.npz", Path(folder) / "answer.npz"
-        np.savez(given, **arrays)
+        np.savez(given, **arrays)  # type: ignore[arg-type]  # numpy's stub misreads **kwargs
         started = time.perf_counter()
         # HiGHS checks its time limit between steps; a long one (presolve, a large LP) can run on.
         patience = time_limit * 3 + 60

@@ -11,12 +11,14 @@ priced paths took off, and the plan's cost per term, as a share of the total, fr
 validator.
 
     python benchmarks/periods.py --suite large
+    python benchmarks/periods.py --suite medium --seconds 120   # the same with more time
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from ortools.sat.python import cp_model
@@ -32,8 +34,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
     parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
+    parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
     args = parser.parse_args()
     instance = SUITES[args.suite][args.instance]
+    if args.seconds is not None:
+        if args.seconds <= 0:
+            parser.error(f"--seconds must be more than 0, not {args.seconds}")
+        instance = replace(instance, time_limit=args.seconds)
     scenario = _scenario(instance)
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
