@@ -1,0 +1,75 @@
+"""Is the gap of planning by period in the plan or in the bound? A check on mid-sized pools.
+
+Plans one pool period by period (``solve(strategy="by_period")``, the path large pools take, in
+the suite's time), then gives that plan to CP-SAT on the whole-horizon model (``strategy=
+"whole"``, its own neighbourhood searches and cuts) for ``--seconds`` more. Prints how much
+CP-SAT took off the plan and where each bound lies. Where CP-SAT improves the plan by little in
+far more time, the plan side is close to done and the gap is mostly the bound's; where CP-SAT's
+proven bound is above the by-period one, that bound has room to grow.
+
+:mod:`by_period_small` does the same where CP-SAT proves the optimum; these pools are too large
+for that, so the "best plan" here is the best one either found, not an optimum.
+
+    python benchmarks/gap_split.py --employers 15 --workers 150 --seconds 600
+    python benchmarks/gap_split.py --suite medium --seconds 300
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from werkdeling import solve
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import SUITES, Instance, _scenario
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.3f} %"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", choices=sorted(SUITES), help="take an instance of a suite ...")
+    parser.add_argument("--instance", type=int, default=0, help="... at this position")
+    parser.add_argument("--employers", type=int, help="... or generate a 12-month pool of this many employers")
+    parser.add_argument("--workers", type=int, help="and this many workers")
+    parser.add_argument("--seconds", type=float, default=300.0, help="CP-SAT's time on the whole model")
+    args = parser.parse_args()
+    if args.suite is not None:
+        instance = SUITES[args.suite][args.instance]
+    elif args.employers and args.workers and args.employers > 0 and args.workers > 0:
+        instance = Instance(args.employers, args.workers)
+    else:
+        parser.error("give --suite, or --employers and --workers (both more than 0)")
+    if args.seconds <= 0:
+        parser.error(f"--seconds must be more than 0, not {args.seconds}")
+    scenario = _scenario(instance)
+
+    by_period = solve(scenario, strategy="by_period", time_limit=instance.time_limit, seed=0)
+    if by_period.objective is None or by_period.bound is None or by_period.plan is None:
+        print(f"{instance.name}: no plan by period ({'; '.join(by_period.notes)})")
+        return
+    print(f"{instance.name}")
+    print(f"by period, {instance.time_limit:.0f} s: plan {by_period.objective:,.2f}, bound {by_period.bound:,.2f}, "
+          f"gap {_pct(by_period.objective - by_period.bound, by_period.objective)}")  # fmt: skip
+    whole = solve(scenario, strategy="whole", time_limit=args.seconds, seed=0, warm_start=by_period.plan)
+    if whole.objective is None or whole.bound is None:
+        print(f"CP-SAT on the whole model, {args.seconds:.0f} s: no plan ({'; '.join(whole.notes)})")
+        return
+    print(f"CP-SAT on the whole model from that plan, {whole.runtime:.0f} s ({whole.status.value}): "
+          f"plan {whole.objective:,.2f}, bound {whole.bound:,.2f}")  # fmt: skip
+    best_plan = min(by_period.objective, whole.objective)
+    best_bound = max(by_period.bound, whole.bound)
+    print(f"CP-SAT took off the plan:          {by_period.objective - whole.objective:>14,.2f} points "
+          f"({_pct(by_period.objective - whole.objective, best_plan)})")  # fmt: skip
+    print(f"CP-SAT's bound above by period's:  {whole.bound - by_period.bound:>14,.2f} points "
+          f"({_pct(whole.bound - by_period.bound, best_plan)})")  # fmt: skip
+    print(f"best plan above the best bound:    {best_plan - best_bound:>14,.2f} points "
+          f"({_pct(best_plan - best_bound, best_plan)})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
