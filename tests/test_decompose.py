@@ -252,22 +252,24 @@ def test_crowded_periods_are_priced_and_searched_on_their_cheapest_placements(
     assert pruned.bound is not None and pruned.objective is not None and pruned.bound <= pruned.objective
 
 
-@pytest.mark.parametrize("limits", [False, True])
-def test_without_memory_for_the_switch_prices_they_are_priced_once_at_the_lp_prices(limits: bool) -> None:
-    # With no memory allowed for every period's candidates, the bound prices the switches once,
-    # at the LPs' prices: more than the periods' LPs alone, never above the optimum the whole
-    # model proves, and exactly the Lagrangian at those prices. (No time for the pattern LPs,
-    # whose bounds, where higher, would be taken instead.)
+@pytest.mark.parametrize(("limits", "steps"), [(False, False), (True, False), (False, True), (True, True)])
+def test_without_memory_for_the_switch_prices_they_are_priced_near_the_lp_prices(limits: bool, steps: bool) -> None:
+    # With no memory allowed for every period's candidates, the bound prices the switches on
+    # the candidates a cheapest path can take near the LPs' prices: more than the periods' LPs
+    # alone and never above the optimum the whole model proves. With no time for steps, it is
+    # exactly the Lagrangian at the LPs' prices; with steps, at least that. (No time for the
+    # pattern LPs, whose bounds, where higher, would be taken instead.)
     s = generate_scenario(6, 30, seed=3, periods=4)
     s = limited(s) if limits else s
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
         patch.setattr(decompose, "PATTERN_SHARE", 0.0)
+        patch.setattr(decompose, "FEW_BOUND_SHARE", 0.3 if steps else 0.0)
         outcome = _plan_by_period(s)
     assert outcome.plan is not None and outcome.bound_units is not None
     assert validate(s, outcome.plan).objective_units == outcome.expected_units
     assert outcome.switch_bound_units > 0 and outcome.path_plan_units == 0
-    assert any("at the LPs' prices" in note for note in outcome.notes)
+    assert any("near the LPs' prices" in note for note in outcome.notes)
     # The LPs' prices as planning by period has them: the flow's where it applies, else GLOP's.
     allowed = possible_placements(s)
     nobody = np.full(len(s.workers), -1, dtype=np.int64)
@@ -280,8 +282,12 @@ def test_without_memory_for_the_switch_prices_they_are_priced_once_at_the_lp_pri
     switch = float(term_units(s, Term.SWITCHES))
     at_lp = evaluate(periods, [Prices.of_lp(p) for p in periods], paths(periods, decompose._home_employers(s)), switch)
     empty = validate(s, Plan()).objective_units
+    at_lp_units = math.ceil(empty + at_lp.value - 1e-7 * abs(empty + at_lp.value))
     assert outcome.pattern_periods == 0
-    assert outcome.bound_units == math.ceil(empty + at_lp.value - 1e-7 * abs(empty + at_lp.value))
+    if steps:
+        assert outcome.bound_units >= at_lp_units
+    else:
+        assert outcome.bound_units == at_lp_units
     whole = solve(s, strategy="whole", time_limit=30, num_workers=2)
     assert whole.status is Status.OPTIMAL and whole.objective is not None
     assert outcome.bound_units <= round(whole.objective * OBJECTIVE_SCALE)
@@ -351,15 +357,15 @@ def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypa
     assert outcome.bound_units is not None and outcome.bound_units <= outcome.expected_units
 
 
-def test_ctrl_c_while_pricing_the_switches_once_keeps_the_whole_plan_and_the_lp_bound(
+def test_ctrl_c_while_pricing_the_switches_near_the_lp_prices_keeps_the_whole_plan_and_the_lp_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Too many candidates to keep: the switches are priced once after the first pass, and Ctrl-C
+    # Too many candidates to keep: the switches are priced after the first pass, and Ctrl-C
     # there keeps the plan whole and valid, skips the pattern LPs and sweeps, and bounds by the
     # periods' LPs alone.
     s = generate_scenario(6, 30, seed=5)
     monkeypatch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
-    monkeypatch.setattr(decompose, "fixed_bound", _interrupted)
+    monkeypatch.setattr(decompose.SwitchPricing, "improve", _interrupted)
     outcome = _plan_by_period(s)
     assert "stopped by the user while pricing the switches; every period is planned" in outcome.notes
     assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units

@@ -15,7 +15,16 @@ from hypothesis import strategies as st
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, lagrangian, solve, validate
 from werkdeling.generate import generate_scenario
-from werkdeling.lagrangian import PeriodPricing, Prices, evaluate, fixed_bound, fixed_period, paths, pricing
+from werkdeling.lagrangian import (
+    PeriodPricing,
+    PriceBox,
+    Prices,
+    SwitchPricing,
+    evaluate,
+    paths,
+    pricing,
+    restricted,
+)
 from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.relaxation import period_lp
@@ -152,28 +161,98 @@ def test_any_prices_bound_every_plan(data: dict[str, Any], seed: int) -> None:
     for tried in (lp_prices(periods), prices):
         value = evaluate(periods, tried, paths(periods, home), switch).value
         assert empty + value <= whole.objective * OBJECTIVE_SCALE + 1e-6 * max(1.0, abs(empty))
-        # Held fixed, the same prices give the same bound from the groups a path can take.
-        fixed = [fixed_period(p, price, switch) for p, price in zip(periods, tried, strict=True)]
-        assert fixed_bound(fixed, home, len(s.employers), switch) == pytest.approx(value, rel=1e-9, abs=1e-6)
+        # The groups a cheapest path can take at these prices give the same bound.
+        few = [restricted(p, price, switch, 0.0)[0] for p, price in zip(periods, tried, strict=True)]
+        assert evaluate(few, tried, paths(few, home), switch).value == pytest.approx(value, rel=1e-9, abs=1e-6)
+
+
+def within(boxes: list[PriceBox], around: list[Prices], rng: np.random.Generator) -> list[Prices]:
+    """Cover prices drawn anywhere in ``boxes`` (edges included; where a box is open, near its
+    centre), head and coaching prices as in ``around``."""
+    found = []
+    for box, p in zip(boxes, around, strict=True):
+        low = np.where(np.isfinite(box.low), box.low, p.cover - 1.0)
+        high = np.where(np.isfinite(box.high), box.high, p.cover + 1.0)
+        cover = rng.uniform(low, high)
+        edge = rng.random(len(cover))
+        cover = np.where(edge < 0.2, low, np.where(edge > 0.8, high, cover))
+        found.append(Prices(cover, p.head.copy(), p.coaching.copy()))
+    return found
 
 
 @pytest.mark.parametrize(("seed", "limits"), [(1, False), (2, False), (3, True)])
-def test_prices_held_fixed_give_the_bound_from_fewer_groups(seed: int, limits: bool) -> None:
-    # fixed_period drops the groups no cheapest path takes (priced at 0 or more, or more than two
-    # switches above the worker's cheapest), so the paths, and the bound, are evaluate()'s.
+def test_restricted_periods_give_the_bound_anywhere_in_their_box(seed: int, limits: bool) -> None:
+    # restricted() keeps the groups a cheapest path can take at any cover prices in its box, so
+    # there the bound from the kept candidates is evaluate()'s on every candidate; with no reach
+    # the box is the prices alone, and fewer candidates are kept the less the reach.
     s = generate_scenario(10, 60, seed=seed, periods=6)
     s = limited(s) if limits else s
     periods, optima = pricings(s)
     home = decompose._home_employers(s)
     switch = float(term_units(s, Term.SWITCHES))
-    for prices in (lp_prices(periods), random_prices(periods, np.random.default_rng(seed))):
-        fixed = [fixed_period(p, price, switch) for p, price in zip(periods, prices, strict=True)]
-        value = evaluate(periods, prices, paths(periods, home), switch).value
-        assert fixed_bound(fixed, home, len(s.employers), switch) == pytest.approx(value, rel=1e-9)
-        assert sum(len(f.keys) for f in fixed) < sum(len(p.group_start) for p in periods)
+    rng = np.random.default_rng(seed)
+    everyone = sum(len(p.worker) for p in periods)
+    kept = []
+    for centre in (lp_prices(periods), random_prices(periods, rng)):
+        for reach in (0.0, switch, 4 * switch):
+            parts = [restricted(p, price, switch, reach) for p, price in zip(periods, centre, strict=True)]
+            few, boxes = [f for f, _ in parts], [b for _, b in parts]
+            if reach == 0:
+                # (a slot no one can take has an open box: its price changes nothing)
+                assert all(np.all((b.low == c.cover) | np.isinf(b.low)) for b, c in zip(boxes, centre, strict=True))
+            for tried in (centre, within(boxes, centre, rng), within(boxes, centre, rng)):
+                value = evaluate(periods, tried, paths(periods, home), switch).value
+                assert evaluate(few, tried, paths(few, home), switch).value == pytest.approx(value, rel=1e-9)
+            kept.append(sum(len(f.worker) for f in few))
+    assert kept[0] < everyone and kept[0] <= kept[1] <= kept[2]
     # At the LPs' prices switches only add to the sum of the LPs, and here they add something.
-    at_lp = [fixed_period(p, price, switch) for p, price in zip(periods, lp_prices(periods), strict=True)]
-    assert fixed_bound(at_lp, home, len(s.employers), switch) > sum(optima) + 1e-6
+    few = [restricted(p, price, switch, 0.0)[0] for p, price in zip(periods, lp_prices(periods), strict=True)]
+    assert evaluate(few, lp_prices(few), paths(few, home), switch).value > sum(optima) + 1e-6
+
+
+def test_restricted_periods_refuse_what_they_cannot_keep_exact() -> None:
+    s = generate_scenario(4, 12, seed=2, periods=2)
+    periods, _ = pricings(s)
+    with pytest.raises(ValueError, match="at least 0"):
+        restricted(periods[0], Prices.of_lp(periods[0]), 1.0, -1.0)
+    with pytest.raises(ValueError, match="2 price boxes for 1 periods"):
+        SwitchPricing(
+            periods[:1],
+            decompose._home_employers(s),
+            1.0,
+            [restricted(p, Prices.of_lp(p), 1.0, 0.0)[1] for p in periods],
+        )
+
+
+@pytest.mark.parametrize("limits", [False, True])
+def test_steps_on_restricted_periods_stay_in_their_boxes_and_only_raise_the_bound(limits: bool) -> None:
+    # The steps keep every cover price in its box and the head and coaching prices where they
+    # were, so each evaluation is the Lagrangian of every candidate; the best is at least the
+    # first (the centre's) and at most a plan's cost.
+    s = generate_scenario(8, 40, seed=5, periods=6)
+    s = limited(s) if limits else s
+    periods, _ = pricings(s)
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    parts = [restricted(p, Prices.of_lp(p), switch, switch) for p in periods]
+    few, boxes = [f for f, _ in parts], [b for _, b in parts]
+    pricer = SwitchPricing(few, home, switch, boxes)
+    outcome = decompose.plan_by_period(
+        s, time_limit=3, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
+    )  # fmt: skip
+    upper = outcome.expected_units - validate(s, Plan()).objective_units
+    pricer.improve(upper, deadline=0.0)
+    assert pricer.best is not None
+    first = pricer.best.value
+    pricer.improve(upper, deadline=time.perf_counter() + 1)
+    assert pricer.evaluations > 1 and first - 1e-6 <= pricer.best.value <= upper + 1e-6
+    for price, box, part in zip(pricer.prices, boxes, few, strict=True):
+        assert np.all(price.cover >= box.low - 1e-9) and np.all(price.cover <= box.high + 1e-9)
+        assert np.array_equal(price.head, part.head_prices) and np.array_equal(price.coaching, part.coaching_prices)
+    # At the prices reached, the restricted Lagrangian is the whole one.
+    whole = evaluate(periods, pricer.prices, paths(periods, home), switch).value
+    assert evaluate(few, pricer.prices, pricer.states, switch).value == pytest.approx(whole, rel=1e-9)
 
 
 def test_the_subgradient_never_returns_less_than_the_lp_prices_give() -> None:

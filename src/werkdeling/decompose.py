@@ -56,13 +56,12 @@ from werkdeling.flow_lp import flow_lp
 from werkdeling.heuristic import fill_period
 from werkdeling.lagrangian import (
     Evaluation,
-    FixedPeriod,
     PeriodPricing,
+    PriceBox,
     Prices,
     SwitchPricing,
-    fixed_bound,
-    fixed_period,
     pricing,
+    restricted,
     with_patterns,
 )
 from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair, term_units
@@ -341,11 +340,12 @@ def plan_by_period(
     # cost, or too large to keep; the possible placements bound the candidates from above).
     switch = term_units(scenario, Term.SWITCHES)
     pricings: list[PeriodPricing] | None = [] if switch > 0 else None
-    # Where they would not fit, the switches are priced once, at the LPs' prices, from a cost
-    # per (worker, employer) group that a cheapest path can take.
-    fixed: list[FixedPeriod] | None = None
+    # Where they would not fit, the switches are priced after the first pass on the groups a
+    # cheapest path can take at prices near the LPs' (lagrangian.restricted).
+    few: list[PeriodPricing] | None = None
+    boxes: list[PriceBox] = []
     if pricings is not None and int(allowed.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
-        pricings, fixed = None, []
+        pricings, few = None, []
     reports: list[PeriodReport] = []
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
     planning_limit = time_limit * (1 - SWEEP_SHARE)
@@ -374,10 +374,12 @@ def plan_by_period(
         crowded_periods.append(crowded)
         if pricings is not None:
             pricings.append(pricing(costs, relaxed))
-        elif fixed is not None:
+        elif few is not None:
             priced = pricing(costs, relaxed)
-            fixed.append(fixed_period(priced, Prices.of_lp(priced), switch))
-            del priced  # the period's candidates are not kept
+            part, box = restricted(priced, Prices.of_lp(priced), switch, SWITCH_REACH * switch)
+            few.append(part)
+            boxes.append(box)
+            del priced  # the period's other candidates are not kept
         values = relaxed.values
         try:
             # In large periods the pattern LP's solution rounds to a better plan than the period
@@ -438,14 +440,19 @@ def plan_by_period(
             notes.append(f"stopped by the user after period {label}; later periods are empty")
             return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
     # Priced before the sweeps, which take the time left: this needs no plan.
-    at_lp_prices, stopped = -math.inf, False
-    if fixed is not None:
+    near_lp_prices, evaluations, stopped = -math.inf, 0, False
+    if few is not None:
+        pricer = SwitchPricing(few, home, switch, boxes)
         try:
-            at_lp_prices = fixed_bound(fixed, home, len(scenario.employers), switch)
+            now = time.perf_counter()
+            pricer.improve(expected - empty_units, now + FEW_BOUND_SHARE * max(0.0, started + time_limit - now))
         except KeyboardInterrupt:
             stopped = True
             notes.append("stopped by the user while pricing the switches; every period is planned")
-        fixed = None  # its groups are not needed any more
+        if pricer.best is not None:
+            near_lp_prices, evaluations = pricer.best.value, pricer.evaluations
+        few = None
+        del pricer  # its candidates are not needed any more
     later_gain, later_periods, pattern_change = 0.0, 0, 0
     if not stopped:
         # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
@@ -481,11 +488,12 @@ def plan_by_period(
             on_period(periods - 1, expected)
         if stopped:
             notes.append("stopped by the user during the sweeps at the end; every period is planned")
-    best = max(lp_total, at_lp_prices)
-    if at_lp_prices > lp_total:
+    best = max(lp_total, near_lp_prices)
+    if near_lp_prices > lp_total:
         notes.append(
-            f"the bound prices switches once, at the LPs' prices (too many candidates to keep for more): "
-            f"{(at_lp_prices - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
+            f"the bound prices switches near the LPs' prices (too many candidates to keep for more): "
+            f"{evaluations} Lagrangian evaluation(s) raised it by "
+            f"{(near_lp_prices - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
         )
     path_change = repath_change = 0
     if pricings is not None and not stopped:
@@ -827,8 +835,17 @@ LP_SHARE = 0.5
 
 #: Most memory (bytes) the bound with switches (:mod:`werkdeling.lagrangian`) may take with its
 #: subgradient steps, which keep every period's candidates; above it the switches are priced
-#: once, at the LPs' prices (:func:`~werkdeling.lagrangian.fixed_period`).
+#: after the first pass on the candidates a cheapest path can take at prices near the LPs'
+#: (:func:`~werkdeling.lagrangian.restricted`).
 SWITCH_BOUND_BYTES = 2 * 2**30
+
+#: How far (in switches) a candidate's priced cost may move from the LPs' prices in the bound of
+#: :data:`SWITCH_BOUND_BYTES`: the further, the more candidates each period keeps.
+SWITCH_REACH = 1.0
+
+#: Share of the time left after the first pass for that bound's subgradient steps; the sweeps
+#: get the rest.
+FEW_BOUND_SHARE = 0.3
 
 #: Bytes per candidate placement of the bound with switches: 49 in
 #: :class:`~werkdeling.lagrangian.PeriodPricing`, as much again while evaluating, and the paths'

@@ -37,11 +37,16 @@ import time
 from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 
 from werkdeling.local_search import NO_LIMIT, PeriodCosts
 from werkdeling.patterns import PatternLp, SlotCounts, cheapest_counts
 from werkdeling.relaxation import FloatArray, PeriodLp
 from werkdeling.scenario.scenario import BoolArray, IntArray
+
+#: Candidate, worker, slot and employer indices of a :class:`PeriodPricing`: 32 bits, as the
+#: 20,000-worker benchmark pool's bound keeps 66 million candidates (:func:`restricted`).
+IndexArray = npt.NDArray[np.int32]
 
 
 @dataclass(frozen=True)
@@ -54,14 +59,14 @@ class PeriodPricing:
     """
 
     workers: int
-    worker: IntArray
-    slot: IntArray
-    employer: IntArray
+    worker: IndexArray
+    slot: IndexArray
+    employer: IndexArray
     static: FloatArray  # placement cost without the switches
     minutes: FloatArray
     coached: BoolArray
-    group: IntArray
-    group_start: IntArray
+    group: IndexArray
+    group_start: IndexArray
     covers: FloatArray  # (slots, points) hull covers, the last repeated to pad
     prices: FloatArray  # (slots, points) the hull's cost at each
     constant: float  # minus the empty cost of every slot with a hull
@@ -74,7 +79,7 @@ class PeriodPricing:
     head_prices: FloatArray  # u >= 0 (the LP's duals are <= 0)
     coaching_prices: FloatArray
     #: Each candidate's index in the period's :class:`~werkdeling.local_search.PeriodCosts`.
-    candidate: IntArray
+    candidate: IndexArray
     #: The slots priced by whole workers (classes in this order of candidates), and the pattern
     #: LP's prices of a place to start from (see :func:`with_patterns`); ``None``: by the hulls.
     counts: SlotCounts | None = None
@@ -102,14 +107,14 @@ def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
         constant -= float(costs.slot_cost(np.array([s]), np.zeros(1, dtype=np.int64), hard=False)[0])
     return PeriodPricing(
         workers=costs.workers,
-        worker=worker,
-        slot=slot,
-        employer=employer,
+        worker=worker.astype(np.int32),
+        slot=slot.astype(np.int32),
+        employer=employer.astype(np.int32),
         static=(costs.placement_cost - costs.switch_cost)[order].astype(np.float64),
         minutes=costs.capacity[worker].astype(np.float64),
         coached=costs.coached[worker],
-        group=np.cumsum(new_group) - 1,
-        group_start=np.flatnonzero(new_group),
+        group=(np.cumsum(new_group) - 1).astype(np.int32),
+        group_start=np.flatnonzero(new_group).astype(np.int32),
         covers=covers,
         prices=prices,
         constant=constant,
@@ -120,7 +125,7 @@ def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
         cover_prices=lp.cover_prices.copy(),
         head_prices=-lp.head_prices,
         coaching_prices=-lp.coaching_prices,
-        candidate=order,
+        candidate=order.astype(np.int32),
     )
 
 
@@ -177,7 +182,7 @@ def paths(periods: list[PeriodPricing], home: IntArray) -> Paths:
     """The :class:`Paths` of ``periods``; ``home[w]`` is the employer worker ``w`` last worked for
     before the horizon (``-1``: none)."""
     employers = len(periods[0].head_limit)
-    keys = [p.worker[p.group_start] * employers + p.employer[p.group_start] for p in periods]
+    keys = [p.worker[p.group_start].astype(np.int64) * employers + p.employer[p.group_start] for p in periods]
     return _paths_of(keys, home, employers)
 
 
@@ -214,7 +219,9 @@ class Evaluation:
     place_step: list[FloatArray | None]
 
 
-def segment_min(values: FloatArray, starts: IntArray, segment: IntArray | None = None) -> tuple[FloatArray, IntArray]:
+def segment_min(
+    values: FloatArray, starts: IntArray | IndexArray, segment: IntArray | IndexArray | None = None
+) -> tuple[FloatArray, IntArray]:
     """Minimum of each segment ``values[starts[j]:starts[j + 1]]`` and the first position where it
     is reached (``inf`` and ``-1`` for an empty segment); ``starts`` ends with ``len(values)``,
     ``segment`` (the segment of each value) saves working it out."""
@@ -340,44 +347,61 @@ def cheapest_paths(
 
 
 @dataclass(frozen=True)
-class FixedPeriod:
-    """One period of the Lagrangian at prices that stay fixed, kept small (see
-    :func:`fixed_period`): per (worker, employer) group a cheapest path may take, its cheapest
-    priced placement; and what the period's slots and limits add at those prices."""
+class PriceBox:
+    """The cover prices a :func:`restricted` period is exact for: per slot, from ``low`` to
+    ``high``. Its head and coaching prices stay those it was restricted at."""
 
-    keys: IntArray  # worker x employers + employer, sorted
-    cost: FloatArray
-    constant: float
+    low: FloatArray
+    high: FloatArray
 
 
-def fixed_period(period: PeriodPricing, prices: Prices, switch: float) -> FixedPeriod:
-    """``period`` at fixed ``prices`` as a :class:`FixedPeriod`, for a bound with switches where
-    every period's candidates would not fit in memory (the 20,000-worker benchmark months have
-    6 million each): this keeps only a cost per group, and only the groups a cheapest path can
-    take at these prices.
+def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: float) -> tuple[PeriodPricing, PriceBox]:
+    """``period`` with only the (worker, employer) groups a cheapest path can take at any cover
+    prices within a box around ``prices``, and that box: for a bound with switches where every
+    period's candidates would not fit in memory (the 20,000-worker benchmark months have 6
+    million each; most of a worker's groups there are far above their cheapest).
 
-    A group priced at 0 or more is no cheaper than leaving the worker unplaced that period, which
-    never adds a switch (the employers before and after meet instead, at most one switch where
-    there were up to two). A group priced more than two switches above the worker's cheapest
-    group is no cheaper than that group, which adds at most two switches (into the period and out
-    of it). So every worker's cheapest path costs the same with the groups left out."""
-    value, cost, _, _ = _priced(period, prices)
+    The box lets each slot's cover price move so far that no candidate's priced cost moves by
+    more than ``reach`` (objective units). Within it a group priced at ``reach`` or more at
+    ``prices`` stays at 0 or more, so leaving the worker unplaced that period is as cheap and
+    never adds a switch (the employers before and after meet instead). A group priced more than
+    two switches and twice ``reach`` above the worker's cheapest group stays more than two
+    switches above it, and moving there adds at most two switches. Every group kept keeps all
+    its candidates, so at any prices within the box :func:`evaluate` on the restricted periods
+    gives the same bound as on the whole ones. Whole workers in a slot (:func:`with_patterns`)
+    are not restricted here: ``period`` must price its slots by their hulls."""
+    if period.counts is not None or prices.place is not None:
+        raise ValueError("restricted() takes a period whose slots are priced by their hulls")
+    if reach < 0:
+        raise ValueError(f"reach must be at least 0, not {reach}")
+    _, cost, _, _ = _priced(period, prices)
     group_cost, _ = segment_min(cost, np.r_[period.group_start, len(cost)], period.group)
     worker = period.worker[period.group_start]
-    cheapest = np.zeros(period.workers, dtype=np.float64)
+    cheapest = np.zeros(period.workers, dtype=np.float64)  # leaving the worker unplaced costs 0
     np.minimum.at(cheapest, worker, group_cost)
-    keep = (group_cost < 0) & (group_cost <= cheapest[worker] + 2 * switch)
-    keys = worker * len(period.head_limit) + period.employer[period.group_start]
-    return FixedPeriod(keys[keep], group_cost[keep], value)
-
-
-def fixed_bound(periods: list[FixedPeriod], home: IntArray, employers: int, switch: float) -> float:
-    """The Lagrangian at the prices of :func:`fixed_period` (objective units against the empty
-    plan): a lower bound on every plan, at least the sum of the periods' parts without switches.
-    ``home`` and ``switch`` as in :func:`paths` and :func:`evaluate`."""
-    states = _paths_of([p.keys for p in periods], home, employers)
-    path_costs, _ = cheapest_paths([(p.cost, np.arange(len(p.cost))) for p in periods], states, switch)
-    return float(sum(p.constant for p in periods)) + float(path_costs.sum())
+    kept_group = (group_cost < reach) & (group_cost <= cheapest[worker] + 2 * (switch + reach))
+    kept = np.flatnonzero(kept_group[period.group])
+    new_group = np.r_[True, period.group[kept[1:]] != period.group[kept[:-1]]] if len(kept) else kept_group[:0]
+    # A slot's widest candidate moves most with its price; a slot without one may move freely.
+    widest = np.zeros(len(prices.cover), dtype=np.float64)
+    np.maximum.at(widest, period.slot, period.minutes)
+    move = np.divide(reach, widest, out=np.full(len(widest), np.inf), where=widest > 0)
+    part = replace(
+        period,
+        worker=period.worker[kept],
+        slot=period.slot[kept],
+        employer=period.employer[kept],
+        static=period.static[kept],
+        minutes=period.minutes[kept],
+        coached=period.coached[kept],
+        group=(np.cumsum(new_group) - 1).astype(np.int32),
+        group_start=np.flatnonzero(new_group).astype(np.int32),
+        candidate=period.candidate[kept],
+        cover_prices=prices.cover.copy(),
+        head_prices=prices.head.copy(),
+        coaching_prices=prices.coaching.copy(),
+    )
+    return part, PriceBox(prices.cover - move, prices.cover + move)
 
 
 #: The first step factor of :class:`SwitchPricing`; it halves after :data:`PATIENCE` evaluations
@@ -406,10 +430,19 @@ class SwitchPricing:
 
     Polyak's step is ``factor x (plan - value) / |supergradient|^2``; ``factor`` starts at
     :data:`STEP` and halves after :data:`PATIENCE` evaluations without a better bound.
+
+    With ``boxes`` (one per period, from :func:`restricted`) the steps keep the cover prices in
+    them and the head and coaching prices where they are, so the bound holds for periods
+    restricted to fewer candidates.
     """
 
-    def __init__(self, periods: list[PeriodPricing], home: IntArray, switch: float) -> None:
+    def __init__(
+        self, periods: list[PeriodPricing], home: IntArray, switch: float, boxes: list[PriceBox] | None = None
+    ) -> None:
+        if boxes is not None and len(boxes) != len(periods):
+            raise ValueError(f"{len(boxes)} price boxes for {len(periods)} periods")
         self.periods = periods
+        self.boxes = boxes
         self.switch = switch
         self.states = paths(periods, home)
         self.prices = [Prices.of_lp(p) for p in periods]
@@ -439,6 +472,8 @@ class SwitchPricing:
                 self.waited += 1
                 if self.waited >= PATIENCE:
                     self.factor, self.waited = self.factor / 2, 0
+            if self.boxes is not None:
+                self._within_boxes(found, self.boxes)
             squared = 0.0
             for p, cover, head, coaching, place in zip(
                 self.prices, found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
@@ -461,6 +496,19 @@ class SwitchPricing:
                 p.coaching = np.maximum(0.0, p.coaching + step * coaching)
                 if place is not None and p.place is not None:
                     p.place += step * place
+            if self.boxes is not None:
+                for p, box in zip(self.prices, self.boxes, strict=True):
+                    np.clip(p.cover, box.low, box.high, out=p.cover)
+
+    def _within_boxes(self, found: Evaluation, boxes: list[PriceBox]) -> None:
+        """Zero the parts of ``found``'s steps the boxes block: head and coaching prices stay,
+        and a cover price at an edge of its box does not step past it."""
+        for p, box, cover, head, coaching in zip(
+            self.prices, boxes, found.cover_step, found.head_step, found.coaching_step, strict=True
+        ):
+            cover[((p.cover >= box.high) & (cover > 0)) | ((p.cover <= box.low) & (cover < 0))] = 0.0
+            head[:] = 0.0
+            coaching[:] = 0.0
 
 
 def switch_bound(

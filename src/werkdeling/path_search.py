@@ -108,7 +108,7 @@ def _candidate_costs(period: PeriodPricing, costs: PeriodCosts, assignment: IntA
     """Per candidate of ``period``: its own cost plus what its slot's cost changes by when the
     worker joins the others there (``inf`` where a slot maximum, head count or coaching capacity
     would break), with the worker taken out of the period first."""
-    worker, slot, employer = period.worker, period.slot, period.employer
+    worker, slot, employer = period.worker, period.slot.astype(np.int64), period.employer
     minutes = costs.capacity[worker]
     own = assignment[worker]
     cover = costs.coverage(assignment)
@@ -135,7 +135,7 @@ class _Lookup:
 
     @classmethod
     def of(cls, period: PeriodPricing, slots: int) -> _Lookup:
-        keys = period.worker * slots + period.slot
+        keys = period.worker.astype(np.int64) * slots + period.slot
         order = np.argsort(keys, kind="stable")
         return cls(slots, keys[order], order)
 
