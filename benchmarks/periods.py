@@ -63,6 +63,9 @@ def main() -> None:
     )
     print(f"plans from the pattern LPs: {outcome.pattern_plan_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"pricing the switches raised the bound by {outcome.switch_bound_units / OBJECTIVE_SCALE:,.0f} points")
+    for note in outcome.notes:
+        if "Lagrangian evaluation" in note:
+            print(f"  ({note})")
     if outcome.bound_units is not None:
         gap = (outcome.expected_units - outcome.bound_units) / max(1, abs(outcome.expected_units))
         print(f"bound {outcome.bound_units / OBJECTIVE_SCALE:,.2f}, gap {100 * gap:.2f} %")

@@ -31,7 +31,7 @@ from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.plan import Plan
 from werkdeling.relaxation import period_lp
-from werkdeling.scenario import OBJECTIVE_SCALE, Term
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run import SUITES, _scenario
@@ -60,6 +60,43 @@ def _steps(
     return first, found
 
 
+def periods_at(scenario: Scenario, reach: float | None) -> tuple[list[PeriodPricing], list[PriceBox] | None, int, int]:
+    """Every period's pricing at its LP, from nobody placed, restricted to ``reach`` switches
+    unless ``None``; the boxes (``None`` unrestricted), and how many candidates there are and
+    how many are kept."""
+    allowed = possible_placements(scenario)
+    nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
+    switch = float(term_units(scenario, Term.SWITCHES))
+    kept: list[PeriodPricing] = []
+    boxes: list[PriceBox] = []
+    total = 0
+    for k in range(scenario.horizon.periods):
+        costs = period_costs(scenario, allowed, k, nobody)
+        relaxed = flow_lp(costs) or period_lp(costs)
+        if relaxed is None:
+            raise SystemExit(f"period {k}: no LP solution")
+        whole = pricing(costs, relaxed)
+        total += len(whole.worker)
+        if reach is None:
+            kept.append(whole)
+            continue
+        part, box = restricted(whole, Prices.of_lp(whole), switch, reach * switch)
+        kept.append(part)
+        boxes.append(box)
+    return kept, None if reach is None else boxes, total, sum(len(p.worker) for p in kept)
+
+
+def target(scenario: Scenario, plan: float | None, time_limit: float) -> tuple[float, float]:
+    """A plan's cost in points (``plan``, else that of planning by period for ``time_limit``)
+    and the steps' target: that cost against the empty plan, in objective units."""
+    if plan is None:
+        planned = solve(scenario, strategy="by_period", time_limit=time_limit, seed=0)
+        if planned.objective is None:
+            raise SystemExit("no plan by period to aim the steps at; give --plan")
+        plan = planned.objective
+    return plan, plan * OBJECTIVE_SCALE - validate(scenario, Plan()).objective_units
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=sorted(SUITES), default="large")
@@ -77,43 +114,14 @@ def main() -> None:
         parser.error("--reaches must be at least 0 and --seconds more than 0")
     instance = SUITES[args.suite][args.instance]
     scenario = _scenario(instance)
-    empty = validate(scenario, Plan()).objective_units
-    plan = args.plan
-    if plan is None:
-        planned = solve(scenario, strategy="by_period", time_limit=instance.time_limit, seed=0)
-        if planned.objective is None:
-            parser.error("no plan by period to aim the steps at; give --plan")
-        plan = planned.objective
-    upper = plan * OBJECTIVE_SCALE - empty
-    allowed = possible_placements(scenario)
-    nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
+    plan, upper = target(scenario, args.plan, instance.time_limit)
     home = decompose._home_employers(scenario)
     switch = float(term_units(scenario, Term.SWITCHES))
     print(f"{instance.name}: steps towards a plan of {plan:,.2f} points, one switch {switch / OBJECTIVE_SCALE:,.0f}")
     print("candidates             kept  after (s), evaluations, points over the LPs' prices")
 
-    def periods_at(reach: float | None) -> tuple[list[PeriodPricing], list[PriceBox] | None, int, int]:
-        """Every period's pricing (restricted to ``reach`` switches unless ``None``)."""
-        kept: list[PeriodPricing] = []
-        boxes: list[PriceBox] = []
-        total = 0
-        for k in range(scenario.horizon.periods):
-            costs = period_costs(scenario, allowed, k, nobody)
-            relaxed = flow_lp(costs) or period_lp(costs)
-            if relaxed is None:
-                parser.error(f"period {k}: no LP solution")
-            whole = pricing(costs, relaxed)
-            total += len(whole.worker)
-            if reach is None:
-                kept.append(whole)
-                continue
-            part, box = restricted(whole, Prices.of_lp(whole), switch, reach * switch)
-            kept.append(part)
-            boxes.append(box)
-        return kept, None if reach is None else boxes, total, sum(len(p.worker) for p in kept)
-
     for reach in ([] if args.no_full else [None]) + reaches:
-        periods, boxes, total, kept = periods_at(reach)
+        periods, boxes, total, kept = periods_at(scenario, reach)
         _, found = _steps(periods, boxes, home, switch, upper, args.seconds)
         label = "every one" if reach is None else f"reach {reach:g} switch(es)"
         print(f"{label:<20}{kept / total:>7.1%}  " + " | ".join(found))

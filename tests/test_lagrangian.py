@@ -4,6 +4,7 @@ and each worker's path is the cheapest one and costs what the evaluation says.""
 from __future__ import annotations
 
 import itertools
+import math
 import time
 from typing import Any
 
@@ -224,11 +225,14 @@ def test_restricted_periods_refuse_what_they_cannot_keep_exact() -> None:
         )
 
 
-@pytest.mark.parametrize("limits", [False, True])
-def test_steps_on_restricted_periods_stay_in_their_boxes_and_only_raise_the_bound(limits: bool) -> None:
+@pytest.mark.parametrize(("limits", "deflection"), [(False, 1.5), (True, 1.5), (True, 0.0)])
+def test_steps_on_restricted_periods_stay_in_their_boxes_and_only_raise_the_bound(
+    limits: bool, deflection: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # The steps keep every cover price in its box and the head and coaching prices where they
     # were, so each evaluation is the Lagrangian of every candidate; the best is at least the
-    # first (the centre's) and at most a plan's cost.
+    # first (the centre's) and at most a plan's cost. Deflected steps (the default) or not.
+    monkeypatch.setattr(lagrangian, "DEFLECTION", deflection)
     s = generate_scenario(8, 40, seed=5, periods=6)
     s = limited(s) if limits else s
     periods, _ = pricings(s)
@@ -272,3 +276,85 @@ def test_the_subgradient_never_returns_less_than_the_lp_prices_give() -> None:
     longer = lagrangian.switch_bound(periods, home, switch, upper, deadline=time.perf_counter() + 2)
     assert longer.value >= start - 1e-6 and longer.value <= upper + 1e-6
     assert longer.value >= sum(optima) - 1e-6
+
+
+@pytest.mark.parametrize("limits", [False, True])
+def test_a_step_turning_against_the_last_one_keeps_part_of_it(limits: bool) -> None:
+    # Camerini, Fratta and Maffioli: d = g + beta x d_last, beta = DEFLECTION x max(0, -g.d_last)
+    # / |d_last|^2, so where g turns against d_last, d.d_last = (1 - DEFLECTION) x g.d_last; a
+    # head or coaching price at 0 still cannot step below it.
+    s = generate_scenario(6, 30, seed=3, periods=4)
+    s = limited(s) if limits else s
+    periods, _ = pricings(s)
+    home = decompose._home_employers(s)
+    pricer = SwitchPricing(periods, home, float(term_units(s, Term.SWITCHES)))
+    found = evaluate(periods, pricer.prices, pricer.states, pricer.switch)
+    plain = pricer._direction(found)  # no last step yet: the supergradient's movable parts
+    assert all(np.array_equal(d[0], c) for d, c in zip(plain, found.cover_step, strict=True))
+
+    def flat(direction: list[lagrangian.Direction]) -> np.ndarray:
+        return np.concatenate([part.ravel() for parts in direction for part in parts if part is not None])
+
+    rng = np.random.default_rng(11)
+    g = flat(plain)
+    turns = []
+    for sign in (1.0, -1.0):
+        last = [
+            (
+                sign * rng.normal(size=cover.shape) - sign * cover,
+                np.zeros_like(head),
+                np.zeros_like(coaching),
+                None if place is None else np.zeros_like(place),
+            )
+            for cover, head, coaching, place in plain
+        ]
+        pricer.direction = last
+        turned = flat(pricer._direction(found))
+        before = flat(last)
+        turn = float(g @ before)
+        turns.append(turn)
+        beta = lagrangian.DEFLECTION * max(0.0, -turn) / float(before @ before)
+        # The head and coaching parts of ``last`` are 0, so only the cover parts deflect.
+        assert turned == pytest.approx(g + beta * before, abs=1e-9)
+        if turn < 0:
+            assert float(turned @ before) == pytest.approx((1 - lagrangian.DEFLECTION) * turn, rel=1e-9)
+    assert min(turns) < 0 < max(turns)  # both cases were tried
+    # The prices stay where a step cannot follow: heads at 0 never step below 0.
+    for price, (_, head, coaching, _) in zip(pricer.prices, pricer._direction(found), strict=True):
+        assert np.all(head[price.head <= 0] >= 0) and np.all(coaching[price.coaching <= 0] >= 0)
+
+
+def test_the_step_rule_refuses_a_factor_or_patience_that_would_never_step() -> None:
+    s = generate_scenario(4, 12, seed=2, periods=2)
+    periods, _ = pricings(s)
+    home = decompose._home_employers(s)
+    with pytest.raises(ValueError, match=r"step factor 0\.0 and patience 5"):
+        SwitchPricing(periods, home, 1.0, step=0.0, patience=5)
+    with pytest.raises(ValueError, match=r"step factor 1\.0 and patience 0"):
+        SwitchPricing(periods, home, 1.0, step=1.0, patience=0)
+    pricer = SwitchPricing(periods, home, 1.0, step=0.25, patience=2)
+    pricer.factor = 0.01
+    pricer.restart()
+    assert pricer.factor == 0.25 and pricer.patience == 2
+
+
+def test_steps_stopped_after_some_evaluations_go_on_where_they_stopped() -> None:
+    # Three evaluations, then two more, take the same steps as five in one go: the step after
+    # the last evaluation is taken before stopping, so no evaluation repeats the last prices.
+    s = generate_scenario(6, 30, seed=7, periods=4)
+    periods, optima = pricings(s)
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    upper = sum(optima) + 50 * switch  # above the bound, so the steps have a target
+    resumed, whole = SwitchPricing(periods, home, switch), SwitchPricing(periods, home, switch)
+    resumed.improve(upper, math.inf, evaluations=3)
+    assert resumed.evaluations == 3 and not resumed.converged
+    resumed.improve(upper, math.inf, evaluations=2)
+    whole.improve(upper, math.inf, evaluations=5)
+    assert resumed.evaluations == whole.evaluations == 5
+    assert resumed.latest is not None and whole.latest is not None
+    assert resumed.latest.value == whole.latest.value
+    for a, b in zip(resumed.prices, whole.prices, strict=True):
+        assert np.array_equal(a.cover, b.cover)
+    with pytest.raises(ValueError, match="evaluations 0: give at least 1"):
+        whole.improve(upper, math.inf, evaluations=0)

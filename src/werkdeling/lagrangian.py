@@ -219,6 +219,11 @@ class Evaluation:
     place_step: list[FloatArray | None]
 
 
+#: One period's part of a step's direction: cover, head, coaching and place prices (``None``:
+#: no place prices), laid out like :class:`Evaluation`'s steps.
+Direction = tuple[FloatArray, FloatArray, FloatArray, FloatArray | None]
+
+
 def segment_min(
     values: FloatArray, starts: IntArray | IndexArray, segment: IntArray | IndexArray | None = None
 ) -> tuple[FloatArray, IntArray]:
@@ -405,9 +410,18 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
 
 
 #: The first step factor of :class:`SwitchPricing`; it halves after :data:`PATIENCE` evaluations
-#: without a better bound.
-STEP = 1.0
-PATIENCE = 5
+#: without a better bound. Planning by period has time for few evaluations where it matters
+#: most: about 40 on the 2,000-worker benchmark pool, 30 at 20,000 workers. There a small first
+#: factor that halves soon gains most (``benchmarks/step_rule.py``, item 24 of
+#: ``benchmarks/README.md``). Long runs go further from a factor of 1 (800 evaluations on the
+#: 2,000-worker pool: 64,577 points against 60,477), but planning by period restarts spent
+#: steps, and on the 500-worker and 52-week pools both gave the same bound there.
+STEP = 0.25
+PATIENCE = 2
+#: How much of the last direction a step keeps where the new supergradient turns against it
+#: (Camerini, Fratta and Maffioli's deflection, 1.5 in their paper; 0: plain supergradient
+#: steps). It damps the zigzag of plain steps between the periods' prices.
+DEFLECTION = 1.5
 #: The search stops once the step factor is below this.
 SMALLEST_STEP = 1e-4
 
@@ -428,8 +442,11 @@ class SwitchPricing:
     resumed: :meth:`improve` takes steps until a deadline, and a caller can plan from the latest
     paths (:attr:`latest`) in between and then go on with a better plan's cost as the target.
 
-    Polyak's step is ``factor x (plan - value) / |supergradient|^2``; ``factor`` starts at
-    :data:`STEP` and halves after :data:`PATIENCE` evaluations without a better bound.
+    Polyak's step is ``factor x (plan - value) / |direction|^2``; ``factor`` starts at ``step``
+    and halves after ``patience`` evaluations without a better bound (by default :data:`STEP`
+    and :data:`PATIENCE`). The direction is the supergradient ``g`` plus ``beta`` times the
+    last direction ``d``, ``beta`` being :data:`DEFLECTION` times how far ``g`` turns against
+    ``d`` (``-g.d / |d|^2``, at least 0).
 
     With ``boxes`` (one per period, from :func:`restricted`) the steps keep the cover prices in
     them and the head and coaching prices where they are, so the bound holds for periods
@@ -437,31 +454,53 @@ class SwitchPricing:
     """
 
     def __init__(
-        self, periods: list[PeriodPricing], home: IntArray, switch: float, boxes: list[PriceBox] | None = None
+        self,
+        periods: list[PeriodPricing],
+        home: IntArray,
+        switch: float,
+        boxes: list[PriceBox] | None = None,
+        step: float | None = None,
+        patience: int | None = None,
     ) -> None:
+        step = STEP if step is None else step
+        patience = PATIENCE if patience is None else patience
         if boxes is not None and len(boxes) != len(periods):
             raise ValueError(f"{len(boxes)} price boxes for {len(periods)} periods")
+        if step <= 0 or patience < 1:
+            raise ValueError(
+                f"step factor {step} and patience {patience}: need a factor above 0 and patience of 1 or more"
+            )
+        self.first_step = step
+        self.patience = patience
         self.periods = periods
         self.boxes = boxes
         self.switch = switch
         self.states = paths(periods, home)
         self.prices = [Prices.of_lp(p) for p in periods]
-        self.factor = STEP
+        self.factor = step
         self.waited = 0
         self.evaluations = 0
         self.best: Evaluation | None = None
         self.latest: Evaluation | None = None
+        #: The last step's direction per period: cover, head, coaching and place parts.
+        self.direction: list[Direction] | None = None
         #: No step can raise the bound any more: the prices are optimal or the factor is spent.
         self.converged = False
 
     def restart(self) -> None:
-        """Steps from :data:`STEP` again, from the prices reached."""
-        self.factor, self.waited, self.converged = STEP, 0, False
+        """Steps from the first step factor again, from the prices reached."""
+        self.factor, self.waited, self.converged = self.first_step, 0, False
+        self.direction = None
 
-    def improve(self, upper: float, deadline: float) -> None:
+    def improve(self, upper: float, deadline: float, evaluations: int | None = None) -> None:
         """Take steps towards ``upper`` (a plan's cost against the empty plan, in units) until
         ``deadline`` (``time.perf_counter()``; at least one evaluation is made), the bound
-        reaches ``upper``, or :attr:`converged`. Ctrl-C propagates; what was found stays."""
+        reaches ``upper``, :attr:`converged`, or after ``evaluations`` more evaluations (if
+        given). The step after the last evaluation is taken, so the next call goes on from there.
+        Ctrl-C propagates; what was found stays."""
+        if evaluations is not None and evaluations < 1:
+            raise ValueError(f"evaluations {evaluations}: give at least 1, or None for no limit")
+        stop_at = None if evaluations is None else self.evaluations + evaluations
         while not self.converged:
             found = evaluate(self.periods, self.prices, self.states, self.switch)
             self.evaluations += 1
@@ -470,27 +509,16 @@ class SwitchPricing:
                 self.best, self.waited = found, 0
             else:
                 self.waited += 1
-                if self.waited >= PATIENCE:
+                if self.waited >= self.patience:
                     self.factor, self.waited = self.factor / 2, 0
-            if self.boxes is not None:
-                self._within_boxes(found, self.boxes)
-            squared = 0.0
-            for p, cover, head, coaching, place in zip(
-                self.prices, found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
-            ):
-                # A price at 0 whose limit is not reached stays at 0: that part is no ascent.
-                squared += float((cover**2).sum())
-                squared += float((np.where((p.head > 0) | (head > 0), head, 0.0) ** 2).sum())
-                squared += float((np.where((p.coaching > 0) | (coaching > 0), coaching, 0.0) ** 2).sum())
-                squared += 0.0 if place is None else float((place**2).sum())
+            direction = self._direction(found)
+            squared = sum(float((part**2).sum()) for parts in direction for part in parts if part is not None)
             step = self.factor * max(upper - found.value, 0.0) / squared if squared > 0 else 0.0
             # squared == 0: these prices are optimal; step == 0: the bound reached the plan.
             self.converged = step == 0 or self.factor < SMALLEST_STEP
-            if self.converged or time.perf_counter() >= deadline:
+            if self.converged:
                 return
-            for p, cover, head, coaching, place in zip(
-                self.prices, found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
-            ):
+            for p, (cover, head, coaching, place) in zip(self.prices, direction, strict=True):
                 p.cover += step * cover
                 p.head = np.maximum(0.0, p.head + step * head)
                 p.coaching = np.maximum(0.0, p.coaching + step * coaching)
@@ -499,16 +527,64 @@ class SwitchPricing:
             if self.boxes is not None:
                 for p, box in zip(self.prices, self.boxes, strict=True):
                     np.clip(p.cover, box.low, box.high, out=p.cover)
+            if time.perf_counter() >= deadline or (stop_at is not None and self.evaluations >= stop_at):
+                return
 
-    def _within_boxes(self, found: Evaluation, boxes: list[PriceBox]) -> None:
-        """Zero the parts of ``found``'s steps the boxes block: head and coaching prices stay,
-        and a cover price at an edge of its box does not step past it."""
-        for p, box, cover, head, coaching in zip(
-            self.prices, boxes, found.cover_step, found.head_step, found.coaching_step, strict=True
-        ):
-            cover[((p.cover >= box.high) & (cover > 0)) | ((p.cover <= box.low) & (cover < 0))] = 0.0
-            head[:] = 0.0
-            coaching[:] = 0.0
+    def _direction(self, found: Evaluation) -> list[Direction]:
+        """The direction of the next step from ``found``'s supergradient, deflected by the last
+        step's direction (:data:`DEFLECTION`), without the parts that cannot move a price."""
+        direction = self._movable(
+            [
+                (cover, head, coaching, place)
+                for cover, head, coaching, place in zip(
+                    found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
+                )
+            ]
+        )
+        if DEFLECTION > 0 and self.direction is not None:
+            pairs = [
+                (new, old)
+                for now, before in zip(direction, self.direction, strict=True)
+                for new, old in zip(now, before, strict=True)
+                if new is not None and old is not None
+            ]
+            turn = sum(float(new @ old if new.ndim == 1 else (new * old).sum()) for new, old in pairs)
+            length = sum(float((old**2).sum()) for _, old in pairs)
+            beta = DEFLECTION * max(0.0, -turn) / length if length > 0 else 0.0
+            if beta > 0:
+                direction = self._movable(
+                    [
+                        (
+                            cover + beta * old_cover,
+                            head + beta * old_head,
+                            coaching + beta * old_coaching,
+                            None if place is None or old_place is None else place + beta * old_place,
+                        )
+                        for (cover, head, coaching, place), (old_cover, old_head, old_coaching, old_place) in zip(
+                            direction, self.direction, strict=True
+                        )
+                    ]
+                )
+        self.direction = direction
+        return direction
+
+    def _movable(self, direction: list[Direction]) -> list[Direction]:
+        """``direction`` without the parts no step can follow: a head or coaching price at 0
+        stepping below it, and, with boxes, those prices at all and a cover price stepping past
+        its box's edge."""
+        movable: list[Direction] = []
+        for k, (p, (cover, head, coaching, place)) in enumerate(zip(self.prices, direction, strict=True)):
+            if self.boxes is not None:
+                box = self.boxes[k]
+                blocked = ((p.cover >= box.high) & (cover > 0)) | ((p.cover <= box.low) & (cover < 0))
+                cover = np.where(blocked, 0.0, cover)
+                head = np.zeros_like(head)
+                coaching = np.zeros_like(coaching)
+            else:
+                head = np.where((p.head > 0) | (head > 0), head, 0.0)
+                coaching = np.where((p.coaching > 0) | (coaching > 0), coaching, 0.0)
+            movable.append((cover, head, coaching, place))
+        return movable
 
 
 def switch_bound(
