@@ -23,7 +23,7 @@ import sys
 import time
 from pathlib import Path
 
-from werkdeling import decompose, lagrangian
+from werkdeling import decompose
 from werkdeling.lagrangian import SwitchPricing
 from werkdeling.local_search import term_units
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
@@ -73,25 +73,20 @@ def main() -> None:
     print(f"{instance.name}: steps towards a plan of {plan:,.2f} points on {where}")
     print("deflection/step/patience  seconds  points over the LPs' prices after so many evaluations")
     print(" " * 35 + "".join(f"{m:>9}" for m in marks))
-    default = lagrangian.DEFLECTION
-    try:
-        for deflection, step, patience in rules:
-            lagrangian.DEFLECTION = deflection
-            pricer = SwitchPricing(periods, home, switch, boxes, step=step, patience=patience)
-            started = time.perf_counter()
-            pricer.improve(upper, math.inf, evaluations=1)  # the LPs' prices
-            assert pricer.best is not None
-            first = pricer.best.value
-            gains: list[float] = []
-            for mark in marks:
-                if not pricer.converged and pricer.evaluations < mark:
-                    pricer.improve(upper, math.inf, evaluations=mark - pricer.evaluations)
-                gains.append((pricer.best.value - first) / OBJECTIVE_SCALE)
-            seconds = time.perf_counter() - started
-            label = f"{deflection:g}/{step:g}/{patience}"
-            print(f"{label:<26}{seconds:>7.0f}  " + "".join(f"{g:>9,.0f}" for g in gains), flush=True)
-    finally:
-        lagrangian.DEFLECTION = default
+    for deflection, step, patience in rules:
+        pricer = SwitchPricing(periods, home, switch, boxes, step=step, patience=patience, deflection=deflection)
+        started = time.perf_counter()
+        pricer.improve(upper, math.inf, evaluations=1)  # the LPs' prices
+        assert pricer.best is not None
+        first = pricer.best.value
+        gains: list[float] = []
+        for mark in marks:
+            if not pricer.converged and pricer.evaluations < mark:
+                pricer.improve(upper, math.inf, evaluations=mark - pricer.evaluations)
+            gains.append((pricer.best.value - first) / OBJECTIVE_SCALE)
+        seconds = time.perf_counter() - started
+        label = f"{deflection:g}/{step:g}/{patience}"
+        print(f"{label:<26}{seconds:>7.0f}  " + "".join(f"{g:>9,.0f}" for g in gains), flush=True)
 
 
 if __name__ == "__main__":

@@ -227,12 +227,11 @@ def test_restricted_periods_refuse_what_they_cannot_keep_exact() -> None:
 
 @pytest.mark.parametrize(("limits", "deflection"), [(False, 1.5), (True, 1.5), (True, 0.0)])
 def test_steps_on_restricted_periods_stay_in_their_boxes_and_only_raise_the_bound(
-    limits: bool, deflection: float, monkeypatch: pytest.MonkeyPatch
+    limits: bool, deflection: float
 ) -> None:
     # The steps keep every cover price in its box and the head and coaching prices where they
     # were, so each evaluation is the Lagrangian of every candidate; the best is at least the
     # first (the centre's) and at most a plan's cost. Deflected steps (the default) or not.
-    monkeypatch.setattr(lagrangian, "DEFLECTION", deflection)
     s = generate_scenario(8, 40, seed=5, periods=6)
     s = limited(s) if limits else s
     periods, _ = pricings(s)
@@ -240,7 +239,7 @@ def test_steps_on_restricted_periods_stay_in_their_boxes_and_only_raise_the_boun
     switch = float(term_units(s, Term.SWITCHES))
     parts = [restricted(p, Prices.of_lp(p), switch, switch) for p in periods]
     few, boxes = [f for f, _ in parts], [b for _, b in parts]
-    pricer = SwitchPricing(few, home, switch, boxes)
+    pricer = SwitchPricing(few, home, switch, boxes, deflection=deflection)
     outcome = decompose.plan_by_period(
         s, time_limit=3, run=lambda solver, model: (solver.solve(model), False),
         configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds),
@@ -313,11 +312,11 @@ def test_a_step_turning_against_the_last_one_keeps_part_of_it(limits: bool) -> N
         before = flat(last)
         turn = float(g @ before)
         turns.append(turn)
-        beta = lagrangian.DEFLECTION * max(0.0, -turn) / float(before @ before)
+        beta = pricer.deflection * max(0.0, -turn) / float(before @ before)
         # The head and coaching parts of ``last`` are 0, so only the cover parts deflect.
         assert turned == pytest.approx(g + beta * before, abs=1e-9)
         if turn < 0:
-            assert float(turned @ before) == pytest.approx((1 - lagrangian.DEFLECTION) * turn, rel=1e-9)
+            assert float(turned @ before) == pytest.approx((1 - pricer.deflection) * turn, rel=1e-9)
     assert min(turns) < 0 < max(turns)  # both cases were tried
     # The prices stay where a step cannot follow: heads at 0 never step below 0.
     for price, (_, head, coaching, _) in zip(pricer.prices, pricer._direction(found), strict=True):
@@ -328,10 +327,12 @@ def test_the_step_rule_refuses_a_factor_or_patience_that_would_never_step() -> N
     s = generate_scenario(4, 12, seed=2, periods=2)
     periods, _ = pricings(s)
     home = decompose._home_employers(s)
-    with pytest.raises(ValueError, match=r"step factor 0\.0 and patience 5"):
-        SwitchPricing(periods, home, 1.0, step=0.0, patience=5)
-    with pytest.raises(ValueError, match=r"step factor 1\.0 and patience 0"):
-        SwitchPricing(periods, home, 1.0, step=1.0, patience=0)
+    with pytest.raises(ValueError, match=r"step factor 0\.0, patience 5 and deflection 1\.5"):
+        SwitchPricing(periods, home, 1.0, step=0.0, patience=5, deflection=1.5)
+    with pytest.raises(ValueError, match=r"step factor 1\.0, patience 0 and deflection 1\.5"):
+        SwitchPricing(periods, home, 1.0, step=1.0, patience=0, deflection=1.5)
+    with pytest.raises(ValueError, match=r"step factor 1\.0, patience 2 and deflection -1\.0"):
+        SwitchPricing(periods, home, 1.0, step=1.0, patience=2, deflection=-1.0)
     pricer = SwitchPricing(periods, home, 1.0, step=0.25, patience=2)
     pricer.factor = 0.01
     pricer.restart()

@@ -445,8 +445,8 @@ class SwitchPricing:
     Polyak's step is ``factor x (plan - value) / |direction|^2``; ``factor`` starts at ``step``
     and halves after ``patience`` evaluations without a better bound (by default :data:`STEP`
     and :data:`PATIENCE`). The direction is the supergradient ``g`` plus ``beta`` times the
-    last direction ``d``, ``beta`` being :data:`DEFLECTION` times how far ``g`` turns against
-    ``d`` (``-g.d / |d|^2``, at least 0).
+    last direction ``d``, ``beta`` being ``deflection`` (by default :data:`DEFLECTION`) times
+    how far ``g`` turns against ``d`` (``-g.d / |d|^2``, at least 0).
 
     With ``boxes`` (one per period, from :func:`restricted`) the steps keep the cover prices in
     them and the head and coaching prices where they are, so the bound holds for periods
@@ -461,17 +461,21 @@ class SwitchPricing:
         boxes: list[PriceBox] | None = None,
         step: float | None = None,
         patience: int | None = None,
+        deflection: float | None = None,
     ) -> None:
         step = STEP if step is None else step
         patience = PATIENCE if patience is None else patience
+        deflection = DEFLECTION if deflection is None else deflection
         if boxes is not None and len(boxes) != len(periods):
             raise ValueError(f"{len(boxes)} price boxes for {len(periods)} periods")
-        if step <= 0 or patience < 1:
+        if step <= 0 or patience < 1 or deflection < 0:
             raise ValueError(
-                f"step factor {step} and patience {patience}: need a factor above 0 and patience of 1 or more"
+                f"step factor {step}, patience {patience} and deflection {deflection}: "
+                "need a factor above 0, patience of 1 or more and a deflection of 0 or more"
             )
         self.first_step = step
         self.patience = patience
+        self.deflection = deflection
         self.periods = periods
         self.boxes = boxes
         self.switch = switch
@@ -532,25 +536,20 @@ class SwitchPricing:
 
     def _direction(self, found: Evaluation) -> list[Direction]:
         """The direction of the next step from ``found``'s supergradient, deflected by the last
-        step's direction (:data:`DEFLECTION`), without the parts that cannot move a price."""
+        step's direction (``deflection``), without the parts that cannot move a price."""
         direction = self._movable(
-            [
-                (cover, head, coaching, place)
-                for cover, head, coaching, place in zip(
-                    found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True
-                )
-            ]
+            list(zip(found.cover_step, found.head_step, found.coaching_step, found.place_step, strict=True))
         )
-        if DEFLECTION > 0 and self.direction is not None:
+        if self.deflection > 0 and self.direction is not None:
             pairs = [
                 (new, old)
                 for now, before in zip(direction, self.direction, strict=True)
                 for new, old in zip(now, before, strict=True)
                 if new is not None and old is not None
             ]
-            turn = sum(float(new @ old if new.ndim == 1 else (new * old).sum()) for new, old in pairs)
+            turn = sum(float((new * old).sum()) for new, old in pairs)
             length = sum(float((old**2).sum()) for _, old in pairs)
-            beta = DEFLECTION * max(0.0, -turn) / length if length > 0 else 0.0
+            beta = self.deflection * max(0.0, -turn) / length if length > 0 else 0.0
             if beta > 0:
                 direction = self._movable(
                     [
