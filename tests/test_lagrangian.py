@@ -225,6 +225,48 @@ def test_restricted_periods_refuse_what_they_cannot_keep_exact() -> None:
         )
 
 
+def test_head_and_coaching_prices_folded_into_restricted_periods_count_once_at_any_prices() -> None:
+    # restricted() adds its head and coaching prices to the static cost of each candidate it
+    # keeps, and an evaluation adds only what its own prices differ from them by. With no limit
+    # to the reach every group is kept, so at any prices (other head and coaching prices too)
+    # periods restricted once, or again at other prices, give the whole periods' Lagrangian.
+    s = limited(generate_scenario(8, 40, seed=6, periods=4))
+    periods, _ = pricings(s)
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    rng = np.random.default_rng(6)
+    first, second = random_prices(periods, rng), random_prices(periods, rng)
+    once = [restricted(p, price, switch, math.inf)[0] for p, price in zip(periods, first, strict=True)]
+    twice = [restricted(p, price, switch, math.inf)[0] for p, price in zip(once, second, strict=True)]
+    assert [len(p.worker) for p in twice] == [len(p.worker) for p in periods]
+    assert all(p.head_in_static is not None and p.head_in_static.any() for p in once)
+    assert any(p.coaching_in_static is not None and p.coaching_in_static.any() for p in once)
+    for tried in (first, second, random_prices(periods, rng), lp_prices(periods)):
+        whole = evaluate(periods, tried, paths(periods, home), switch).value
+        for few in (once, twice):
+            assert evaluate(few, tried, paths(few, home), switch).value == pytest.approx(whole, rel=1e-9)
+
+
+@SETTINGS
+@given(st.lists(st.lists(st.integers(-3, 3), min_size=1, max_size=5), min_size=1, max_size=12), st.data())
+def test_the_cheapest_of_some_groups_is_the_first_minimum_of_each(groups: list[list[int]], data: st.DataObject) -> None:
+    # evaluate() finds each group's minimum over all candidates but the cheapest candidate only
+    # for the groups the paths take; both agree with segment_min, ties going to the first.
+    values = np.array([v for g in groups for v in g], dtype=np.float64)
+    start = np.r_[0, np.cumsum([len(g) for g in groups])]
+    low, at = lagrangian.segment_min(values, start)
+    group_start = start[:-1].astype(np.int32)
+    assert np.array_equal(lagrangian.group_min(values, group_start), low)
+    chosen = np.array(data.draw(st.lists(st.integers(0, len(groups) - 1), max_size=2 * len(groups))), dtype=np.int64)
+    priced: list[np.ndarray[Any, Any]] = []
+    found = lagrangian.cheapest_in_groups(
+        lambda index: priced.append(index) or values[index], group_start, len(values), chosen
+    )
+    assert np.array_equal(found, at[chosen])
+    # Only the chosen groups' candidates were priced.
+    assert sorted(priced[0].tolist()) == sorted(i for g in chosen.tolist() for i in range(start[g], start[g + 1]))
+
+
 @pytest.mark.parametrize(("limits", "deflection"), [(False, 1.5), (True, 1.5), (True, 0.0)])
 def test_steps_on_restricted_periods_stay_in_their_boxes_and_only_raise_the_bound(
     limits: bool, deflection: float

@@ -34,7 +34,9 @@ LP's duals and a switch cost of 0 the bound is the sum of those LPs' optima.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -84,6 +86,10 @@ class PeriodPricing:
     #: LP's prices of a place to start from (see :func:`with_patterns`); ``None``: by the hulls.
     counts: SlotCounts | None = None
     place_prices: FloatArray | None = None
+    #: The head and coaching prices already added to ``static`` (see :func:`restricted`), so an
+    #: evaluation at those prices adds nothing per candidate; ``None``: none added.
+    head_in_static: FloatArray | None = None
+    coaching_in_static: FloatArray | None = None
 
 
 def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
@@ -243,12 +249,30 @@ def segment_min(
     return low, at
 
 
-def _priced(period: PeriodPricing, p: Prices) -> tuple[float, FloatArray, FloatArray, IntArray | None]:
-    """One period at prices ``p``: what its slots and limits add to the Lagrangian, each
-    candidate's priced cost, each slot's best cover and (where whole workers price the slots)
-    each slot's class counts."""
+def group_min(values: FloatArray, group_start: IndexArray) -> FloatArray:
+    """The smallest of ``values`` in each group of a :class:`PeriodPricing` (every group has a
+    candidate, so one pass finds them)."""
+    return np.minimum.reduceat(values, group_start) if len(values) else np.zeros(0, dtype=np.float64)
+
+
+def cheapest_in_groups(
+    values_at: Callable[[IntArray], FloatArray], group_start: IndexArray, size: int, groups: IntArray
+) -> IntArray:
+    """The first cheapest candidate of each of ``groups`` (of a period with ``size`` candidates,
+    grouped at ``group_start``), ``values_at`` pricing candidates by index: only those groups'
+    candidates are priced, as a path takes one group per worker and period."""
+    first = group_start[groups].astype(np.int64)
+    length = np.append(group_start[1:], size)[groups] - first
+    run_start = np.r_[0, np.cumsum(length)]
+    members = np.repeat(first - run_start[:-1], length) + np.arange(run_start[-1])
+    _, at = segment_min(values_at(members), run_start)
+    return members[at]
+
+
+def _slot_part(period: PeriodPricing, p: Prices) -> tuple[float, FloatArray, IntArray | None]:
+    """What one period's slots and limits add to the Lagrangian at prices ``p``, each slot's best
+    cover and (where whole workers price the slots) each slot's class counts."""
     counts = period.counts
-    cost = period.static - p.cover[period.slot] * period.minutes
     taken: IntArray | None = None
     if counts is None or p.place is None:
         slot_values = period.prices + p.cover[:, None] * period.covers
@@ -260,13 +284,44 @@ def _priced(period: PeriodPricing, p: Prices) -> tuple[float, FloatArray, FloatA
         slot_values, taken = cheapest_counts(counts, weight)
         best_cover = (taken @ counts.minutes).astype(np.float64)
         value = float(slot_values.sum())
-        cost -= p.place[period.slot, counts.klass]
-    # Only a limit that exists has a price, and it is never negative: else no lower bound.
+    head, coaching = _limit_prices(period, p)
+    value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
+    return value, best_cover, taken
+
+
+def _limit_prices(period: PeriodPricing, p: Prices) -> tuple[FloatArray, FloatArray]:
+    """The head and coaching prices ``p`` puts on the period's employers: only a limit that
+    exists has a price, and it is never negative (else no lower bound)."""
     head = np.where(period.head_limited, np.maximum(p.head, 0.0), 0.0)
     coaching = np.where(period.coaching_limited, np.maximum(p.coaching, 0.0), 0.0)
-    value -= float((head * period.head_limit).sum() + (coaching * period.coaching_limit).sum())
-    cost += head[period.employer] + np.where(period.coached, coaching[period.employer], 0.0)
-    return value, cost, best_cover, taken
+    return head, coaching
+
+
+def _candidate_cost(
+    period: PeriodPricing, p: Prices, index: IntArray | None = None, out: FloatArray | None = None
+) -> FloatArray:
+    """Each candidate's priced cost at prices ``p`` (only those at ``index`` if given), into
+    ``out`` if given. Every operation works in place: at 20,000 workers a period has millions of
+    candidates, and this runs for each of them at every evaluation."""
+    at: IntArray | slice = slice(None) if index is None else index
+    slot, employer = period.slot[at], period.employer[at]
+    # Slots are valid indices; "clip" spares take() the copy its bounds check makes with out.
+    cost = np.take(p.cover, slot, out=out, mode="clip")
+    cost *= period.minutes[at]
+    np.subtract(period.static[at], cost, out=cost)
+    if period.counts is not None and p.place is not None:
+        cost -= p.place[slot, period.counts.klass[at]]
+    head, coaching = _limit_prices(period, p)
+    # What is in static already is not added again (restricted periods: all of it).
+    if period.head_in_static is not None:
+        head = head - period.head_in_static
+    if period.coaching_in_static is not None:
+        coaching = coaching - period.coaching_in_static
+    if head.any():
+        cost += head[employer]
+    if coaching.any():
+        cost += np.where(period.coached[at], coaching[employer], 0.0)
+    return cost
 
 
 def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, switch: float) -> Evaluation:
@@ -274,16 +329,27 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     value = 0.0
     best_cover: list[FloatArray] = []
     taken: list[IntArray | None] = []  # per period: each slot's class counts, where priced so
-    cheapest: list[tuple[FloatArray, IntArray]] = []  # per period and group: cost and candidate
+    group_costs: list[FloatArray] = []  # per period and group: its cheapest candidate's cost
+    # One buffer for every period's candidate costs: only each group's minimum is kept.
+    buffer = np.empty(max((len(p.worker) for p in periods), default=0), dtype=np.float64)
     for period, p in zip(periods, prices, strict=True):
-        part, cost, covers, counted = _priced(period, p)
+        part, covers, counted = _slot_part(period, p)
         value += part
         best_cover.append(covers)
         taken.append(counted)
-        cheapest.append(segment_min(cost, np.r_[period.group_start, len(cost)], period.group))
+        cost = _candidate_cost(period, p, out=buffer[: len(period.worker)])
+        group_costs.append(group_min(cost, period.group_start))
+    del buffer
 
-    path_costs, picks = cheapest_paths(cheapest, states, switch)
+    path_costs, chosen_groups = cheapest_paths(group_costs, states, switch)
     value += float(path_costs.sum())
+    picks: list[IntArray] = []
+    for period, p, groups in zip(periods, prices, chosen_groups, strict=True):
+        pick = np.full(len(groups), -1, dtype=np.int64)
+        on_path = np.flatnonzero(groups >= 0)
+        priced = partial(_candidate_cost, period, p)
+        pick[on_path] = cheapest_in_groups(priced, period.group_start, len(period.worker), groups[on_path])
+        picks.append(pick)
 
     cover_step, head_step, coaching_step = [], [], []
     place_step: list[FloatArray | None] = []
@@ -306,20 +372,17 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     return Evaluation(value, picks, cover_step, head_step, coaching_step, place_step)
 
 
-def cheapest_paths(
-    cheapest: list[tuple[FloatArray, IntArray]], states: Paths, switch: float
-) -> tuple[FloatArray, list[IntArray]]:
+def cheapest_paths(group_costs: list[FloatArray], states: Paths, switch: float) -> tuple[FloatArray, list[IntArray]]:
     """Each worker's cheapest path through the periods and its cost, ``switch`` being the cost of
-    one switch. ``cheapest[k]`` holds, per (worker, employer) group of period ``k`` (see
-    :class:`PeriodPricing`), the cost of its cheapest candidate and that candidate (``inf`` and
-    any candidate where the group is closed); ``states`` are the paths' :class:`Paths`. Returns
-    the cost per worker (0 for a path that places them nowhere) and, per period, the candidate
-    each path takes (``-1``: none)."""
+    one switch. ``group_costs[k]`` holds, per (worker, employer) group of period ``k`` (see
+    :class:`PeriodPricing`), the cost of its cheapest candidate (``inf`` where the group is
+    closed); ``states`` are the paths' :class:`Paths`. Returns the cost per worker (0 for a path
+    that places them nowhere) and, per period, the group each path takes (``-1``: none)."""
     # Forward: cost[k][j] is the cheapest path of state j's worker before period k that ends
     # with state j's employer as the one last worked for; states.fresh is "not worked yet".
     cost_by_period = [states.start]
     best_by_period = []
-    for (group_cost, _), group_state in zip(cheapest, states.group_state, strict=True):
+    for group_cost, group_state in zip(group_costs, states.group_state, strict=True):
         before = cost_by_period[-1]
         best_state, best_at = segment_min(before, states.starts)  # per worker
         best_by_period.append((best_state, best_at))
@@ -330,18 +393,17 @@ def cheapest_paths(
         cost_by_period.append(after)
     final, final_state = segment_min(cost_by_period[-1], states.starts)
 
-    # Backward: which candidate each worker's cheapest path takes.
+    # Backward: which group each worker's cheapest path takes.
     workers = len(states.fresh)
     at = np.where(final < states.fresh, final_state, -1)  # a state, or -1: not worked yet
-    picks: list[IntArray] = [np.full(workers, -1, dtype=np.int64) for _ in cheapest]
-    for k in range(len(cheapest) - 1, -1, -1):
+    picks: list[IntArray] = [np.full(workers, -1, dtype=np.int64) for _ in group_costs]
+    for k in range(len(group_costs) - 1, -1, -1):
         before, after = cost_by_period[k], cost_by_period[k + 1]
         w = np.flatnonzero(at >= 0)
         j = at[w]
         placed = after[j] < before[j]
         w, j = w[placed], j[placed]
-        group_state = states.group_state[k]
-        picks[k][w] = cheapest[k][1][np.searchsorted(group_state, j)]
+        picks[k][w] = np.searchsorted(states.group_state[k], j)  # groups are sorted like states
         # Where the path came from: the same employer, not worked yet, or the cheapest other
         # employer and a switch.
         best_state, best_at = best_by_period[k]
@@ -379,8 +441,7 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
         raise ValueError("restricted() takes a period whose slots are priced by their hulls")
     if reach < 0:
         raise ValueError(f"reach must be at least 0, not {reach}")
-    _, cost, _, _ = _priced(period, prices)
-    group_cost, _ = segment_min(cost, np.r_[period.group_start, len(cost)], period.group)
+    group_cost = group_min(_candidate_cost(period, prices), period.group_start)
     worker = period.worker[period.group_start]
     cheapest = np.zeros(period.workers, dtype=np.float64)  # leaving the worker unplaced costs 0
     np.minimum.at(cheapest, worker, group_cost)
@@ -391,12 +452,19 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
     widest = np.zeros(len(prices.cover), dtype=np.float64)
     np.maximum.at(widest, period.slot, period.minutes)
     move = np.divide(reach, widest, out=np.full(len(widest), np.inf), where=widest > 0)
+    # The head and coaching prices stay where they are (PriceBox): their part goes into the
+    # static cost once rather than at every evaluation.
+    head, coaching = _limit_prices(period, prices)
+    added_head = head if period.head_in_static is None else head - period.head_in_static
+    added_coaching = coaching if period.coaching_in_static is None else coaching - period.coaching_in_static
+    employer = period.employer[kept]
+    static = period.static[kept] + added_head[employer] + np.where(period.coached[kept], added_coaching[employer], 0)
     part = replace(
         period,
         worker=period.worker[kept],
         slot=period.slot[kept],
-        employer=period.employer[kept],
-        static=period.static[kept],
+        employer=employer,
+        static=static,
         minutes=period.minutes[kept],
         coached=period.coached[kept],
         group=(np.cumsum(new_group) - 1).astype(np.int32),
@@ -405,6 +473,8 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
         cover_prices=prices.cover.copy(),
         head_prices=prices.head.copy(),
         coaching_prices=prices.coaching.copy(),
+        head_in_static=head,
+        coaching_in_static=coaching,
     )
     return part, PriceBox(prices.cover - move, prices.cover + move)
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from werkdeling.lagrangian import Paths, PeriodPricing, cheapest_paths, segment_min
+from werkdeling.lagrangian import Paths, PeriodPricing, cheapest_in_groups, cheapest_paths, group_min
 from werkdeling.local_search import IDLE, PeriodCosts
 from werkdeling.relaxation import FloatArray
 from werkdeling.scenario.scenario import IntArray
@@ -65,19 +65,26 @@ def _round(
     plan: IntArray,
 ) -> int:
     workers = plan.shape[0]
-    cheapest = []
+    group_costs, prices = [], []
     current = np.zeros(workers, dtype=np.float64)
     unpriced = np.zeros(workers, dtype=np.bool_)
     for k, (period, period_costs, lookup) in enumerate(zip(periods, costs, lookups, strict=True)):
         price = _candidate_costs(period, period_costs, plan[:, k])
-        cheapest.append(segment_min(price, np.r_[period.group_start, len(price)], period.group))
+        group_costs.append(group_min(price, period.group_start))
+        prices.append(price)
         placed = np.flatnonzero(plan[:, k] >= 0)
         at = lookup.find(placed, plan[placed, k])
         current[placed] += np.where(at >= 0, price[np.maximum(at, 0)] if len(price) else 0.0, 0.0)
         # A placement that is no candidate here (a crowded period keeps a few): no move for them.
         unpriced[placed[at < 0]] = True
     current += switch * _switches(costs, plan, home)
-    best, picks = cheapest_paths(cheapest, states, switch)
+    best, groups = cheapest_paths(group_costs, states, switch)
+    picks = []  # per period, the candidate each worker's cheapest path takes (-1: none)
+    for period, price, chosen in zip(periods, prices, groups, strict=True):
+        pick = np.full(workers, -1, dtype=np.int64)
+        placed = np.flatnonzero(chosen >= 0)
+        pick[placed] = cheapest_in_groups(price.__getitem__, period.group_start, len(price), chosen[placed])
+        picks.append(pick)
     gain = np.where(unpriced, -np.inf, current - best)
     moved = 0
     touched: set[tuple[int, int]] = set()  # (period, slot) and (period, -1 - limited employer)
