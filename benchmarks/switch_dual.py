@@ -102,12 +102,12 @@ def dual_lp(periods: list[PeriodPricing], states: Paths, switch: float) -> tuple
         weight = lp.add_columns(p.prices[hulled].ravel(), len(hulled) * points).reshape(len(hulled), points)
         lp.add(lp.add_rows(1, 1, len(hulled))[:, None], weight, 1.0)
         cover = lp.add_rows(0, 0, p.covers.shape[0])
-        lp.add(cover[p.slot], x, p.minutes)
+        lp.add(cover[p.slot], x, p.worker_minutes[p.worker])
         lp.add(cover[hulled][:, None], weight, -p.covers[hulled])
         constant += p.constant
         for limited, limit, who in (
             (p.head_limited, p.head_limit, np.ones(len(p.worker), dtype=bool)),
-            (p.coaching_limited, p.coaching_limit, p.coached),
+            (p.coaching_limited, p.coaching_limit, p.worker_coached[p.worker]),
         ):
             employers = np.flatnonzero(limited)
             row_of = np.full(len(limited), -1)
@@ -120,7 +120,7 @@ def dual_lp(periods: list[PeriodPricing], states: Paths, switch: float) -> tuple
         group_worker = p.worker[p.group_start]
         stay, switched = lp.add_columns(0.0, groups), lp.add_columns(switch, groups)
         group_row = lp.add_rows(0, 0, groups)
-        lp.add(group_row[p.group], x, 1.0)
+        lp.add(np.repeat(group_row, np.diff(np.r_[p.group_start, len(p.worker)])), x, 1.0)
         lp.add(group_row, stay, -1.0)
         lp.add(group_row, switched, -1.0)
         first = fresh[group_worker]

@@ -88,8 +88,8 @@ def path_cost(
             continue
         assert p.worker[i] == w
         e = int(p.employer[i])
-        total += p.static[i] - price.cover[p.slot[i]] * p.minutes[i] + price.head[e]
-        total += price.coaching[e] if p.coached[i] else 0.0
+        total += p.static[i] - price.cover[p.slot[i]] * p.worker_minutes[w] + price.head[e]
+        total += price.coaching[e] if p.worker_coached[w] else 0.0
         total += switch if last >= 0 and last != e else 0.0
         last = e
     return total

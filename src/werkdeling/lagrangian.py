@@ -56,8 +56,9 @@ class PeriodPricing:
     """One period's candidates and slot hulls, as the Lagrangian needs them (see :func:`pricing`).
 
     Candidates are sorted by (worker, employer); ``group_start`` marks where each such pair's
-    run begins and ``group[i]`` is candidate ``i``'s pair, so a pair's cheapest candidate is a
-    ``reduceat`` away.
+    run begins, so a pair's cheapest candidate is a ``reduceat`` away. A candidate's minutes and
+    coaching need are its worker's: kept per worker, they take no memory per candidate (the
+    20,000-worker benchmark pool keeps 66 million candidates, :func:`restricted`).
     """
 
     workers: int
@@ -65,9 +66,8 @@ class PeriodPricing:
     slot: IndexArray
     employer: IndexArray
     static: FloatArray  # placement cost without the switches
-    minutes: FloatArray
-    coached: BoolArray
-    group: IndexArray
+    worker_minutes: FloatArray  # (workers,) the minutes a placement covers
+    worker_coached: BoolArray  # (workers,) whether a placement takes a coaching place
     group_start: IndexArray
     covers: FloatArray  # (slots, points) hull covers, the last repeated to pad
     prices: FloatArray  # (slots, points) the hull's cost at each
@@ -117,9 +117,8 @@ def pricing(costs: PeriodCosts, lp: PeriodLp) -> PeriodPricing:
         slot=slot.astype(np.int32),
         employer=employer.astype(np.int32),
         static=(costs.placement_cost - costs.switch_cost)[order].astype(np.float64),
-        minutes=costs.capacity[worker].astype(np.float64),
-        coached=costs.coached[worker],
-        group=(np.cumsum(new_group) - 1).astype(np.int32),
+        worker_minutes=costs.capacity.astype(np.float64),
+        worker_coached=costs.coached.copy(),
         group_start=np.flatnonzero(new_group).astype(np.int32),
         covers=covers,
         prices=prices,
@@ -272,13 +271,20 @@ def cheapest_in_groups(
     """The first cheapest candidate of each of ``groups`` (nonempty, of a period with ``size``
     candidates, grouped at ``group_start``), ``values_at`` pricing candidates by index: only
     those groups' candidates are priced, as a path takes one group per worker and period."""
+    members, run_start = group_members(group_start, size, groups)
+    _, at = segment_min(values_at(members), run_start)
+    return members[at]
+
+
+def group_members(group_start: IntArray | IndexArray, size: int, groups: IntArray) -> tuple[IntArray, IntArray]:
+    """The candidates of ``groups`` (of a period with ``size`` candidates, grouped at
+    ``group_start``), one group's after the other's, and where each group's run starts in them
+    (ending with their number)."""
     first = group_start[groups].astype(np.int64)
     last = len(group_start) - 1
     length = np.where(groups < last, group_start[np.minimum(groups + 1, last)], size) - first
     run_start = np.r_[0, np.cumsum(length)]
-    members = np.repeat(first - run_start[:-1], length) + np.arange(run_start[-1])
-    _, at = segment_min(values_at(members), run_start)
-    return members[at]
+    return np.repeat(first - run_start[:-1], length) + np.arange(run_start[-1]), run_start
 
 
 def _slot_part(period: PeriodPricing, p: Prices) -> tuple[float, FloatArray, IntArray | None]:
@@ -310,16 +316,21 @@ def _limit_prices(period: PeriodPricing, p: Prices) -> tuple[FloatArray, FloatAr
 
 
 def _candidate_cost(
-    period: PeriodPricing, p: Prices, index: IntArray | None = None, out: FloatArray | None = None
+    period: PeriodPricing,
+    p: Prices,
+    index: IntArray | None = None,
+    out: FloatArray | None = None,
+    scratch: FloatArray | None = None,
 ) -> FloatArray:
     """Each candidate's priced cost at prices ``p`` (only those at ``index`` if given), into
-    ``out`` if given. Every operation works in place: at 20,000 workers a period has millions of
-    candidates, and this runs for each of them at every evaluation."""
+    ``out`` if given, ``scratch`` (as long) holding the minutes. Every operation works in place:
+    at 20,000 workers a period has millions of candidates, and this runs for each of them at
+    every evaluation."""
     at: IntArray | slice = slice(None) if index is None else index
-    slot, employer = period.slot[at], period.employer[at]
-    # Slots are valid indices; "clip" spares take() the copy its bounds check makes with out.
+    slot, employer, worker = period.slot[at], period.employer[at], period.worker[at]
+    # Slots and workers are valid indices; "clip" spares take() the copy its bounds check makes.
     cost = np.take(p.cover, slot, out=out, mode="clip")
-    cost *= period.minutes[at]
+    cost *= np.take(period.worker_minutes, worker, out=scratch, mode="clip")
     np.subtract(period.static[at], cost, out=cost)
     if period.counts is not None and p.place is not None:
         cost -= p.place[slot, period.counts.klass[at]]
@@ -332,7 +343,7 @@ def _candidate_cost(
     if head.any():
         cost += head[employer]
     if coaching.any():
-        cost += np.where(period.coached[at], coaching[employer], 0.0)
+        cost += np.where(period.worker_coached[worker], coaching[employer], 0.0)
     return cost
 
 
@@ -342,16 +353,18 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     best_cover: list[FloatArray] = []
     taken: list[IntArray | None] = []  # per period: each slot's class counts, where priced so
     group_costs: list[FloatArray] = []  # per period and group: its cheapest candidate's cost
-    # One buffer for every period's candidate costs: only each group's minimum is kept.
-    buffer = np.empty(max((len(p.worker) for p in periods), default=0), dtype=np.float64)
+    # Buffers for every period's candidate costs: only each group's minimum is kept.
+    longest = max((len(p.worker) for p in periods), default=0)
+    buffer, scratch = np.empty(longest, dtype=np.float64), np.empty(longest, dtype=np.float64)
     for period, p in zip(periods, prices, strict=True):
         part, covers, counted = _slot_part(period, p)
         value += part
         best_cover.append(covers)
         taken.append(counted)
-        cost = _candidate_cost(period, p, out=buffer[: len(period.worker)])
+        size = len(period.worker)
+        cost = _candidate_cost(period, p, out=buffer[:size], scratch=scratch[:size])
         group_costs.append(group_min(cost, period.group_start))
-    del buffer
+    del buffer, scratch
 
     path_costs, chosen_groups = cheapest_paths(group_costs, states, switch)
     value += float(path_costs.sum())
@@ -368,10 +381,11 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
     for period, chosen, covers, counted in zip(periods, picks, best_cover, taken, strict=True):
         i = chosen[chosen >= 0]
         slots, employers = len(covers), len(period.head_limit)
-        placed_minutes = np.bincount(period.slot[i], weights=period.minutes[i], minlength=slots)
+        placed_minutes = np.bincount(period.slot[i], weights=period.worker_minutes[period.worker[i]], minlength=slots)
         cover_step.append(covers - placed_minutes)
         heads = np.bincount(period.employer[i], minlength=employers).astype(np.float64)
-        coached = np.bincount(period.employer[i[period.coached[i]]], minlength=employers).astype(np.float64)
+        coached = np.bincount(period.employer[i[period.worker_coached[period.worker[i]]]], minlength=employers)
+        coached = coached.astype(np.float64)
         # No limit, no price: the step leaves those at 0.
         head_step.append(np.where(period.head_limited, heads - period.head_limit, 0.0))
         coaching_step.append(np.where(period.coaching_limited, coached - period.coaching_limit, 0.0))
@@ -464,11 +478,10 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
     cheapest = np.zeros(period.workers, dtype=np.float64)  # leaving the worker unplaced costs 0
     np.minimum.at(cheapest, worker, group_cost)
     kept_group = (group_cost < reach) & (group_cost <= cheapest[worker] + 2 * (switch + reach))
-    kept = np.flatnonzero(kept_group[period.group])
-    new_group = np.r_[True, period.group[kept[1:]] != period.group[kept[:-1]]] if len(kept) else kept_group[:0]
+    kept, group_start = group_members(period.group_start, len(period.worker), np.flatnonzero(kept_group))
     # A slot's widest candidate moves most with its price; a slot without one may move freely.
     widest = np.zeros(len(prices.cover), dtype=np.float64)
-    np.maximum.at(widest, period.slot, period.minutes)
+    np.maximum.at(widest, period.slot, period.worker_minutes[period.worker])
     move = np.divide(reach, widest, out=np.full(len(widest), np.inf), where=widest > 0)
     # The head and coaching prices stay where they are (PriceBox): their part goes into the
     # static cost once rather than at every evaluation.
@@ -476,17 +489,15 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
     added_head = head if period.head_in_static is None else head - period.head_in_static
     added_coaching = coaching if period.coaching_in_static is None else coaching - period.coaching_in_static
     employer = period.employer[kept]
-    static = period.static[kept] + added_head[employer] + np.where(period.coached[kept], added_coaching[employer], 0)
+    coached = period.worker_coached[period.worker[kept]]
+    static = period.static[kept] + added_head[employer] + np.where(coached, added_coaching[employer], 0.0)
     part = replace(
         period,
         worker=period.worker[kept],
         slot=period.slot[kept],
         employer=employer,
         static=static,
-        minutes=period.minutes[kept],
-        coached=period.coached[kept],
-        group=(np.cumsum(new_group) - 1).astype(np.int32),
-        group_start=np.flatnonzero(new_group).astype(np.int32),
+        group_start=group_start[:-1].astype(np.int32),
         candidate=period.candidate[kept],
         cover_prices=prices.cover.copy(),
         head_prices=prices.head.copy(),

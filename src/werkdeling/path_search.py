@@ -124,10 +124,11 @@ def _candidate_costs(period: PeriodPricing, costs: PeriodCosts, assignment: IntA
     own_employer = np.where(own >= 0, costs.slot_employer[np.maximum(own, 0)], -1)
     same = own_employer == employer
     other_heads = heads[employer] - same
-    other_coached = coached[employer] - (same & period.coached)
+    needs_coaching = costs.coached[worker]
+    other_coached = coached[employer] - (same & needs_coaching)
     fits = others + minutes <= costs.maximum[slot]
     fits &= other_heads + 1 <= costs.head_limit[employer]
-    fits &= ~period.coached | (other_coached + 1 <= costs.coaching_limit[employer])
+    fits &= ~needs_coaching | (other_coached + 1 <= costs.coaching_limit[employer])
     change = costs.slot_cost(slot, others + minutes) - costs.slot_cost(slot, others)
     return np.where(fits, period.static + change, np.inf)
 
