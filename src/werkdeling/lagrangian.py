@@ -510,7 +510,8 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
 
 #: The first step factor of :class:`SwitchPricing`; it halves after :data:`PATIENCE` evaluations
 #: without a better bound. Planning by period has time for few evaluations where it matters
-#: most: about 40 on the 2,000-worker benchmark pool, 30 at 20,000 workers. There a small first
+#: most: 20-40 on the 2,000-worker benchmark pool, some 30 at 20,000 workers when this rule was
+#: chosen (evaluations there are twice as fast since item 25). There a small first
 #: factor that halves soon gains most (``benchmarks/step_rule.py``, item 24 of
 #: ``benchmarks/README.md``). Long runs go further from a factor of 1 (800 evaluations on the
 #: 2,000-worker pool: 64,577 points against 60,477), but planning by period restarts spent
