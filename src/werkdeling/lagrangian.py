@@ -315,6 +315,17 @@ def _limit_prices(period: PeriodPricing, p: Prices) -> tuple[FloatArray, FloatAr
     return head, coaching
 
 
+def _beyond_static(period: PeriodPricing, p: Prices) -> tuple[FloatArray, FloatArray]:
+    """The head and coaching prices of :func:`_limit_prices` less those already in the period's
+    static cost (:func:`restricted` puts all of them there)."""
+    head, coaching = _limit_prices(period, p)
+    if period.head_in_static is not None:
+        head = head - period.head_in_static
+    if period.coaching_in_static is not None:
+        coaching = coaching - period.coaching_in_static
+    return head, coaching
+
+
 def _candidate_cost(
     period: PeriodPricing,
     p: Prices,
@@ -334,12 +345,7 @@ def _candidate_cost(
     np.subtract(period.static[at], cost, out=cost)
     if period.counts is not None and p.place is not None:
         cost -= p.place[slot, period.counts.klass[at]]
-    head, coaching = _limit_prices(period, p)
-    # What is in static already is not added again (restricted periods: all of it).
-    if period.head_in_static is not None:
-        head = head - period.head_in_static
-    if period.coaching_in_static is not None:
-        coaching = coaching - period.coaching_in_static
+    head, coaching = _beyond_static(period, p)
     if head.any():
         cost += head[employer]
     if coaching.any():
@@ -486,8 +492,7 @@ def restricted(period: PeriodPricing, prices: Prices, switch: float, reach: floa
     # The head and coaching prices stay where they are (PriceBox): their part goes into the
     # static cost once rather than at every evaluation.
     head, coaching = _limit_prices(period, prices)
-    added_head = head if period.head_in_static is None else head - period.head_in_static
-    added_coaching = coaching if period.coaching_in_static is None else coaching - period.coaching_in_static
+    added_head, added_coaching = _beyond_static(period, prices)
     employer = period.employer[kept]
     coached = period.worker_coached[period.worker[kept]]
     static = period.static[kept] + added_head[employer] + np.where(coached, added_coaching[employer], 0.0)
