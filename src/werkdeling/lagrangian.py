@@ -269,11 +269,15 @@ def cheapest_in_groups(
     values_at: Callable[[IntArray], FloatArray], group_start: IntArray | IndexArray, size: int, groups: IntArray
 ) -> IntArray:
     """The first cheapest candidate of each of ``groups`` (nonempty, of a period with ``size``
-    candidates, grouped at ``group_start``), ``values_at`` pricing candidates by index: only
-    those groups' candidates are priced, as a path takes one group per worker and period."""
-    members, run_start = group_members(group_start, size, groups)
+    candidates, grouped at ``group_start``; ``-1`` where a group is ``-1``), ``values_at``
+    pricing candidates by index: only those groups' candidates are priced, as a path takes one
+    group per worker and period."""
+    found = np.full(len(groups), -1, dtype=np.int64)
+    some = np.flatnonzero(groups >= 0)
+    members, run_start = group_members(group_start, size, groups[some])
     _, at = segment_min(values_at(members), run_start)
-    return members[at]
+    found[some] = members[at]
+    return found
 
 
 def group_members(group_start: IntArray | IndexArray, size: int, groups: IntArray) -> tuple[IntArray, IntArray]:
@@ -374,13 +378,10 @@ def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, 
 
     path_costs, chosen_groups = cheapest_paths(group_costs, states, switch)
     value += float(path_costs.sum())
-    picks: list[IntArray] = []
-    for period, p, groups in zip(periods, prices, chosen_groups, strict=True):
-        pick = np.full(len(groups), -1, dtype=np.int64)
-        on_path = np.flatnonzero(groups >= 0)
-        priced = partial(_candidate_cost, period, p)
-        pick[on_path] = cheapest_in_groups(priced, period.group_start, len(period.worker), groups[on_path])
-        picks.append(pick)
+    picks = [
+        cheapest_in_groups(partial(_candidate_cost, period, p), period.group_start, len(period.worker), groups)
+        for period, p, groups in zip(periods, prices, chosen_groups, strict=True)
+    ]
 
     cover_step, head_step, coaching_step = [], [], []
     place_step: list[FloatArray | None] = []

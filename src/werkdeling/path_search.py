@@ -79,12 +79,11 @@ def _round(
         unpriced[placed[at < 0]] = True
     current += switch * _switches(costs, plan, home)
     best, groups = cheapest_paths(group_costs, states, switch)
-    picks = []  # per period, the candidate each worker's cheapest path takes (-1: none)
-    for period, price, chosen in zip(periods, prices, groups, strict=True):
-        pick = np.full(workers, -1, dtype=np.int64)
-        placed = np.flatnonzero(chosen >= 0)
-        pick[placed] = cheapest_in_groups(price.__getitem__, period.group_start, len(price), chosen[placed])
-        picks.append(pick)
+    # Per period, the candidate each worker's cheapest path takes (-1: none).
+    picks = [
+        cheapest_in_groups(price.__getitem__, period.group_start, len(price), chosen)
+        for period, price, chosen in zip(periods, prices, groups, strict=True)
+    ]
     gain = np.where(unpriced, -np.inf, current - best)
     moved = 0
     touched: set[tuple[int, int]] = set()  # (period, slot) and (period, -1 - limited employer)
