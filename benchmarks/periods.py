@@ -12,6 +12,10 @@ validator.
 
     python benchmarks/periods.py --suite large
     python benchmarks/periods.py --suite medium --seconds 120   # the same with more time
+    python benchmarks/periods.py --suite huge --set FEW_BOUND_SHARE=0.6   # another time share
+
+``--set`` changes one of :mod:`werkdeling.decompose`'s time shares (its ``*_SHARE`` and
+``*_CAP`` constants) for this run only, to measure it before changing its default.
 """
 
 from __future__ import annotations
@@ -35,7 +39,23 @@ def main() -> None:
     parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
     parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
     parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose time share for this run"
+    )
     args = parser.parse_args()
+    for setting in args.set:
+        name, _, value = setting.partition("=")
+        if not (name.endswith(("_SHARE", "_CAP")) and isinstance(getattr(decompose, name, None), float)):
+            shares = sorted(n for n in vars(decompose) if n.endswith(("_SHARE", "_CAP")))
+            parser.error(f"--set {setting}: {name!r} is not one of decompose's shares ({', '.join(shares)})")
+        try:
+            share = float(value)
+        except ValueError:
+            parser.error(f"--set {setting}: {value!r} is not a number")
+        if not 0.0 <= share <= 1.0:
+            parser.error(f"--set {setting}: a share is between 0 and 1, not {share}")
+        print(f"{name} = {share} (default {getattr(decompose, name)})")
+        setattr(decompose, name, share)
     instance = SUITES[args.suite][args.instance]
     if args.seconds is not None:
         if args.seconds <= 0:
@@ -56,6 +76,8 @@ def main() -> None:
     for r in outcome.reports:
         timing = f"{r.model_seconds:>8.2f} {r.lp_seconds:>6.2f} {r.search_seconds:>9.2f}"
         print(f"{r.label:<8} {timing} {r.above_lp_units / OBJECTIVE_SCALE:>18,.0f}  {r.note}")
+    first_pass = sum(r.model_seconds + r.lp_seconds + r.search_seconds for r in outcome.reports)
+    print(f"the first pass took {first_pass:.0f} s")
     print(f"the sweeps at the end: {outcome.swept_units / OBJECTIVE_SCALE:,.0f} points")
     print(
         f"pattern LPs in {outcome.pattern_periods} period(s) raised the bound by "
