@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
     parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
     parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
+    parser.add_argument("--threads", type=int, help="threads pricing the switches (default: one per core)")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose time share for this run"
     )
@@ -70,7 +71,9 @@ def main() -> None:
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = 0
 
-    outcome = decompose.plan_by_period(scenario, time_limit=instance.time_limit, run=run, configure=configure)
+    outcome = decompose.plan_by_period(
+        scenario, time_limit=instance.time_limit, run=run, configure=configure, threads=args.threads
+    )
     print(f"{instance.name}, {instance.time_limit:.0f} s")
     print(f"{'period':<8} {'arrays s':>8} {'LP s':>6} {'search s':>9} {'above LP (points)':>18}  note")
     for r in outcome.reports:

@@ -13,11 +13,16 @@ without it, the plan by period of the suite's time limit is made first.
     python benchmarks/step_rule.py --suite large --plan 4965042.37 --evaluations 800 --every
     python benchmarks/step_rule.py --suite large --plan 4965042.37 --evaluations 60
     python benchmarks/step_rule.py --suite huge --plan 46949802.13 --evaluations 30
+    python benchmarks/step_rule.py --suite huge --plan 46949802.13 --rules 1.5/0.25/2 --threads 1,2
+
+``--threads`` runs each rule once per thread count given (the bound is the same, only the
+seconds differ).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import sys
 import time
@@ -54,7 +59,14 @@ def main() -> None:
     parser.add_argument("--evaluations", type=int, default=60, help="evaluations per rule")
     parser.add_argument("--reach", type=float, default=1.0, help="switches the restricted prices may move")
     parser.add_argument("--every", action="store_true", help="every candidate, not restricted to --reach")
+    parser.add_argument("--threads", default="1", help="threads pricing the periods, comma-separated (1)")
     args = parser.parse_args()
+    try:
+        thread_counts = [int(t) for t in args.threads.split(",")]
+    except ValueError:
+        parser.error(f"--threads takes whole numbers separated by commas, not {args.threads!r}")
+    if any(t < 1 for t in thread_counts):
+        parser.error(f"--threads needs 1 or more threads, not {args.threads!r}")
     try:
         rules = _rules(args.rules)
     except ValueError:
@@ -73,8 +85,10 @@ def main() -> None:
     print(f"{instance.name}: steps towards a plan of {plan:,.2f} points on {where}")
     print("deflection/step/patience  seconds  points over the LPs' prices after so many evaluations")
     print(" " * 35 + "".join(f"{m:>9}" for m in marks))
-    for deflection, step, patience in rules:
-        pricer = SwitchPricing(periods, home, switch, boxes, step=step, patience=patience, deflection=deflection)
+    for (deflection, step, patience), threads in itertools.product(rules, thread_counts):
+        pricer = SwitchPricing(
+            periods, home, switch, boxes, step=step, patience=patience, deflection=deflection, threads=threads
+        )
         started = time.perf_counter()
         pricer.improve(upper, math.inf, evaluations=1)  # the LPs' prices
         assert pricer.best is not None
@@ -85,8 +99,8 @@ def main() -> None:
                 pricer.improve(upper, math.inf, evaluations=mark - pricer.evaluations)
             gains.append((pricer.best.value - first) / OBJECTIVE_SCALE)
         seconds = time.perf_counter() - started
-        label = f"{deflection:g}/{step:g}/{patience}"
-        print(f"{label:<26}{seconds:>7.0f}  " + "".join(f"{g:>9,.0f}" for g in gains), flush=True)
+        label = f"{deflection:g}/{step:g}/{patience}" + (f", {threads} threads" if len(thread_counts) > 1 else "")
+        print(f"{label:<26}{seconds:>7.1f}  " + "".join(f"{g:>9,.0f}" for g in gains), flush=True)
 
 
 if __name__ == "__main__":

@@ -403,3 +403,29 @@ def test_steps_stopped_after_some_evaluations_go_on_where_they_stopped() -> None
         assert np.array_equal(a.cover, b.cover)
     with pytest.raises(ValueError, match="evaluations 0: give at least 1"):
         whole.improve(upper, math.inf, evaluations=0)
+
+
+@pytest.mark.parametrize("limits", [False, True])
+def test_threads_take_the_same_steps_to_the_last_bit(limits: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The periods are priced side by side but summed in period order, so two threads give the
+    # same value, paths and prices as one after every evaluation, however the threads interleave.
+    monkeypatch.setattr(lagrangian, "THREADS_ABOVE", 0)
+    s = generate_scenario(8, 40, seed=11, periods=6)
+    s = limited(s) if limits else s
+    periods, _ = pricings(s)
+    home = decompose._home_employers(s)
+    switch = float(term_units(s, Term.SWITCHES))
+    one, two = (SwitchPricing(periods, home, switch, threads=t) for t in (1, 2))
+    assert two.threads == 2
+    upper = 2 * abs(evaluate(periods, lp_prices(periods), paths(periods, home), switch).value) + 1e6
+    for _ in range(8):
+        one.improve(upper, math.inf, evaluations=1)
+        two.improve(upper, math.inf, evaluations=1)
+        assert one.latest is not None and two.latest is not None
+        assert two.latest.value == one.latest.value
+        assert all(np.array_equal(a, b) for a, b in zip(one.latest.picks, two.latest.picks, strict=True))
+        for a, b in zip(one.prices, two.prices, strict=True):
+            assert np.array_equal(a.cover, b.cover) and np.array_equal(a.head, b.head)
+            assert np.array_equal(a.coaching, b.coaching)
+    with pytest.raises(ValueError, match="threads 0"):
+        SwitchPricing(periods, home, switch, threads=0)

@@ -43,6 +43,7 @@ small enough to do better.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -306,6 +307,7 @@ def plan_by_period(
     configure: Callable[[cp_model.CpSolver, float], None],
     on_period: Callable[[int, float], None] | None = None,
     allowed: BoolArray | None = None,
+    threads: int | None = None,
 ) -> ByPeriod:
     """Plan ``scenario`` period by period (see the module docstring).
 
@@ -313,11 +315,14 @@ def plan_by_period(
     told the cost (objective units) of the plan so far, later periods empty, after each period,
     and again (``k`` the last period) whenever the sweeps or the re-planning at the end make the
     whole plan cheaper. ``allowed`` (:func:`~werkdeling.model.eligibility.possible_placements`)
-    saves recomputing them.
+    saves recomputing them. ``threads`` (``None`` or 0: one per core, like CP-SAT's
+    ``num_workers``) price the switches' periods side by side
+    (:class:`~werkdeling.lagrangian.SwitchPricing`); the bound does not depend on how many.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
     started = time.perf_counter()
+    threads = threads if threads is not None and threads >= 1 else (os.cpu_count() or 1)
     periods = scenario.horizon.periods
     empty = validate_measured(scenario, measure(scenario, resolve(scenario, Plan())))
     empty_units = empty.objective_units
@@ -442,7 +447,7 @@ def plan_by_period(
     # Priced before the sweeps, which take the time left: this needs no plan.
     near_lp_prices, evaluations, stopped = -math.inf, 0, False
     if few is not None:
-        pricer = SwitchPricing(few, home, switch, boxes)
+        pricer = SwitchPricing(few, home, switch, boxes, threads=threads)
         try:
             now = time.perf_counter()
             pricer.improve(expected - empty_units, now + FEW_BOUND_SHARE * max(0.0, started + time_limit - now))
@@ -499,7 +504,7 @@ def plan_by_period(
     if pricings is not None and not stopped:
         best, plan, cost, repath_change = _price_and_replan(
             scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
-            started + time_limit, notes,
+            started + time_limit, notes, threads,
         )  # fmt: skip
         path_change = empty_units + cost - expected - repath_change
         if on_period is not None and empty_units + cost < expected:
@@ -647,6 +652,7 @@ def _price_and_replan(
     lp_total: float,
     deadline: float,
     notes: list[str],
+    threads: int,
 ) -> tuple[float, IntArray, int, int]:
     """Improve the plan by whole-path moves (:func:`_repath_and_sweep`, at most
     :data:`REPATH_SHARE` of the time left), then price the switches for the bound
@@ -659,7 +665,7 @@ def _price_and_replan(
     plan (units); also returns the best plan and what the whole-path moves on the plan it was
     given changed its cost by (:func:`_repath_and_sweep`, before any plan from priced paths), and
     adds notes (among them whether the user stopped it with Ctrl-C)."""
-    pricer = SwitchPricing(pricings, home, term_units(scenario, Term.SWITCHES))
+    pricer = SwitchPricing(pricings, home, term_units(scenario, Term.SWITCHES), threads=threads)
     first = cost
     stopped = False
     planned_from: Evaluation | None = None

@@ -35,8 +35,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import partial
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -49,6 +51,8 @@ from werkdeling.scenario.scenario import BoolArray, IntArray
 #: Candidate, worker, slot and employer indices of a :class:`PeriodPricing`: 32 bits, as the
 #: 20,000-worker benchmark pool's bound keeps 66 million candidates (:func:`restricted`).
 IndexArray = npt.NDArray[np.int32]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -357,52 +361,74 @@ def _candidate_cost(
     return cost
 
 
-def evaluate(periods: list[PeriodPricing], prices: list[Prices], states: Paths, switch: float) -> Evaluation:
-    """The Lagrangian of ``periods`` at ``prices``, ``switch`` being the cost of one switch."""
-    value = 0.0
-    best_cover: list[FloatArray] = []
-    taken: list[IntArray | None] = []  # per period: each slot's class counts, where priced so
-    group_costs: list[FloatArray] = []  # per period and group: its cheapest candidate's cost
-    # Buffers for every period's candidate costs: only each group's minimum is kept.
+def evaluate(
+    periods: list[PeriodPricing], prices: list[Prices], states: Paths, switch: float, pool: Executor | None = None
+) -> Evaluation:
+    """The Lagrangian of ``periods`` at ``prices``, ``switch`` being the cost of one switch. With
+    a thread ``pool`` the periods are priced side by side (numpy lets go of the GIL in its array
+    operations); the result is the same to the last bit."""
+    # Buffers for a period's candidate costs, a pair per thread at most (list.pop and append
+    # are atomic): only each group's minimum is kept.
     longest = max((len(p.worker) for p in periods), default=0)
-    buffer, scratch = np.empty(longest, dtype=np.float64), np.empty(longest, dtype=np.float64)
-    for period, p in zip(periods, prices, strict=True):
+    spare: list[tuple[FloatArray, FloatArray]] = []
+
+    def priced(k: int) -> tuple[float, FloatArray, IntArray | None, FloatArray]:
+        period, p = periods[k], prices[k]
         part, covers, counted = _slot_part(period, p)
-        value += part
-        best_cover.append(covers)
-        taken.append(counted)
+        try:
+            buffer, scratch = spare.pop()
+        except IndexError:  # every pair is in use (checking first would race another thread)
+            buffer, scratch = np.empty(longest), np.empty(longest)
         size = len(period.worker)
         cost = _candidate_cost(period, p, out=buffer[:size], scratch=scratch[:size])
-        group_costs.append(group_min(cost, period.group_start))
-    del buffer, scratch
+        group_cost = group_min(cost, period.group_start)
+        spare.append((buffer, scratch))
+        return part, covers, counted, group_cost
 
-    path_costs, chosen_groups = cheapest_paths(group_costs, states, switch)
+    parts = _each_period(len(periods), priced, pool)
+    spare.clear()
+    # Summed in period order, so the value does not depend on the threads.
+    value = sum((part for part, _, _, _ in parts), 0.0)
+    path_costs, chosen_groups = cheapest_paths([group_cost for _, _, _, group_cost in parts], states, switch)
     value += float(path_costs.sum())
-    picks = [
-        cheapest_in_groups(partial(_candidate_cost, period, p), period.group_start, len(period.worker), groups)
-        for period, p, groups in zip(periods, prices, chosen_groups, strict=True)
-    ]
 
-    cover_step, head_step, coaching_step = [], [], []
-    place_step: list[FloatArray | None] = []
-    for period, chosen, covers, counted in zip(periods, picks, best_cover, taken, strict=True):
+    def stepped(k: int) -> tuple[IntArray, FloatArray, FloatArray, FloatArray, FloatArray | None]:
+        period, p = periods[k], prices[k]
+        _, covers, counted, _ = parts[k]
+        chosen = cheapest_in_groups(partial(_candidate_cost, period, p), period.group_start, len(period.worker),
+                                    chosen_groups[k])  # fmt: skip
         i = chosen[chosen >= 0]
         slots, employers = len(covers), len(period.head_limit)
         placed_minutes = np.bincount(period.slot[i], weights=period.worker_minutes[period.worker[i]], minlength=slots)
-        cover_step.append(covers - placed_minutes)
         heads = np.bincount(period.employer[i], minlength=employers).astype(np.float64)
         coached = np.bincount(period.employer[i[period.worker_coached[period.worker[i]]]], minlength=employers)
         coached = coached.astype(np.float64)
         # No limit, no price: the step leaves those at 0.
-        head_step.append(np.where(period.head_limited, heads - period.head_limit, 0.0))
-        coaching_step.append(np.where(period.coaching_limited, coached - period.coaching_limit, 0.0))
-        if counted is None or period.counts is None:
-            place_step.append(None)
-            continue
-        placed = np.zeros(counted.shape)
-        np.add.at(placed, (period.slot[i], period.counts.klass[i]), 1.0)
-        place_step.append(counted - placed)
-    return Evaluation(value, picks, cover_step, head_step, coaching_step, place_step)
+        head_step = np.where(period.head_limited, heads - period.head_limit, 0.0)
+        coaching_step = np.where(period.coaching_limited, coached - period.coaching_limit, 0.0)
+        place_step: FloatArray | None = None
+        if counted is not None and period.counts is not None:
+            placed = np.zeros(counted.shape)
+            np.add.at(placed, (period.slot[i], period.counts.klass[i]), 1.0)
+            place_step = counted - placed
+        return chosen, covers - placed_minutes, head_step, coaching_step, place_step
+
+    steps = _each_period(len(periods), stepped, pool)
+    return Evaluation(
+        value,
+        [chosen for chosen, _, _, _, _ in steps],
+        [cover for _, cover, _, _, _ in steps],
+        [head for _, _, head, _, _ in steps],
+        [coaching for _, _, _, coaching, _ in steps],
+        [place for _, _, _, _, place in steps],
+    )
+
+
+def _each_period(count: int, work: Callable[[int], T], pool: Executor | None) -> list[T]:
+    """``work(k)`` for each period ``k``, in order, on ``pool``'s threads if given."""
+    if pool is None or count <= 1:
+        return [work(k) for k in range(count)]
+    return list(pool.map(work, range(count)))
 
 
 def cheapest_paths(group_costs: list[FloatArray], states: Paths, switch: float) -> tuple[FloatArray, list[IntArray]]:
@@ -530,6 +556,13 @@ PATIENCE = 2
 DEFLECTION = 1.5
 #: The search stops once the step factor is below this.
 SMALLEST_STEP = 1e-4
+#: :class:`SwitchPricing` prices the periods on more than one thread only above this many
+#: candidates in all: tiny periods gain nothing, their numpy calls being too short to run
+#: while another holds the GIL. Two threads made an evaluation 1.8 times as fast at 20,000
+#: workers (66 million candidates kept), gave 31-38 evaluations instead of 23-26 in the
+#: 60 s plan of 2,000 workers (756,000), and changed nothing at 500 workers or 52 weeks,
+#: where the steps converge (``benchmarks/README.md``, item 26).
+THREADS_ABOVE = 100_000
 
 
 @dataclass(frozen=True)
@@ -568,6 +601,7 @@ class SwitchPricing:
         step: float | None = None,
         patience: int | None = None,
         deflection: float | None = None,
+        threads: int = 1,
     ) -> None:
         step = STEP if step is None else step
         patience = PATIENCE if patience is None else patience
@@ -579,6 +613,11 @@ class SwitchPricing:
                 f"step factor {step}, patience {patience} and deflection {deflection}: "
                 "need a factor above 0, patience of 1 or more and a deflection of 0 or more"
             )
+        if threads < 1:
+            raise ValueError(f"threads {threads}: give 1 or more")
+        candidates = sum(len(p.worker) for p in periods)
+        #: Threads that price the periods side by side: only where they are large enough to gain.
+        self.threads = threads if candidates > THREADS_ABOVE else 1
         self.first_step = step
         self.patience = patience
         self.deflection = deflection
@@ -611,8 +650,15 @@ class SwitchPricing:
         if evaluations is not None and evaluations < 1:
             raise ValueError(f"evaluations {evaluations}: give at least 1, or None for no limit")
         stop_at = None if evaluations is None else self.evaluations + evaluations
+        if self.threads == 1:
+            self._improve(upper, deadline, stop_at, None)
+            return
+        with ThreadPoolExecutor(self.threads) as pool:
+            self._improve(upper, deadline, stop_at, pool)
+
+    def _improve(self, upper: float, deadline: float, stop_at: int | None, pool: Executor | None) -> None:
         while not self.converged:
-            found = evaluate(self.periods, self.prices, self.states, self.switch)
+            found = evaluate(self.periods, self.prices, self.states, self.switch, pool)
             self.evaluations += 1
             self.latest = found
             if self.best is None or found.value > self.best.value + 1e-9 * abs(self.best.value):

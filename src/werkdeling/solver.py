@@ -341,7 +341,7 @@ def _solve_by_period(
 
     outcome = decompose.plan_by_period(
         scenario, time_limit=planning, run=lambda solver, model: _run(solver, model, None),
-        configure=configure, on_period=on_period, allowed=allowed,
+        configure=configure, on_period=on_period, allowed=allowed, threads=num_workers,
     )  # fmt: skip
     runtime = time.perf_counter() - started
     notes = ["planned period by period (no rule links the periods but the switch count); the bound is the sum of "
@@ -419,7 +419,8 @@ def solve(
     seed
         Random seed. With ``num_workers=1`` the same seed and scenario give the same plan.
     num_workers
-        CP-SAT search workers; ``None`` lets CP-SAT use every core.
+        CP-SAT search workers; ``None`` lets CP-SAT use every core. Planning by period also
+        prices the switches on this many threads (``None``: one per core).
     log
         Print CP-SAT's search log to stdout.
     warm_start
