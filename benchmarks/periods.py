@@ -12,7 +12,7 @@ validator.
 
     python benchmarks/periods.py --suite large
     python benchmarks/periods.py --suite medium --seconds 120   # the same with more time
-    python benchmarks/periods.py --suite huge --set FEW_BOUND_SHARE=0.6   # another time share
+    python benchmarks/periods.py --suite large --set SWEEP_CAP=0.3   # another time share
 
 ``--set`` changes one of :mod:`werkdeling.decompose`'s time shares (its ``*_SHARE`` and
 ``*_CAP`` constants) for this run only, to measure it before changing its default.

@@ -4,6 +4,7 @@ period at a time is exactly what a crafted case predicts."""
 from __future__ import annotations
 
 import math
+import threading
 import time
 from typing import Any
 
@@ -264,7 +265,8 @@ def test_without_memory_for_the_switch_prices_they_are_priced_near_the_lp_prices
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
         patch.setattr(decompose, "PATTERN_SHARE", 0.0)
-        patch.setattr(decompose, "FEW_BOUND_SHARE", 0.3 if steps else 0.0)
+        if not steps:
+            patch.setattr(decompose.SwitchPricing, "improve", _one_evaluation)
         outcome = _plan_by_period(s)
     assert outcome.plan is not None and outcome.bound_units is not None
     assert validate(s, outcome.plan).objective_units == outcome.expected_units
@@ -324,6 +326,20 @@ def _interrupted(*args: object, **kwargs: object) -> None:
     raise KeyboardInterrupt
 
 
+_improve = decompose.SwitchPricing.improve
+
+
+def _one_evaluation(
+    pricer: SwitchPricing,
+    upper: float,
+    deadline: float,
+    evaluations: int | None = None,
+    stop: threading.Event | None = None,
+) -> None:
+    """:meth:`SwitchPricing.improve` with time for one evaluation only."""
+    _improve(pricer, upper, deadline, 1, stop)
+
+
 def _plan_by_period(s: Scenario) -> decompose.ByPeriod:
     """``s`` planned period by period in 5 s, each CP-SAT solve run as is (no Ctrl-C handling)."""
     return decompose.plan_by_period(
@@ -360,17 +376,39 @@ def test_ctrl_c_during_the_pattern_lps_keeps_the_whole_plan_and_a_bound(monkeypa
 def test_ctrl_c_while_pricing_the_switches_near_the_lp_prices_keeps_the_whole_plan_and_the_lp_bound(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # Too many candidates to keep: the switches are priced after the first pass, and Ctrl-C
-    # there keeps the plan whole and valid, skips the pattern LPs and sweeps, and bounds by the
-    # periods' LPs alone.
+    # Too many candidates to keep: the switches are priced on a thread of their own after the
+    # first pass, beside the pattern LPs and the sweeps. Ctrl-C there (raised on that thread
+    # here) keeps the plan whole and valid and bounds by the periods' LPs alone; the plan's
+    # own steps still count.
     s = generate_scenario(6, 30, seed=5)
     monkeypatch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
     monkeypatch.setattr(decompose.SwitchPricing, "improve", _interrupted)
     outcome = _plan_by_period(s)
     assert "stopped by the user while pricing the switches; every period is planned" in outcome.notes
     assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
-    assert outcome.pattern_periods == 0 and outcome.swept_units == 0 and outcome.switch_bound_units == 0
+    assert outcome.switch_bound_units == 0
     assert outcome.bound_units is not None and outcome.bound_units <= outcome.expected_units
+
+
+def test_ctrl_c_during_the_sweeps_stops_the_switch_pricing_beside_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ctrl-C lands on the main thread, in the sweeps; the pricing on its own thread must be
+    # asked to stop then, not run on to the time limit (here it would wait a minute).
+    s = generate_scenario(6, 30, seed=5)
+    monkeypatch.setattr(decompose, "SWITCH_BOUND_BYTES", 0)
+    monkeypatch.setattr(decompose, "_sweep", lambda *args, **kwargs: (0, True))
+    asked: list[bool] = []
+
+    def until_stopped(
+        pricer: SwitchPricing, upper: float, deadline: float, evaluations: int | None, stop: threading.Event
+    ) -> None:
+        asked.append(stop.wait(timeout=60))
+
+    monkeypatch.setattr(decompose.SwitchPricing, "improve", until_stopped)
+    started = time.perf_counter()
+    outcome = _plan_by_period(s)
+    assert asked == [True] and time.perf_counter() - started < 30
+    assert "stopped by the user during the sweeps at the end; every period is planned" in outcome.notes
+    assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
 
 
 def test_a_plan_from_the_pattern_lp_replaces_a_period_only_where_the_validator_finds_it_cheaper() -> None:

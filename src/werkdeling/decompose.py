@@ -18,6 +18,9 @@ of a plan is a sum of a cost per period plus the switch count, and:
   others once every period is planned, furthest above their LPs first, in the time left. Then
   :mod:`werkdeling.lagrangian` raises the bound: those LPs' prices price each worker's cheapest
   path through all periods, switches included, and subgradient steps improve the prices.
+  Where every period's candidates would not fit (:data:`SWITCH_BOUND_BYTES`), those steps run
+  on threads of their own, on the candidates kept near the LPs' prices, from the end of the
+  first pass to the time limit, beside the pattern LPs and the sweeps on the main thread.
 * **The plan.** Periods are planned in order, switches included and counted from where each
   worker last worked in the periods already planned. The rounded LP (the pattern LP where the
   period has one by then) is the start; the local search of :mod:`werkdeling.local_search`
@@ -44,8 +47,10 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -444,55 +449,60 @@ def plan_by_period(
         if interrupted:
             notes.append(f"stopped by the user after period {label}; later periods are empty")
             return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
-    # Priced before the sweeps, which take the time left: this needs no plan.
+    # Priced on threads of their own while the pattern LPs and the sweeps improve the plan on
+    # this one, until the time limit: the steps need no plan, only its cost as their target.
     near_lp_prices, evaluations, stopped = -math.inf, 0, False
+    beside: _Beside | None = None
     if few is not None:
-        pricer = SwitchPricing(few, home, switch, boxes, threads=threads)
-        try:
-            now = time.perf_counter()
-            pricer.improve(expected - empty_units, now + FEW_BOUND_SHARE * max(0.0, started + time_limit - now))
-        except KeyboardInterrupt:
-            stopped = True
-            notes.append("stopped by the user while pricing the switches; every period is planned")
-        if pricer.best is not None:
-            near_lp_prices, evaluations = pricer.best.value, pricer.evaluations
+        pricer = SwitchPricing(few, home, switch, boxes, threads=max(1, threads - 1))
         few = None
-        del pricer  # its candidates are not needed any more
-    later_gain, later_periods, pattern_change = 0.0, 0, 0
-    if not stopped:
-        # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
-        now = time.perf_counter()
-        later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
-            scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
-            [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
-            now + PATTERN_SHARE * max(0.0, started + time_limit - now),
-        )  # fmt: skip
-        if stopped:
-            notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
-    pattern_gain += later_gain
-    pattern_periods += later_periods
-    lp_total += pattern_gain
-    expected += pattern_change
-    if on_period is not None and pattern_change < 0:
-        on_period(periods - 1, expected)
-    if pattern_periods:
-        notes.append(
-            f"the bound has whole workers in each slot in {pattern_periods} period(s) (pattern LPs): "
-            f"{pattern_gain / OBJECTIVE_SCALE:,.2f} over their LPs"
-        )
-    swept = 0
-    if not stopped:
-        # With switches to price, the sweeps leave time for the bound and the plans from its paths.
-        now = time.perf_counter()
-        share = 1.0 if pricings is None else SWEEP_CAP
-        swept, stopped = _sweep(
-            scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
-        )  # fmt: skip
-        expected += swept
-        if on_period is not None and swept < 0:
+        beside = _price_beside(pricer, expected - empty_units, started + time_limit)
+        del pricer
+    try:
+        later_gain, later_periods, pattern_change = 0.0, 0, 0
+        if not stopped:
+            # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
+            now = time.perf_counter()
+            later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
+                scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
+                [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
+                now + PATTERN_SHARE * max(0.0, started + time_limit - now),
+            )  # fmt: skip
+            if stopped:
+                notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
+        pattern_gain += later_gain
+        pattern_periods += later_periods
+        lp_total += pattern_gain
+        expected += pattern_change
+        if on_period is not None and pattern_change < 0:
             on_period(periods - 1, expected)
-        if stopped:
-            notes.append("stopped by the user during the sweeps at the end; every period is planned")
+        if pattern_periods:
+            notes.append(
+                f"the bound has whole workers in each slot in {pattern_periods} period(s) (pattern LPs): "
+                f"{pattern_gain / OBJECTIVE_SCALE:,.2f} over their LPs"
+            )
+        swept = 0
+        if not stopped:
+            # With switches to price, the sweeps leave time for the bound and the plans from its paths.
+            now = time.perf_counter()
+            share = 1.0 if pricings is None else SWEEP_CAP
+            swept, stopped = _sweep(
+                scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
+            )  # fmt: skip
+            expected += swept
+            if on_period is not None and swept < 0:
+                on_period(periods - 1, expected)
+            if stopped:
+                notes.append("stopped by the user during the sweeps at the end; every period is planned")
+    except BaseException:
+        if beside is not None:
+            beside.halt.set()  # else its thread would run on until the time limit
+        raise
+    if beside is not None:
+        stopped = _finish_pricing(beside, stopped, notes)
+        if beside.pricer.best is not None:
+            near_lp_prices, evaluations = beside.pricer.best.value, beside.pricer.evaluations
+        beside = None  # its candidates are not needed any more
     best = max(lp_total, near_lp_prices)
     if near_lp_prices > lp_total:
         notes.append(
@@ -849,10 +859,6 @@ SWITCH_BOUND_BYTES = 2 * 2**30
 #: :data:`SWITCH_BOUND_BYTES`: the further, the more candidates each period keeps.
 SWITCH_REACH = 1.0
 
-#: Share of the time left after the first pass for that bound's subgradient steps; the sweeps
-#: get the rest.
-FEW_BOUND_SHARE = 0.3
-
 #: Bytes per candidate placement of the bound with switches: 49 in
 #: :class:`~werkdeling.lagrangian.PeriodPricing`, as much again while evaluating, and the paths'
 #: states (at most one per candidate).
@@ -891,6 +897,45 @@ def _costs_between(
     employer each worker last worked for before it and to the one they work for next."""
     last = _last_employers(plan, home, slot_employer, period)
     return period_costs(scenario, allowed, period, last, _next_employers(plan, slot_employer, period))
+
+
+@dataclass(frozen=True)
+class _Beside:
+    """A :class:`~werkdeling.lagrangian.SwitchPricing` taking steps on a thread of its own
+    (:func:`_price_beside`) while this one improves the plan; ``halt`` stops it."""
+
+    pricer: SwitchPricing
+    halt: threading.Event
+    running: Future[None]
+
+
+def _price_beside(pricer: SwitchPricing, upper: float, deadline: float) -> _Beside:
+    """Start ``pricer``'s steps towards ``upper`` until ``deadline`` on a thread of their own:
+    the steps need no plan, only its cost, so the second core prices while the first plans."""
+    halt = threading.Event()
+    thread = ThreadPoolExecutor(1, thread_name_prefix="werkdeling-pricing")
+    running = thread.submit(pricer.improve, upper, deadline, None, halt)
+    thread.shutdown(wait=False)  # the thread ends when its steps do
+    return _Beside(pricer, halt, running)
+
+
+def _finish_pricing(beside: _Beside, stopped: bool, notes: list[str]) -> bool:
+    """Wait for the steps of :func:`_price_beside` to end, first halting them if the user
+    ``stopped`` the run already; returns whether the user stopped the run, before or while
+    waiting (Ctrl-C, with a note). An error on their thread is raised here."""
+    if stopped:
+        beside.halt.set()
+    while True:
+        try:
+            beside.running.result()
+            return stopped
+        except KeyboardInterrupt:
+            beside.halt.set()
+            if not stopped:
+                notes.append("stopped by the user while pricing the switches; every period is planned")
+            stopped = True
+            if beside.running.done():  # raised on its thread, not while waiting: it stays raised
+                return True
 
 
 def _sweep(

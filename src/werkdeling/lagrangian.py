@@ -33,6 +33,7 @@ LP's duals and a switch cost of 0 the bound is the sum of those LPs' optima.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
@@ -641,22 +642,27 @@ class SwitchPricing:
         self.factor, self.waited, self.converged = self.first_step, 0, False
         self.direction = None
 
-    def improve(self, upper: float, deadline: float, evaluations: int | None = None) -> None:
+    def improve(
+        self, upper: float, deadline: float, evaluations: int | None = None, stop: threading.Event | None = None
+    ) -> None:
         """Take steps towards ``upper`` (a plan's cost against the empty plan, in units) until
         ``deadline`` (``time.perf_counter()``; at least one evaluation is made), the bound
-        reaches ``upper``, :attr:`converged`, or after ``evaluations`` more evaluations (if
-        given). The step after the last evaluation is taken, so the next call goes on from there.
-        Ctrl-C propagates; what was found stays."""
+        reaches ``upper``, :attr:`converged`, after ``evaluations`` more evaluations (if
+        given), or once ``stop`` is set (by another thread; checked after each evaluation). The
+        step after the last evaluation is taken, so the next call goes on from there. Ctrl-C
+        propagates; what was found stays."""
         if evaluations is not None and evaluations < 1:
             raise ValueError(f"evaluations {evaluations}: give at least 1, or None for no limit")
         stop_at = None if evaluations is None else self.evaluations + evaluations
         if self.threads == 1:
-            self._improve(upper, deadline, stop_at, None)
+            self._improve(upper, deadline, stop_at, stop, None)
             return
         with ThreadPoolExecutor(self.threads) as pool:
-            self._improve(upper, deadline, stop_at, pool)
+            self._improve(upper, deadline, stop_at, stop, pool)
 
-    def _improve(self, upper: float, deadline: float, stop_at: int | None, pool: Executor | None) -> None:
+    def _improve(
+        self, upper: float, deadline: float, stop_at: int | None, stop: threading.Event | None, pool: Executor | None
+    ) -> None:
         while not self.converged:
             found = evaluate(self.periods, self.prices, self.states, self.switch, pool)
             self.evaluations += 1
@@ -683,7 +689,11 @@ class SwitchPricing:
             if self.boxes is not None:
                 for p, box in zip(self.prices, self.boxes, strict=True):
                     np.clip(p.cover, box.low, box.high, out=p.cover)
-            if time.perf_counter() >= deadline or (stop_at is not None and self.evaluations >= stop_at):
+            if (
+                time.perf_counter() >= deadline
+                or (stop_at is not None and self.evaluations >= stop_at)
+                or (stop is not None and stop.is_set())
+            ):
                 return
 
     def _direction(self, found: Evaluation) -> list[Direction]:
