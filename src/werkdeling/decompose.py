@@ -452,7 +452,8 @@ def plan_by_period(
     # Priced on threads of their own while the pattern LPs and the sweeps improve the plan on
     # this one, until the time limit: the steps need no plan, only its cost as their target.
     near_lp_prices, evaluations, stopped = -math.inf, 0, False
-    beside: _Beside | None = None
+    beside: _Beside | None = None  # the switches priced on their own thread, to the time limit
+    full: _Beside | None = None  # the same on every candidate, handed on to _price_and_replan
     if few is not None:
         pricer = SwitchPricing(few, home, switch, boxes, threads=max(1, threads - 1))
         few = None
@@ -486,6 +487,10 @@ def plan_by_period(
             # With switches to price, the sweeps leave time for the bound and the plans from its paths.
             now = time.perf_counter()
             share = 1.0 if pricings is None else SWEEP_CAP
+            if pricings is not None:
+                pricer = SwitchPricing(pricings, home, switch, threads=max(1, threads - 1))
+                full = _price_beside(pricer, expected - empty_units, started + time_limit)
+                del pricer
             swept, stopped = _sweep(
                 scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
             )  # fmt: skip
@@ -495,8 +500,9 @@ def plan_by_period(
             if stopped:
                 notes.append("stopped by the user during the sweeps at the end; every period is planned")
     except BaseException:
-        if beside is not None:
-            beside.halt.set()  # else its thread would run on until the time limit
+        for running in (beside, full):
+            if running is not None:
+                running.halt.set()  # else its thread would run on until the time limit
         raise
     if beside is not None:
         stopped = _finish_pricing(beside, stopped, notes)
@@ -511,10 +517,12 @@ def plan_by_period(
             f"{(near_lp_prices - lp_total) / OBJECTIVE_SCALE:,.2f} over the periods' LPs"
         )
     path_change = repath_change = 0
-    if pricings is not None and not stopped:
+    if full is not None and stopped:
+        _finish_pricing(full, stopped, notes)
+    elif pricings is not None and not stopped:
         best, plan, cost, repath_change = _price_and_replan(
             scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
-            started + time_limit, notes, threads,
+            started + time_limit, notes, threads, full,
         )  # fmt: skip
         path_change = empty_units + cost - expected - repath_change
         if on_period is not None and empty_units + cost < expected:
@@ -663,6 +671,7 @@ def _price_and_replan(
     deadline: float,
     notes: list[str],
     threads: int,
+    beside: _Beside | None = None,
 ) -> tuple[float, IntArray, int, int]:
     """Improve the plan by whole-path moves (:func:`_repath_and_sweep`, at most
     :data:`REPATH_SHARE` of the time left), then price the switches for the bound
@@ -674,8 +683,11 @@ def _price_and_replan(
     those planned from already. ``cost`` and the returned bound and cost are against the empty
     plan (units); also returns the best plan and what the whole-path moves on the plan it was
     given changed its cost by (:func:`_repath_and_sweep`, before any plan from priced paths), and
-    adds notes (among them whether the user stopped it with Ctrl-C)."""
-    pricer = SwitchPricing(pricings, home, term_units(scenario, Term.SWITCHES), threads=threads)
+    adds notes (among them whether the user stopped it with Ctrl-C). With ``beside``
+    (:func:`_price_beside`), its steps go on beside the whole-path moves, and the rounds take
+    them on from where they stopped, on ``threads`` threads."""
+    switch = term_units(scenario, Term.SWITCHES)
+    pricer = beside.pricer if beside is not None else SwitchPricing(pricings, home, switch, threads=threads)
     first = cost
     stopped = False
     planned_from: Evaluation | None = None
@@ -691,6 +703,11 @@ def _price_and_replan(
         if candidate is not None and units < cost:
             plan, cost = candidate, units
         repathed = cost
+        if beside is not None:
+            beside.halt.set()
+            stopped = _finish_pricing(beside, stopped, notes)
+            beside = None
+            pricer.threads = threads  # this thread waits for the steps from now on
         while not stopped:
             now = time.perf_counter()
             pricer.improve(upper=cost, deadline=now + BOUND_SHARE * max(0.0, deadline - now))
@@ -715,6 +732,10 @@ def _price_and_replan(
                 pricer.restart()  # new steps towards the new plan's cost give other paths
     except KeyboardInterrupt:
         stopped = True
+    finally:
+        if beside is not None:  # stopped or failed before the rounds
+            beside.halt.set()
+            _finish_pricing(beside, True, [])
     bound = lp_total
     if pricer.best is not None and pricer.best.value > lp_total:
         bound = pricer.best.value

@@ -616,9 +616,10 @@ class SwitchPricing:
             )
         if threads < 1:
             raise ValueError(f"threads {threads}: give 1 or more")
-        candidates = sum(len(p.worker) for p in periods)
-        #: Threads that price the periods side by side: only where they are large enough to gain.
-        self.threads = threads if candidates > THREADS_ABOVE else 1
+        #: Threads that price the periods side by side (only above :data:`THREADS_ABOVE`
+        #: candidates); a caller may change it between calls of :meth:`improve`.
+        self.threads = threads
+        self._candidates = sum(len(p.worker) for p in periods)
         self.first_step = step
         self.patience = patience
         self.deflection = deflection
@@ -654,7 +655,7 @@ class SwitchPricing:
         if evaluations is not None and evaluations < 1:
             raise ValueError(f"evaluations {evaluations}: give at least 1, or None for no limit")
         stop_at = None if evaluations is None else self.evaluations + evaluations
-        if self.threads == 1:
+        if self.threads == 1 or self._candidates <= THREADS_ABOVE:
             self._improve(upper, deadline, stop_at, stop, None)
             return
         with ThreadPoolExecutor(self.threads) as pool:
