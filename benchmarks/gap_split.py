@@ -12,12 +12,14 @@ for that, so the "best plan" here is the best one either found, not an optimum.
 
     python benchmarks/gap_split.py --employers 15 --workers 150 --seconds 600
     python benchmarks/gap_split.py --suite medium --seconds 300
+    python benchmarks/gap_split.py --employers 20 --workers 200 --weeks --by-period-seconds 30 --seconds 300
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from werkdeling import solve
@@ -34,16 +36,24 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=sorted(SUITES), help="take an instance of a suite ...")
     parser.add_argument("--instance", type=int, default=0, help="... at this position")
-    parser.add_argument("--employers", type=int, help="... or generate a 12-month pool of this many employers")
+    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
     parser.add_argument("--workers", type=int, help="and this many workers")
+    parser.add_argument("--weeks", action="store_true", help="... over 52 weeks instead of 12 months")
+    parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's)")
     parser.add_argument("--seconds", type=float, default=300.0, help="CP-SAT's time on the whole model")
     args = parser.parse_args()
     if args.suite is not None:
         instance = SUITES[args.suite][args.instance]
     elif args.employers and args.workers and args.employers > 0 and args.workers > 0:
         instance = Instance(args.employers, args.workers)
+        if args.weeks:
+            instance = replace(instance, periods=52, granularity="week")
     else:
         parser.error("give --suite, or --employers and --workers (both more than 0)")
+    if args.by_period_seconds is not None:
+        if args.by_period_seconds <= 0:
+            parser.error(f"--by-period-seconds must be more than 0, not {args.by_period_seconds}")
+        instance = replace(instance, time_limit=args.by_period_seconds)
     if args.seconds <= 0:
         parser.error(f"--seconds must be more than 0, not {args.seconds}")
     scenario = _scenario(instance)
