@@ -20,9 +20,9 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from werkdeling import solve
+from werkdeling.plan import Plan
 from werkdeling.scenario.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -31,7 +31,7 @@ from run import Instance, _scenario
 FAMILIES = ("clique", "mir", "zero_half", "cg", "rlt", "lin_max")
 
 
-def _settings() -> dict[str, dict[str, Any]]:
+def _settings() -> dict[str, dict[str, bool]]:
     every = {f"add_{family}_cuts": True for family in FAMILIES}
     settings = {"every family": every, "no family": {name: False for name in every}}
     for family in FAMILIES:
@@ -39,7 +39,7 @@ def _settings() -> dict[str, dict[str, Any]]:
     return settings
 
 
-def _whole(scenario: Scenario, start: Any, seconds: float, cuts: dict[str, Any]) -> tuple[float | None, float | None]:
+def _whole(scenario: Scenario, start: Plan, seconds: float, cuts: dict[str, bool]) -> tuple[float | None, float | None]:
     parameters = {"linearization_level": 2, **cuts}
     result = solve(
         scenario, strategy="whole", time_limit=seconds, seed=0, num_workers=1, warm_start=start, parameters=parameters

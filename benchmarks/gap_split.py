@@ -43,6 +43,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0, help="CP-SAT's time on the whole model")
     args = parser.parse_args()
     if args.suite is not None:
+        if args.weeks:
+            parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
         instance = SUITES[args.suite][args.instance]
     elif args.employers and args.workers and args.employers > 0 and args.workers > 0:
         instance = Instance(args.employers, args.workers)
