@@ -26,7 +26,7 @@ from werkdeling.plan import Plan
 from werkdeling.scenario.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import Instance, _scenario
+from run import Instance, _scenario, with_switch_weight
 
 FAMILIES = ("clique", "mir", "zero_half", "cg", "rlt", "lin_max")
 
@@ -65,8 +65,7 @@ def main() -> None:
         instance = replace(instance, periods=52, granularity="week")
     scenario = _scenario(instance)
     if args.switch_weight is not None:
-        weights = {**scenario.weights.model_dump(), "switches": args.switch_weight}
-        scenario = scenario.replace(weights=weights)
+        scenario = with_switch_weight(scenario, args.switch_weight)
     by_period = solve(scenario, strategy="by_period", time_limit=args.by_period_seconds, seed=0)
     if by_period.plan is None or by_period.objective is None or by_period.bound is None:
         print(f"{instance.name}: no plan by period ({'; '.join(by_period.notes)})")

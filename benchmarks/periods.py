@@ -31,7 +31,7 @@ from werkdeling import decompose, validate
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import SUITES, _scenario
+from run import SUITES, _scenario, with_switch_weight
 
 
 def main() -> None:
@@ -40,6 +40,7 @@ def main() -> None:
     parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
     parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
     parser.add_argument("--threads", type=int, help="threads pricing the switches (default: one per core)")
+    parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose time share for this run"
     )
@@ -63,6 +64,11 @@ def main() -> None:
             parser.error(f"--seconds must be more than 0, not {args.seconds}")
         instance = replace(instance, time_limit=args.seconds)
     scenario = _scenario(instance)
+    if args.switch_weight is not None:
+        if args.switch_weight < 0:
+            parser.error(f"--switch-weight must be 0 or more, not {args.switch_weight}")
+        print(f"switches weighted {args.switch_weight} (default {scenario.weights.switches})")
+        scenario = with_switch_weight(scenario, args.switch_weight)
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
         return solver.solve(model), False

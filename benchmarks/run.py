@@ -88,6 +88,11 @@ def _scenario(instance: Instance) -> Any:
     )
 
 
+def with_switch_weight(scenario: Any, weight: int) -> Any:
+    """``scenario`` with another weight for the switches (0: none), checked again."""
+    return scenario.replace(weights={**scenario.weights.model_dump(), "switches": weight})
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
