@@ -6,13 +6,14 @@ spent building the period's arrays, on its LP (and, in large periods, its patter
 rounding plus local search; the first pass's cost above that period's LP bound (points; the
 plan's switches are in it, that bound has none); and the period's note. Then what the sweeps at
 the end took off, what the pattern LPs added to the bound and their plans took off, what
-pricing the switches added to the bound (:mod:`werkdeling.lagrangian`) and re-planning from the
-priced paths took off, and the plan's cost per term, as a share of the total, from the
-validator.
+pricing the switches added to the bound (:mod:`werkdeling.lagrangian`), what re-planning from
+the priced paths and CP-SAT on windows of periods took off, and the plan's cost per term, as a
+share of the total, from the validator.
 
     python benchmarks/periods.py --suite large
     python benchmarks/periods.py --suite medium --seconds 120   # the same with more time
     python benchmarks/periods.py --suite large --set SWEEP_CAP=0.3   # another time share
+    python benchmarks/periods.py --employers 20 --workers 200 --weeks   # a generated pool, 60 s
 
 ``--set`` changes one of :mod:`werkdeling.decompose`'s time shares (its ``*_SHARE`` and
 ``*_CAP`` constants) for this run only, to measure it before changing its default.
@@ -31,13 +32,16 @@ from werkdeling import decompose, validate
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import SUITES, _scenario, with_switch_weight
+from run import SUITES, Instance, _scenario, with_switch_weight
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
     parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
+    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
+    parser.add_argument("--workers", type=int, help="and this many workers")
+    parser.add_argument("--weeks", action="store_true", help="the generated pool over 52 weeks, not 12 months")
     parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
     parser.add_argument("--threads", type=int, help="threads pricing the switches (default: one per core)")
     parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
@@ -58,7 +62,16 @@ def main() -> None:
             parser.error(f"--set {setting}: a share is between 0 and 1, not {share}")
         print(f"{name} = {share} (default {getattr(decompose, name)})")
         setattr(decompose, name, share)
-    instance = SUITES[args.suite][args.instance]
+    if args.employers is not None or args.workers is not None:
+        if not (args.employers and args.workers and args.employers > 0 and args.workers > 0):
+            parser.error("give both --employers and --workers, more than 0")
+        instance = Instance(args.employers, args.workers, time_limit=60.0)
+        if args.weeks:
+            instance = replace(instance, periods=52, granularity="week")
+    elif args.weeks:
+        parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
+    else:
+        instance = SUITES[args.suite][args.instance]
     if args.seconds is not None:
         if args.seconds <= 0:
             parser.error(f"--seconds must be more than 0, not {args.seconds}")
@@ -102,6 +115,8 @@ def main() -> None:
         print(f"bound {outcome.bound_units / OBJECTIVE_SCALE:,.2f}, gap {100 * gap:.2f} %")
     print(f"whole-path moves: {outcome.repath_units / OBJECTIVE_SCALE:,.0f} points")
     print(f"re-planning from the priced paths: {outcome.path_plan_units / OBJECTIVE_SCALE:,.0f} points")
+    windows = outcome.window_units / OBJECTIVE_SCALE
+    print(f"CP-SAT on windows of periods ({outcome.windows} windows): {windows:,.0f} points")
     if outcome.plan is None:
         print("no plan:", "; ".join(outcome.notes))
         return

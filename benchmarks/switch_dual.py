@@ -14,6 +14,7 @@ Both are shown as what they add to the sum of the periods' LPs, in points.
 
     python benchmarks/switch_dual.py --suite medium
     python benchmarks/switch_dual.py --suite medium --instance 1 --periods 13
+    python benchmarks/switch_dual.py --employers 20 --workers 200 --weeks --seconds 60
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +36,7 @@ from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_arrays_with_highs
-from run import SUITES, _scenario
+from run import SUITES, Instance, _scenario
 
 
 class _Lp:
@@ -164,11 +166,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
     parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
+    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
+    parser.add_argument("--workers", type=int, help="and this many workers")
+    parser.add_argument("--weeks", action="store_true", help="the generated pool over 52 weeks, not 12 months")
     parser.add_argument("--periods", type=int, help="only the first this many periods")
     parser.add_argument("--seconds", type=float, default=20.0, help="subgradient time")
     parser.add_argument("--lp-seconds", type=float, default=1800.0, help="HiGHS time limit")
     args = parser.parse_args()
-    instance = SUITES[args.suite][args.instance]
+    if args.employers is not None or args.workers is not None:
+        if not (args.employers and args.workers and args.employers > 0 and args.workers > 0):
+            parser.error("give both --employers and --workers, more than 0")
+        instance = Instance(args.employers, args.workers)
+        if args.weeks:
+            instance = replace(instance, periods=52, granularity="week")
+    elif args.weeks:
+        parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
+    else:
+        instance = SUITES[args.suite][args.instance]
     scenario = _scenario(instance)
     allowed = possible_placements(scenario)
     home = decompose._home_employers(scenario)

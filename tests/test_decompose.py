@@ -11,17 +11,20 @@ from typing import Any
 import numpy as np
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
 from tests.test_lagrangian import limited, pricings
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
+from werkdeling.evaluation.measure import resolve
 from werkdeling.flow_lp import flow_lp
 from werkdeling.generate import generate_scenario
-from werkdeling.heuristic import fill_period
+from werkdeling.heuristic import fill_period, greedy_plan
 from werkdeling.lagrangian import Prices, SwitchPricing, evaluate, paths, pricing, switch_bound
 from werkdeling.local_search import period_costs, term_units
+from werkdeling.model.build import build_model
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.patterns import pattern_lp, slot_counts
 from werkdeling.relaxation import period_lp, solve_lp
@@ -190,7 +193,8 @@ def test_without_time_for_search_every_period_takes_the_rounded_lp_and_stays_val
 def test_period_reports_add_up_to_the_gap_between_plan_and_bound(
     monkeypatch: pytest.MonkeyPatch, first_patterns: bool
 ) -> None:
-    # expected = E + sum(units_k) + swept + what re-planning from the priced paths saved, and
+    # expected = E + sum(units_k) + swept + what re-planning from the priced paths and the
+    # windows at the end saved, and
     # bound = E + sum(LP_k) + what pricing the switches added, all against the empty period, so
     # expected - bound is exactly the sum over periods of units_k - LP_k plus those two changes
     # of the plan, less the switches' part of the bound. The bound is rounded up to whole units
@@ -226,8 +230,9 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound(
     assert outcome.repath_units <= 0
     assert outcome.path_plan_units <= 0
     assert outcome.pattern_plan_units <= 0
+    assert outcome.window_units <= 0
     above = sum(r.above_lp_units for r in outcome.reports) + outcome.swept_units
-    above += outcome.repath_units + outcome.path_plan_units + outcome.pattern_plan_units
+    above += outcome.repath_units + outcome.path_plan_units + outcome.pattern_plan_units + outcome.window_units
     assert outcome.pattern_periods > 0 and outcome.pattern_bound_units >= 0
     above -= outcome.switch_bound_units + outcome.pattern_bound_units
     above += 1e-7 * abs(outcome.bound_units)
@@ -445,3 +450,170 @@ def test_a_plan_from_the_pattern_lp_replaces_a_period_only_where_the_validator_f
         assert cost(plan) - before == change
         changes.append(change)
     assert min(changes) < 0
+
+
+def _window_units(s: Scenario, plan: Plan, window: range) -> int | None:
+    """The objective (units) of the period model of ``window``, with ``plan``'s placements there
+    fixed and its periods before and after giving each worker's last and next employers."""
+    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
+    assignment = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
+    for row in resolve(s, plan).rows:
+        assignment[row.worker, row.period] = row.slot
+    last = decompose._last_employers(assignment, decompose._home_employers(s), slot_employer, window.start)
+    following = decompose._next_employers(assignment, slot_employer, window.stop - 1)
+    built = build_model(
+        s, periods=window, last_employers={w: int(e) if e >= 0 else None for w, e in enumerate(last)},
+        next_employers={w: int(e) for w, e in enumerate(following) if e >= 0},
+    )  # fmt: skip
+    built.model.minimize(built.objective())
+    for (w, k, slot), var in built.variables.x.items():
+        built.model.add(var == int(assignment[w, k] == slot))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    if solver.solve(built.model) != cp_model.OPTIMAL:
+        return None
+    return round(solver.objective_value)
+
+
+def _mixed(s: Scenario, outside: Plan, inside: Plan, window: range) -> Plan:
+    """``outside``'s placements outside ``window`` and ``inside``'s in it."""
+    labels = {s.horizon.labels[k] for k in window}
+    kept = [p for p in outside.placements if p.period not in labels]
+    return Plan(placements=tuple(kept + [p for p in inside.placements if p.period in labels]))
+
+
+def test_a_window_model_counts_the_switch_to_the_next_employer_after_it() -> None:
+    # The myopic pool, January alone as the window, February fixed at 'b'. With 'an' at 'a' in
+    # January she switches to 'b' in February (50); at 'b' she does not, but her January
+    # preference for 'a' goes unmet (5). Either way one January slot stays open. So the plan
+    # with 'b' in January is 45 points cheaper, and the window model must say so; without the
+    # switch after the window it would call it 5 points dearer.
+    s = myopic_pool()
+    row = {"worker": "an", "role": "r", "hours": round(9880 / 60, 4)}
+    at_a = Plan.model_validate({"placements": [{**row, "period": "2027-01", "employer": "a"},
+                                               {**row, "period": "2027-02", "employer": "b"}]})  # fmt: skip
+    at_b = Plan.model_validate({"placements": [{**row, "period": "2027-01", "employer": "b"},
+                                               {**row, "period": "2027-02", "employer": "b"}]})  # fmt: skip
+    before, after = validate(s, at_a), validate(s, at_b)
+    assert before.is_valid and after.is_valid
+    assert after.objective_units - before.objective_units == -45 * OBJECTIVE_SCALE
+    a_units, b_units = _window_units(s, at_a, range(0, 1)), _window_units(s, at_b, range(0, 1))
+    assert a_units is not None and b_units is not None
+    assert b_units - a_units == -45 * OBJECTIVE_SCALE
+
+
+@SETTINGS
+@given(scenarios(), st.data())
+def test_a_window_model_prices_every_change_inside_it_as_the_validator_does(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    # The window's period model counts the switches into it, inside it and out of it (the next
+    # employer after it), so two plans that differ only inside the window differ by the same
+    # units there as the validator says they do over the whole horizon.
+    s = Scenario.model_validate(data)
+    periods = s.horizon.periods
+    start = draw.draw(st.integers(0, periods - 1))
+    window = range(start, draw.draw(st.integers(start + 1, periods)))
+    greedy = greedy_plan(s)
+    optimum = solve(s, strategy="whole", time_limit=20, num_workers=1).plan
+    assert optimum is not None
+    for one, other in ((greedy, optimum), (optimum, greedy)):
+        mixed = _mixed(s, one, other, window)
+        before, after = validate(s, one), validate(s, mixed)
+        if not (before.is_valid and after.is_valid):
+            continue  # the greedy plan can leave a hard required cover unmet
+        one_units, mixed_units = _window_units(s, one, window), _window_units(s, mixed, window)
+        assert one_units is not None and mixed_units is not None
+        assert mixed_units - one_units == after.objective_units - before.objective_units
+
+
+def test_windows_re_plan_the_greedy_plan_cheaper_by_exactly_what_the_validator_says() -> None:
+    # Each window's model prices a change inside it as the whole plan's cost changes (the tests
+    # above), so the changes add up to the validator's difference; the greedy plan of a pool
+    # with seasons and switches is far from the best, so CP-SAT finds cheaper windows.
+    s = generate_scenario(4, 16, periods=9, seed=3)
+    greedy = greedy_plan(s)
+    before = validate(s, greedy)
+    assert before.is_valid
+    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
+    plan = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
+    for row in resolve(s, greedy).rows:
+        plan[row.worker, row.period] = row.slot
+
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+        return solver.solve(model), False
+
+    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = 1
+
+    change, solved, stopped = decompose._replan_windows(
+        s, possible_placements(s), plan, decompose._home_employers(s), slot_employer, time.perf_counter() + 20,
+        run, configure,
+    )  # fmt: skip
+    # Rounds over the 4 windows repeat while one gains: the first does, the last does not.
+    assert len(decompose._window_starts(9, decompose.WINDOW_PERIODS)) == 4
+    assert solved % 4 == 0 and solved >= 8 and not stopped
+    assert change < 0
+    after = validate(s, decompose._outcome(s, plan, 0, None, [], []).plan or Plan())
+    assert after.is_valid, after.summary()
+    assert after.objective_units - before.objective_units == change
+
+
+def test_windows_overlap_by_half_and_reach_the_last_period() -> None:
+    assert decompose._window_starts(9, 4) == [0, 2, 4, 5]
+    assert decompose._window_starts(8, 4) == [0, 2, 4]
+    assert decompose._window_starts(3, 3) == [0]
+    assert decompose._window_starts(5, 1) == [0, 1, 2, 3, 4]
+
+
+@pytest.mark.parametrize("small_enough", [True, False])
+def test_small_pools_end_with_windows_and_large_ones_keep_their_time(
+    monkeypatch: pytest.MonkeyPatch, small_enough: bool
+) -> None:
+    if not small_enough:
+        monkeypatch.setattr(decompose, "WINDOW_CANDIDATES", 0)
+    s = generate_scenario(6, 30, seed=5)
+
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+        return solver.solve(model), False
+
+    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = 2
+
+    outcome = decompose.plan_by_period(s, time_limit=10, run=run, configure=configure)
+    assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
+    assert outcome.window_units <= 0
+    if small_enough:
+        assert outcome.windows > 0 and any("window(s) of 4 periods" in note for note in outcome.notes)
+    else:
+        assert outcome.windows == 0 and outcome.window_units == 0
+
+
+def test_ctrl_c_during_a_window_keeps_the_plan_whole() -> None:
+    s = generate_scenario(4, 16, periods=9, seed=3)
+    greedy = greedy_plan(s)
+    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
+    plan = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
+    for row in resolve(s, greedy).rows:
+        plan[row.worker, row.period] = row.slot
+    solves: list[int] = []
+
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+        # Ctrl-C during the first window's search, after the plan there was costed.
+        solves.append(1)
+        return solver.solve(model), len(solves) == 2
+
+    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.num_workers = 1
+
+    change, solved, stopped = decompose._replan_windows(
+        s, possible_placements(s), plan, decompose._home_employers(s), slot_employer, time.perf_counter() + 20,
+        run, configure,
+    )  # fmt: skip
+    assert stopped and solved == 1 and len(solves) == 2
+    after = validate(s, decompose._outcome(s, plan, 0, None, [], []).plan or Plan())
+    assert after.is_valid, after.summary()
+    assert after.objective_units - validate(s, greedy).objective_units == change

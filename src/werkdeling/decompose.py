@@ -33,13 +33,17 @@ of a plan is a sum of a cost per period plus the switch count, and:
   priced; sweeps repeat until none changes the plan or the time is up. Then whole-path moves
   (:mod:`werkdeling.path_search`) re-plan each worker's year with everyone else fixed, which
   takes back pairs of switches no change of one period can, and the sweeps run again.
+* **The windows.** Where windows of :data:`WINDOW_PERIODS` periods are small enough
+  (:data:`WINDOW_CANDIDATES`), the last :data:`WINDOW_SHARE` of the time goes to CP-SAT on one
+  window at a time, everyone in it free and the rest of the plan fixed
+  (:func:`_replan_windows`): it moves several workers for a few periods together.
 
 Each period's cost is taken against the period left empty, so the plan's cost is ``E`` (the
 cost of the empty plan) plus the sum of those changes, which the caller checks against the
 validator, and the bound is ``E`` plus the sum of the periods' LP optima against empty.
 
-Only the sweep looks across periods, one period at a time, so the plan can still be above the
-whole-horizon optimum; :func:`werkdeling.solve` uses the whole-horizon model wherever it is
+The sweeps, the whole-path moves and the windows look across periods only so far, so the plan
+can still be above the whole-horizon optimum; :func:`werkdeling.solve` uses the whole-horizon model wherever it is
 small enough to do better.
 """
 
@@ -94,6 +98,14 @@ PERIOD_PARAMETERS: dict[str, int] = {"max_presolve_iterations": 1, "cp_model_pro
 
 #: Runs one CP-SAT solve, returning CP-SAT's status and whether the user stopped it (Ctrl-C).
 Runner = Callable[[cp_model.CpSolver, cp_model.CpModel], tuple[int, bool]]
+
+
+def add_max_lp(solver: cp_model.CpSolver, num_workers: int | None) -> None:
+    """Add CP-SAT's ``max_lp`` subsolver where it runs 2-4 search workers (``None`` or 0: one
+    per core); see :func:`werkdeling.solver.default_parameters` for why."""
+    workers = num_workers or os.cpu_count() or 1
+    if 2 <= workers <= 4 and "max_lp" not in solver.parameters.subsolvers:
+        solver.parameters.subsolvers.append("max_lp")
 
 
 def linking_features(scenario: Scenario) -> list[str]:
@@ -174,6 +186,10 @@ class ByPeriod:
     repath_units: int = 0
     #: What re-planning from the priced workers' paths changed the cost by (units, at most 0).
     path_plan_units: int = 0
+    #: What CP-SAT on windows of periods at the end changed the cost by (units, at most 0), and
+    #: how many windows it solved (:func:`_replan_windows`).
+    window_units: int = 0
+    windows: int = 0
 
 
 def _rounded(
@@ -357,8 +373,12 @@ def plan_by_period(
     if pricings is not None and int(allowed.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
         pricings, few = None, []
     reports: list[PeriodReport] = []
+    # With switches and every candidate kept, the last share of the time goes to CP-SAT on
+    # windows of periods (_replan_windows), after the bound is final.
+    windowed = pricings is not None and periods > 1 and _largest_window(allowed) <= WINDOW_CANDIDATES
+    finish = started + time_limit * (1 - WINDOW_SHARE) if windowed else started + time_limit
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
-    planning_limit = time_limit * (1 - SWEEP_SHARE)
+    planning_limit = (finish - started) * (1 - SWEEP_SHARE)
     for k in range(periods):
         share = max(0.0, planning_limit - (time.perf_counter() - started)) / (periods - k)
         period_started = time.perf_counter()
@@ -467,7 +487,7 @@ def plan_by_period(
             later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
                 scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
                 [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
-                now + PATTERN_SHARE * max(0.0, started + time_limit - now),
+                now + PATTERN_SHARE * max(0.0, finish - now),
             )  # fmt: skip
             if stopped:
                 notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
@@ -489,10 +509,10 @@ def plan_by_period(
             share = 1.0 if pricings is None else SWEEP_CAP
             if pricings is not None:
                 pricer = SwitchPricing(pricings, home, switch, threads=max(1, threads - 1))
-                full = _price_beside(pricer, expected - empty_units, started + time_limit)
+                full = _price_beside(pricer, expected - empty_units, finish)
                 del pricer
             swept, stopped = _sweep(
-                scenario, allowed, plan, home, slot_employer, now + share * max(0.0, started + time_limit - now)
+                scenario, allowed, plan, home, slot_employer, now + share * max(0.0, finish - now)
             )  # fmt: skip
             expected += swept
             if on_period is not None and swept < 0:
@@ -520,14 +540,29 @@ def plan_by_period(
     if full is not None and stopped:
         _finish_pricing(full, stopped, notes)
     elif pricings is not None and not stopped:
-        best, plan, cost, repath_change = _price_and_replan(
+        best, plan, cost, repath_change, stopped = _price_and_replan(
             scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
-            started + time_limit, notes, threads, full,
+            finish, notes, threads, full,
         )  # fmt: skip
         path_change = empty_units + cost - expected - repath_change
         if on_period is not None and empty_units + cost < expected:
             on_period(periods - 1, empty_units + cost)
         expected = empty_units + cost
+    window_change = windows = 0
+    if windowed and not stopped:
+        window_change, windows, stopped = _replan_windows(
+            scenario, allowed, plan, home, slot_employer, started + time_limit, run, configure
+        )
+        expected += window_change
+        if on_period is not None and window_change < 0:
+            on_period(periods - 1, expected)
+        if windows:
+            notes.append(
+                f"CP-SAT re-planned {windows} window(s) of {min(WINDOW_PERIODS, periods)} periods: "
+                f"{-window_change / OBJECTIVE_SCALE:,.2f} cheaper"
+            )
+        if stopped:
+            notes.append("stopped by the user while re-planning windows of periods; the best plan is kept")
     bound = empty_units + best
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
@@ -539,6 +574,8 @@ def plan_by_period(
     outcome.pattern_plan_units = pattern_change
     outcome.repath_units = repath_change
     outcome.path_plan_units = path_change
+    outcome.window_units = window_change
+    outcome.windows = windows
     return outcome
 
 
@@ -672,7 +709,7 @@ def _price_and_replan(
     notes: list[str],
     threads: int,
     beside: _Beside | None = None,
-) -> tuple[float, IntArray, int, int]:
+) -> tuple[float, IntArray, int, int, bool]:
     """Improve the plan by whole-path moves (:func:`_repath_and_sweep`, at most
     :data:`REPATH_SHARE` of the time left), then price the switches for the bound
     (:class:`~werkdeling.lagrangian.SwitchPricing`) and re-plan from the priced paths, in rounds
@@ -682,8 +719,8 @@ def _price_and_replan(
     from the prices reached, towards the best plan's cost; it stops when a round's paths are
     those planned from already. ``cost`` and the returned bound and cost are against the empty
     plan (units); also returns the best plan and what the whole-path moves on the plan it was
-    given changed its cost by (:func:`_repath_and_sweep`, before any plan from priced paths), and
-    adds notes (among them whether the user stopped it with Ctrl-C). With ``beside``
+    given changed its cost by (:func:`_repath_and_sweep`, before any plan from priced paths) and
+    whether the user stopped it with Ctrl-C, and adds notes. With ``beside``
     (:func:`_price_beside`), its steps go on beside the whole-path moves, and the rounds take
     them on from where they stopped, on ``threads`` threads."""
     switch = term_units(scenario, Term.SWITCHES)
@@ -749,7 +786,7 @@ def _price_and_replan(
         notes.append(f"re-planned from the priced workers' paths: {(repathed - cost) / OBJECTIVE_SCALE:,.2f} cheaper")
     if stopped:
         notes.append("stopped by the user while pricing the switches or re-planning; the best plan is kept")
-    return bound, plan, cost, repathed - first
+    return bound, plan, cost, repathed - first, stopped
 
 
 def _plan_from_paths(
@@ -821,6 +858,22 @@ CP_SAT_UP_TO = 2_000
 
 #: Share of the time limit kept for the sweeps at the end.
 SWEEP_SHARE = 0.1
+
+#: Periods CP-SAT re-plans together at the very end (:func:`_replan_windows`), and the share of
+#: the time limit kept for it, in a scenario with switches and windows small enough
+#: (:data:`WINDOW_CANDIDATES`).
+WINDOW_PERIODS = 4
+WINDOW_SHARE = 0.3
+
+#: Seconds CP-SAT gets at least for a window; with less time left, the windows stop.
+MIN_WINDOW_SECONDS = 2.0
+
+#: Windows are re-planned only where none has more possible placements than this. A 200-worker
+#: pool over 52 weeks has 2,923 in its largest 4-week window, and in 300 s the windows took
+#: 0.38 % off its plan; the 1,000-worker one has 57,515, and there CP-SAT found next to nothing
+#: in seconds per window, in time the plans from priced paths make far more of
+#: (``benchmarks/README.md``, item 28).
+WINDOW_CANDIDATES = 10_000
 
 #: Periods with more candidate placements than this get their pattern LP in the first pass, and
 #: the local search starts from its rounded solution; smaller ones get it after every period is
@@ -1016,12 +1069,97 @@ def _cp_sat_period(
 
 
 def _assignment(built: BuiltModel, values: list[int], period: int) -> IntArray:
-    """The slot of each worker in a period model's solution."""
+    """The slot of each worker in ``period`` in a period model's solution."""
     assignment = np.full(len(built.scenario.workers), IDLE, dtype=np.int64)
-    for (w, _, s), var in built.variables.x.items():
-        if values[var.index]:
+    for (w, k, s), var in built.variables.x.items():
+        if k == period and values[var.index]:
             assignment[w] = s
     return assignment
+
+
+def _largest_window(allowed: BoolArray) -> int:
+    """The most possible placements in any window of :data:`WINDOW_PERIODS` periods."""
+    per_period = allowed.sum(axis=(0, 2))
+    width = min(WINDOW_PERIODS, len(per_period))
+    return max(int(per_period[k : k + width].sum()) for k in _window_starts(len(per_period), width))
+
+
+def _window_starts(periods: int, width: int) -> list[int]:
+    """First periods of the windows of ``width`` periods that :func:`_replan_windows` takes in
+    turn: each overlaps the one before by half, and the last ends with the horizon."""
+    starts = list(range(0, periods - width + 1, max(1, width // 2)))
+    if starts[-1] != periods - width:
+        starts.append(periods - width)
+    return starts
+
+
+def _replan_windows(
+    scenario: Scenario,
+    allowed: BoolArray,
+    plan: IntArray,
+    home: IntArray,
+    slot_employer: IntArray,
+    deadline: float,
+    run: Runner,
+    configure: Callable[[cp_model.CpSolver, float], None],
+) -> tuple[int, int, bool]:
+    """Improve ``plan`` in place with CP-SAT on windows of :data:`WINDOW_PERIODS` consecutive
+    periods, the rest of the plan fixed, until ``deadline``. The window's model counts the
+    switches into it, within it and to the employer each worker works for next after it
+    (:mod:`werkdeling.model.switching`), so its objective changes by exactly what the plan's
+    does. A worker moved for a few weeks pays two switches, which neither a sweep of one period
+    nor a move of one worker's path can trade against the cover it brings; a window can. Rounds
+    over every window repeat while one gains. Returns the change of the objective (units), how
+    many windows were solved, and whether the user stopped it (Ctrl-C; the plan stays whole)."""
+    periods = plan.shape[1]
+    width = min(WINDOW_PERIODS, periods)
+    starts = _window_starts(periods, width)
+    change = solved = 0
+
+    def configure_window(solver: cp_model.CpSolver, seconds: float) -> None:
+        # Without max_lp the windows of a 200-worker weekly pool gained next to nothing.
+        configure(solver, seconds)
+        add_max_lp(solver, solver.parameters.num_workers)
+
+    while True:  # rounds over every window, while one gains
+        before = change
+        for i, start in enumerate(starts):
+            if deadline - time.perf_counter() < MIN_WINDOW_SECONDS:
+                break
+            window = range(start, start + width)
+            last = _last_employers(plan, home, slot_employer, start)
+            following = _next_employers(plan, slot_employer, window.stop - 1)
+            built = build_model(
+                scenario, periods=window, last_employers={w: int(e) if e >= 0 else None for w, e in enumerate(last)},
+                next_employers={w: int(e) for w, e in enumerate(following) if e >= 0}, allowed=allowed,
+            )  # fmt: skip
+            model = built.model
+            model.minimize(built.objective())
+            x = built.variables.x
+            placed = [(w, k) for k in window for w in np.flatnonzero(plan[:, k] >= 0).tolist()]
+            current = {x[(w, k, int(plan[w, k]))].index: 1 for w, k in placed}
+            indices = [var.index for var in built.variables.decisions()]
+            _hint(model, indices, [current.get(index, 0) for index in indices])
+            _, costed, interrupted = _solve(model, _FIXED_SECONDS, run, configure, fix_hinted=True)
+            if interrupted:
+                return change, solved, True
+            if costed is None:
+                continue  # not expected: the plan keeps every rule
+            _hint(model, list(range(len(model.proto.variables))), costed[1])
+            # An even share of the time left, but never less than a window needs to gain.
+            remaining = deadline - time.perf_counter()
+            seconds = min(remaining, max(MIN_WINDOW_SECONDS, remaining / (len(starts) - i)))
+            _, found, interrupted = _solve(model, max(0.05, seconds), run, configure_window)
+            solved += 1
+            if found is not None and found[0] < costed[0]:
+                change += found[0] - costed[0]
+                for k in window:
+                    plan[:, k] = _assignment(built, found[1], k)
+            if interrupted:
+                return change, solved, True
+        if change == before:
+            break
+    return change, solved, False
 
 
 def _outcome(

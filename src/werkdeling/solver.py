@@ -8,7 +8,6 @@ be a bug in werkdeling, never something to pass on to a coordinator.
 from __future__ import annotations
 
 import dataclasses
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -266,9 +265,7 @@ def default_parameters(solver: cp_model.CpSolver, num_workers: int | None) -> No
     in about a second, while the other workers run LNS and find the plans. With a single worker
     there is no LNS, and ``max_lp`` alone did not even finish the warm start in 5 s, so a single
     worker keeps CP-SAT's default (see ``benchmarks/README.md``)."""
-    workers = num_workers if num_workers is not None else (os.cpu_count() or 1)
-    if 2 <= workers <= 4:
-        solver.parameters.subsolvers.extend(["max_lp"])
+    decompose.add_max_lp(solver, num_workers)
 
 
 #: Share of the time limit planning by period leaves for validating and measuring its plan

@@ -58,12 +58,13 @@ def build_model(
     anchor: Anchor | None = None,
     periods: Collection[int] | None = None,
     last_employers: dict[int, int | None] | None = None,
+    next_employers: dict[int, int] | None = None,
     allowed: BoolArray | None = None,
 ) -> BuiltModel:
     """Build the model of ``scenario``.
 
-    ``periods`` and ``last_employers`` build a period model, which places people only in those
-    periods (see :func:`~werkdeling.model.variables.create_variables` and
+    ``periods``, ``last_employers`` and ``next_employers`` build a period model, which places
+    people only in those periods (see :func:`~werkdeling.model.variables.create_variables` and
     :mod:`werkdeling.decompose`); ``allowed`` saves recomputing the possible placements.
 
     With an ``anchor`` plan, frozen periods keep it, forced placements are made and each changed
@@ -76,8 +77,9 @@ def build_model(
     model.name = scenario.name
     guards = Guards(model) if explain else None
     variables = create_variables(
-        model, scenario, guards, periods=periods, last_employers=last_employers, allowed=allowed
-    )
+        model, scenario, guards, periods=periods, last_employers=last_employers, next_employers=next_employers,
+        allowed=allowed,
+    )  # fmt: skip
     for add_rule in RULES:
         add_rule(model, variables)
     if explain:

@@ -19,6 +19,10 @@ written as four linear inequalities that pin it exactly. Then
 where ``any[p-1] = max_e L[p-1,e]`` (a plain sum when a worker has one employer per period).
 ``any - L[e]`` is 1 exactly when there is a last period and ``e`` was not in it. Each AND is
 pinned by three inequalities, so the count is exact for every plan, optimal or not.
+
+A period model told the employer each worker works for next after its periods
+(``next_employers``, see :func:`~werkdeling.model.variables.create_variables`) also counts the
+switch there: ``any - L[next]`` after its last period, as the plan's later periods are fixed.
 """
 
 from __future__ import annotations
@@ -44,6 +48,17 @@ def _known(values: list[Expr]) -> bool:
     return all(isinstance(v, int) for v in values)
 
 
+def _any(model: cp_model.CpModel, pv: PlanVars, values: list[Expr], name: str) -> Expr:
+    """1 when any of the 0/1 ``values`` is (the worker has a last employer)."""
+    if _known(values):
+        return int(any(values))
+    if not pv.split:
+        return cp_model.LinearExpr.sum(values)  # at most one state holds
+    anyone = model.new_bool_var(name)
+    model.add_max_equality(anyone, values)
+    return anyone
+
+
 def worker_switches(model: cp_model.CpModel, pv: PlanVars) -> dict[int, Expr]:
     """Exact switch count of every worker who can switch at all (built once, then cached)."""
     if pv.switch_counts is not None:
@@ -53,7 +68,8 @@ def worker_switches(model: cp_model.CpModel, pv: PlanVars) -> dict[int, Expr]:
     for w, worker in enumerate(scenario.workers):
         employers = pv.employers_of(w)
         home = pv.employer_before(w)
-        if not employers or (len(employers) == 1 and home in (None, employers[0])):
+        after = pv.employer_after(w)
+        if after is None and (not employers or (len(employers) == 1 and home in (None, employers[0]))):
             continue  # only one employer is ever possible: no switch can happen
         states = sorted(set(employers) | ({home} if home is not None else set()))
         last: dict[int, Expr] = {e: int(e == home) for e in states}
@@ -62,18 +78,11 @@ def worker_switches(model: cp_model.CpModel, pv: PlanVars) -> dict[int, Expr]:
         for p in placeable:
             flags = pv.employer_flags[(w, p)]
             placed = pv.placed[(w, p)]
-            values = list(last.values())
-            if _known(values):
-                anyone: Expr = int(any(values))
-            elif not pv.split:
-                anyone = cp_model.LinearExpr.sum(values)
-            else:
-                anyone = model.new_bool_var(f"any[{worker.id},{p}]")
-                model.add_max_equality(anyone, values)
+            anyone = _any(model, pv, list(last.values()), f"any[{worker.id},{p}]")
             for e, y in flags.items():
                 other = anyone - last[e] if not (_known([anyone, last[e]])) else int(anyone) - int(last[e])
                 moves.append(_and(model, y, other, f"move[{worker.id},{p},{e}]"))
-            if p == placeable[-1]:
+            if p == placeable[-1] and after is None:
                 break  # no later placement can be a switch, so no state is needed
             new_last: dict[int, Expr] = {}
             for e in states:
@@ -88,6 +97,9 @@ def worker_switches(model: cp_model.CpModel, pv: PlanVars) -> dict[int, Expr]:
                 # Implied by the above for integers; stated so the LP relaxation knows it too.
                 model.add_at_most_one(new_last.values())
             last = new_last
+        if after is not None:
+            anyone = _any(model, pv, list(last.values()), f"any[{worker.id},after]")
+            moves.append(anyone - last.get(after, 0) if not _known([anyone]) else int(anyone) - int(last.get(after, 0)))
         counts[w] = cp_model.LinearExpr.sum(moves)
     pv.switch_counts = counts
     return counts

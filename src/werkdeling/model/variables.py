@@ -73,6 +73,9 @@ class PlanVars:
     #: A period model (see :func:`create_variables`): each worker's employer before its first
     #: period, ``None`` for none; ``None`` as a whole: the ``home_employer`` of each worker.
     last_employers: dict[int, int | None] | None = None
+    #: A period model of a plan's middle periods: each worker's employer in their next worked
+    #: period after the modelled ones (absent: none), so that the switch there is counted too.
+    next_employers: dict[int, int] | None = None
     #: (slot, period) -> coverage expression, see :meth:`coverage`.
     coverage_cache: dict[tuple[int, int], Expr] = field(default_factory=dict, repr=False)
 
@@ -82,6 +85,10 @@ class PlanVars:
             return self.last_employers.get(w)
         home = self.scenario.workers[w].home_employer
         return self.scenario.employer_index[home] if home is not None else None
+
+    def employer_after(self, w: int) -> int | None:
+        """The employer worker ``w`` works for next after the modelled periods, if one is given."""
+        return None if self.next_employers is None else self.next_employers.get(w)
 
     def add(self, model: cp_model.CpModel, constraint: Any, ref: RuleRef) -> None:
         """Add a linear ``constraint`` of rule instance ``ref``; guarded when explaining."""
@@ -151,6 +158,7 @@ def create_variables(
     *,
     periods: Collection[int] | None = None,
     last_employers: dict[int, int | None] | None = None,
+    next_employers: dict[int, int] | None = None,
     allowed: BoolArray | None = None,
 ) -> PlanVars:
     """Create every decision variable that eligibility allows, and the derived flags.
@@ -161,12 +169,16 @@ def create_variables(
     With ``periods``, only those periods get placement variables: the others are planned empty.
     Such a period model is exact only for scenarios without rules that link periods (see
     :mod:`werkdeling.decompose`); ``last_employers`` then says where each worker last worked
-    before, for the switch count. ``allowed`` passes :func:`eligibility.possible_placements`
+    before, for the switch count, and ``next_employers`` where each worker works next after
+    them (workers left out work for nobody later), so that the switch there is counted too.
+    ``allowed`` passes :func:`eligibility.possible_placements`
     when a caller building many period models has it already.
     """
     q = scenario.quantities
     splits = scenario.effective_rules.splits
-    pv = PlanVars(scenario, split=splits is not None, guards=guards, last_employers=last_employers)
+    pv = PlanVars(
+        scenario, split=splits is not None, guards=guards, last_employers=last_employers, next_employers=next_employers
+    )
     if allowed is None or guards is not None:
         allowed = eligibility.possible_placements(scenario, with_travel_limit=guards is None)
     within = eligibility.travel_limit(scenario)
