@@ -375,7 +375,12 @@ def plan_by_period(
     reports: list[PeriodReport] = []
     # With switches and every candidate kept, the last share of the time goes to CP-SAT on
     # windows of periods (_replan_windows), after the bound is final.
-    windowed = pricings is not None and periods > 1 and _largest_window(allowed) <= WINDOW_CANDIDATES
+    windowed = (
+        pricings is not None
+        and periods > 1
+        and _largest_window(allowed) <= WINDOW_CANDIDATES
+        and WINDOW_SHARE * time_limit >= MIN_WINDOW_SECONDS * len(_window_starts(periods, min(WINDOW_PERIODS, periods)))
+    )
     finish = started + time_limit * (1 - WINDOW_SHARE) if windowed else started + time_limit
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
     planning_limit = (finish - started) * (1 - SWEEP_SHARE)
@@ -861,7 +866,9 @@ SWEEP_SHARE = 0.1
 
 #: Periods CP-SAT re-plans together at the very end (:func:`_replan_windows`), and the share of
 #: the time limit kept for it, in a scenario with switches and windows small enough
-#: (:data:`WINDOW_CANDIDATES`).
+#: (:data:`WINDOW_CANDIDATES`), where that share gives every window :data:`MIN_WINDOW_SECONDS`:
+#: on the 200-worker weekly pool in 60 s (25 windows, about 2 s each) the windows gained no more
+#: than the time they took from the rest (``benchmarks/README.md``, item 28).
 WINDOW_PERIODS = 4
 WINDOW_SHARE = 0.3
 
