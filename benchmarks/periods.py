@@ -32,16 +32,12 @@ from werkdeling import decompose, validate
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import SUITES, Instance, _scenario, with_switch_weight
+from run import _scenario, add_pool_arguments, pool_instance, with_switch_weight
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
-    parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
-    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
-    parser.add_argument("--workers", type=int, help="and this many workers")
-    parser.add_argument("--weeks", action="store_true", help="the generated pool over 52 weeks, not 12 months")
+    add_pool_arguments(parser)
     parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
     parser.add_argument("--threads", type=int, help="threads pricing the switches (default: one per core)")
     parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
@@ -62,16 +58,7 @@ def main() -> None:
             parser.error(f"--set {setting}: a share is between 0 and 1, not {share}")
         print(f"{name} = {share} (default {getattr(decompose, name)})")
         setattr(decompose, name, share)
-    if args.employers is not None or args.workers is not None:
-        if not (args.employers and args.workers and args.employers > 0 and args.workers > 0):
-            parser.error("give both --employers and --workers, more than 0")
-        instance = Instance(args.employers, args.workers, time_limit=60.0)
-        if args.weeks:
-            instance = replace(instance, periods=52, granularity="week")
-    elif args.weeks:
-        parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
-    else:
-        instance = SUITES[args.suite][args.instance]
+    instance = pool_instance(parser, args, time_limit=60.0)
     if args.seconds is not None:
         if args.seconds <= 0:
             parser.error(f"--seconds must be more than 0, not {args.seconds}")

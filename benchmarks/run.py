@@ -28,7 +28,7 @@ import resource
 import subprocess
 import sys
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +86,30 @@ def _scenario(instance: Instance) -> Any:
         training=instance.training,
         return_to_work=instance.return_to_work,
     )
+
+
+def add_pool_arguments(parser: argparse.ArgumentParser, suite: str | None = "medium") -> None:
+    """The options that name a pool: a suite's instance, or a generated one (see :func:`pool_instance`)."""
+    parser.add_argument("--suite", choices=sorted(SUITES), default=suite, help="take an instance of a suite ...")
+    parser.add_argument("--instance", type=int, default=0, help="... at this position")
+    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
+    parser.add_argument("--workers", type=int, help="and this many workers")
+    parser.add_argument("--weeks", action="store_true", help="the generated pool over 52 weeks, not 12 months")
+
+
+def pool_instance(parser: argparse.ArgumentParser, args: argparse.Namespace, time_limit: float) -> Instance:
+    """The pool the options of :func:`add_pool_arguments` name; a generated one gets ``time_limit``."""
+    if args.employers is not None or args.workers is not None:
+        if not (args.employers and args.workers and args.employers > 0 and args.workers > 0):
+            parser.error("give both --employers and --workers, more than 0")
+        instance = Instance(args.employers, args.workers, time_limit=time_limit)
+        return replace(instance, periods=52, granularity="week") if args.weeks else instance
+    if args.weeks:
+        parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
+    if args.suite is None:
+        parser.error("give --suite, or --employers and --workers")
+    position: int = args.instance
+    return SUITES[args.suite][position]
 
 
 def with_switch_weight(scenario: Any, weight: int) -> Any:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -36,7 +35,7 @@ from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_arrays_with_highs
-from run import SUITES, Instance, _scenario
+from run import _scenario, add_pool_arguments, pool_instance
 
 
 class _Lp:
@@ -164,25 +163,12 @@ def dual_lp(periods: list[PeriodPricing], states: Paths, switch: float) -> tuple
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
-    parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
-    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
-    parser.add_argument("--workers", type=int, help="and this many workers")
-    parser.add_argument("--weeks", action="store_true", help="the generated pool over 52 weeks, not 12 months")
+    add_pool_arguments(parser)
     parser.add_argument("--periods", type=int, help="only the first this many periods")
     parser.add_argument("--seconds", type=float, default=20.0, help="subgradient time")
     parser.add_argument("--lp-seconds", type=float, default=1800.0, help="HiGHS time limit")
     args = parser.parse_args()
-    if args.employers is not None or args.workers is not None:
-        if not (args.employers and args.workers and args.employers > 0 and args.workers > 0):
-            parser.error("give both --employers and --workers, more than 0")
-        instance = Instance(args.employers, args.workers)
-        if args.weeks:
-            instance = replace(instance, periods=52, granularity="week")
-    elif args.weeks:
-        parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
-    else:
-        instance = SUITES[args.suite][args.instance]
+    instance = pool_instance(parser, args, time_limit=args.seconds)
     scenario = _scenario(instance)
     allowed = possible_placements(scenario)
     home = decompose._home_employers(scenario)

@@ -34,7 +34,7 @@ from werkdeling.scenario import OBJECTIVE_SCALE
 from werkdeling.solver import _plan_values, default_parameters, refereed
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import SUITES, Instance, _scenario, with_switch_weight
+from run import _scenario, add_pool_arguments, pool_instance, with_switch_weight
 
 
 def _decision_periods(built: BuiltModel) -> dict[int, int]:
@@ -75,27 +75,16 @@ def _window_solve(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=sorted(SUITES), help="take an instance of a suite ...")
-    parser.add_argument("--instance", type=int, default=0, help="... at this position")
-    parser.add_argument("--employers", type=int, default=20, help="... or generate a pool of this many employers")
-    parser.add_argument("--workers", type=int, default=200, help="and this many workers")
-    parser.add_argument("--weeks", action="store_true", help="52 weeks instead of 12 months")
+    add_pool_arguments(parser, suite=None)
     parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's, or 30)")
     parser.add_argument("--window", type=int, default=6, help="periods freed at a time")
     parser.add_argument("--seconds", type=float, default=10.0, help="CP-SAT's time per window")
     parser.add_argument("--budget", type=float, default=600.0, help="time for all windows")
     parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
     args = parser.parse_args()
-    if min(args.employers, args.workers, args.window) <= 0 or min(args.seconds, args.budget) <= 0:
-        parser.error("--employers, --workers, --window, --seconds and --budget must be more than 0")
-    if args.suite is not None:
-        if args.weeks:
-            parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
-        instance = SUITES[args.suite][args.instance]
-    else:
-        instance = Instance(args.employers, args.workers, time_limit=30.0)
-        if args.weeks:
-            instance = replace(instance, periods=52, granularity="week")
+    if args.window <= 0 or min(args.seconds, args.budget) <= 0:
+        parser.error("--window, --seconds and --budget must be more than 0")
+    instance = pool_instance(parser, args, time_limit=30.0)
     if args.by_period_seconds is not None:
         if args.by_period_seconds <= 0:
             parser.error(f"--by-period-seconds must be more than 0, not {args.by_period_seconds}")
