@@ -31,6 +31,21 @@ from werkdeling.relaxation import period_lp, solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
+def solve_to_the_end(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+    """A runner for plan_by_period that the user never stops."""
+    return solver.solve(model), False
+
+
+def one_search_worker(solver: cp_model.CpSolver, seconds: float) -> None:
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 1
+
+
+def two_search_workers(solver: cp_model.CpSolver, seconds: float) -> None:
+    solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.num_workers = 2
+
+
 def myopic_pool() -> Scenario:
     here = {"lat": 51.0, "lon": 4.0}
     return Scenario.model_validate(
@@ -76,13 +91,7 @@ def test_the_sweep_undoes_the_switch_the_first_pass_could_not_foresee() -> None:
     assert any("period by period" in note for note in by_period.notes)
     assert not any("period by period" in note for note in whole.notes)
 
-    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
-        return solver.solve(model), False
-
-    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = 1
-
+    run, configure = solve_to_the_end, one_search_worker
     first_pass = decompose.plan_by_period(s, time_limit=10, run=run, configure=configure).reports
     assert [r.above_lp_units / OBJECTIVE_SCALE for r in first_pass] == pytest.approx([0, 50])
 
@@ -204,13 +213,7 @@ def test_period_reports_add_up_to_the_gap_between_plan_and_bound(
         monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
     s = generate_scenario(6, 30, seed=5)
 
-    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
-        return solver.solve(model), False
-
-    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = 1
-
+    run, configure = solve_to_the_end, one_search_worker
     told: list[tuple[int, float]] = []
     outcome = decompose.plan_by_period(
         s, time_limit=5, run=run, configure=configure, on_period=lambda k, units: told.append((k, units))
@@ -540,13 +543,7 @@ def test_windows_re_plan_the_greedy_plan_cheaper_by_exactly_what_the_validator_s
     for row in resolve(s, greedy).rows:
         plan[row.worker, row.period] = row.slot
 
-    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
-        return solver.solve(model), False
-
-    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = 1
-
+    run, configure = solve_to_the_end, one_search_worker
     change, solved, stopped = decompose._replan_windows(
         s, possible_placements(s), plan, decompose._home_employers(s), slot_employer, time.perf_counter() + 20,
         run, configure,
@@ -575,13 +572,7 @@ def test_windows_end_planning_where_they_are_small_and_have_time(monkeypatch: py
         monkeypatch.setattr(decompose, "WINDOW_CANDIDATES", 0)
     s = generate_scenario(6, 30, seed=5)
 
-    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
-        return solver.solve(model), False
-
-    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = 2
-
+    run, configure = solve_to_the_end, two_search_workers
     outcome = decompose.plan_by_period(s, time_limit=10, run=run, configure=configure)
     assert outcome.plan is not None and validate(s, outcome.plan).objective_units == outcome.expected_units
     assert outcome.window_units <= 0
@@ -605,10 +596,7 @@ def test_ctrl_c_during_a_window_keeps_the_plan_whole() -> None:
         solves.append(1)
         return solver.solve(model), len(solves) == 2
 
-    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
-        solver.parameters.max_time_in_seconds = seconds
-        solver.parameters.num_workers = 1
-
+    configure = one_search_worker
     change, solved, stopped = decompose._replan_windows(
         s, possible_placements(s), plan, decompose._home_employers(s), slot_employer, time.perf_counter() + 20,
         run, configure,
