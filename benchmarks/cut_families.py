@@ -26,7 +26,7 @@ from werkdeling.plan import Plan
 from werkdeling.scenario.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import Instance, _scenario, with_switch_weight
+from run import Instance, _scenario, add_switch_weight_argument, with_switch_weight
 
 FAMILIES = ("clique", "mir", "zero_half", "cg", "rlt", "lin_max")
 
@@ -54,12 +54,10 @@ def main() -> None:
     parser.add_argument("--weeks", action="store_true", help="52 weeks instead of 12 months")
     parser.add_argument("--by-period-seconds", type=float, default=20.0)
     parser.add_argument("--seconds", type=float, default=90.0, help="CP-SAT's time per setting")
-    parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
+    add_switch_weight_argument(parser)
     args = parser.parse_args()
     if args.employers <= 0 or args.workers <= 0 or args.seconds <= 0 or args.by_period_seconds <= 0:
         parser.error("--employers, --workers, --seconds and --by-period-seconds must be more than 0")
-    if args.switch_weight is not None and args.switch_weight < 0:
-        parser.error(f"--switch-weight must be 0 or more, not {args.switch_weight}")
     instance = Instance(args.employers, args.workers)
     if args.weeks:
         instance = replace(instance, periods=52, granularity="week")

@@ -32,7 +32,7 @@ from werkdeling import decompose, validate
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _scenario, add_pool_arguments, pool_instance, with_switch_weight
+from run import _scenario, add_pool_arguments, add_switch_weight_argument, pool_instance, with_switch_weight
 
 
 def main() -> None:
@@ -40,7 +40,7 @@ def main() -> None:
     add_pool_arguments(parser)
     parser.add_argument("--seconds", type=float, help="time limit (default: the suite's for this instance)")
     parser.add_argument("--threads", type=int, help="threads pricing the switches (default: one per core)")
-    parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
+    add_switch_weight_argument(parser)
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose time share for this run"
     )
@@ -65,8 +65,6 @@ def main() -> None:
         instance = replace(instance, time_limit=args.seconds)
     scenario = _scenario(instance)
     if args.switch_weight is not None:
-        if args.switch_weight < 0:
-            parser.error(f"--switch-weight must be 0 or more, not {args.switch_weight}")
         print(f"switches weighted {args.switch_weight} (default {scenario.weights.switches})")
         scenario = with_switch_weight(scenario, args.switch_weight)
 

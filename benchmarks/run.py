@@ -112,6 +112,18 @@ def pool_instance(parser: argparse.ArgumentParser, args: argparse.Namespace, tim
     return SUITES[args.suite][position]
 
 
+def add_switch_weight_argument(parser: argparse.ArgumentParser) -> None:
+    """``--switch-weight``, another weight for the switches (read by :func:`with_switch_weight`)."""
+
+    def weight(text: str) -> int:
+        value = int(text)
+        if value < 0:
+            raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+        return value
+
+    parser.add_argument("--switch-weight", type=weight, help="another weight for the switches (0: none)")
+
+
 def with_switch_weight(scenario: Any, weight: int) -> Any:
     """``scenario`` with another weight for the switches (0: none), checked again."""
     return scenario.replace(weights={**scenario.weights.model_dump(), "switches": weight})

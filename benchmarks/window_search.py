@@ -34,7 +34,7 @@ from werkdeling.scenario import OBJECTIVE_SCALE
 from werkdeling.solver import _plan_values, default_parameters, refereed
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _scenario, add_pool_arguments, pool_instance, with_switch_weight
+from run import _scenario, add_pool_arguments, add_switch_weight_argument, pool_instance, with_switch_weight
 
 
 def _decision_periods(built: BuiltModel) -> dict[int, int]:
@@ -80,7 +80,7 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=6, help="periods freed at a time")
     parser.add_argument("--seconds", type=float, default=10.0, help="CP-SAT's time per window")
     parser.add_argument("--budget", type=float, default=600.0, help="time for all windows")
-    parser.add_argument("--switch-weight", type=int, help="another weight for the switches (0: none)")
+    add_switch_weight_argument(parser)
     args = parser.parse_args()
     if args.window <= 0 or min(args.seconds, args.budget) <= 0:
         parser.error("--window, --seconds and --budget must be more than 0")
