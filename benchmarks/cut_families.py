@@ -26,7 +26,7 @@ from werkdeling.plan import Plan
 from werkdeling.scenario.scenario import Scenario
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import Instance, _scenario, add_switch_weight_argument, with_switch_weight
+from run import Instance, _scenario, add_switch_weight_argument, plan_by_period, with_switch_weight
 
 FAMILIES = ("clique", "mir", "zero_half", "cg", "rlt", "lin_max")
 
@@ -64,10 +64,7 @@ def main() -> None:
     scenario = _scenario(instance)
     if args.switch_weight is not None:
         scenario = with_switch_weight(scenario, args.switch_weight)
-    by_period = solve(scenario, strategy="by_period", time_limit=args.by_period_seconds, seed=0)
-    if by_period.plan is None or by_period.objective is None or by_period.bound is None:
-        print(f"{instance.name}: no plan by period ({'; '.join(by_period.notes)})")
-        return
+    by_period = plan_by_period(scenario, instance.name, args.by_period_seconds)
     weight = f", switches weighted {args.switch_weight}" if args.switch_weight is not None else ""
     print(f"{instance.name}{weight}: by period in {args.by_period_seconds:.0f} s, plan {by_period.objective:,.2f}, "
           f"bound {by_period.bound:,.2f}")  # fmt: skip

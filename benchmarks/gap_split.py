@@ -25,7 +25,7 @@ from pathlib import Path
 from werkdeling import solve
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import SUITES, Instance, _scenario
+from run import _scenario, add_pool_arguments, plan_by_period, pool_instance
 
 
 def _pct(part: float, whole: float) -> str:
@@ -34,24 +34,11 @@ def _pct(part: float, whole: float) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=sorted(SUITES), help="take an instance of a suite ...")
-    parser.add_argument("--instance", type=int, default=0, help="... at this position")
-    parser.add_argument("--employers", type=int, help="... or generate a pool of this many employers")
-    parser.add_argument("--workers", type=int, help="and this many workers")
-    parser.add_argument("--weeks", action="store_true", help="... over 52 weeks instead of 12 months")
+    add_pool_arguments(parser, suite=None)
     parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's)")
     parser.add_argument("--seconds", type=float, default=300.0, help="CP-SAT's time on the whole model")
     args = parser.parse_args()
-    if args.suite is not None:
-        if args.weeks:
-            parser.error("--weeks is for a generated pool (--employers, --workers), not a suite's instance")
-        instance = SUITES[args.suite][args.instance]
-    elif args.employers and args.workers and args.employers > 0 and args.workers > 0:
-        instance = Instance(args.employers, args.workers)
-        if args.weeks:
-            instance = replace(instance, periods=52, granularity="week")
-    else:
-        parser.error("give --suite, or --employers and --workers (both more than 0)")
+    instance = pool_instance(parser, args, time_limit=10.0)
     if args.by_period_seconds is not None:
         if args.by_period_seconds <= 0:
             parser.error(f"--by-period-seconds must be more than 0, not {args.by_period_seconds}")
@@ -60,10 +47,7 @@ def main() -> None:
         parser.error(f"--seconds must be more than 0, not {args.seconds}")
     scenario = _scenario(instance)
 
-    by_period = solve(scenario, strategy="by_period", time_limit=instance.time_limit, seed=0)
-    if by_period.objective is None or by_period.bound is None or by_period.plan is None:
-        print(f"{instance.name}: no plan by period ({'; '.join(by_period.notes)})")
-        return
+    by_period = plan_by_period(scenario, instance.name, instance.time_limit)
     print(f"{instance.name}")
     print(f"by period, {instance.time_limit:.0f} s: plan {by_period.objective:,.2f}, bound {by_period.bound:,.2f}, "
           f"gap {_pct(by_period.objective - by_period.bound, by_period.objective)}")  # fmt: skip

@@ -129,6 +129,26 @@ def with_switch_weight(scenario: Any, weight: int) -> Any:
     return scenario.replace(weights={**scenario.weights.model_dump(), "switches": weight})
 
 
+@dataclass(frozen=True)
+class PlannedByPeriod:
+    """A pool's plan by period, the start the gap checks compare against (:func:`plan_by_period`)."""
+
+    plan: Any
+    objective: float
+    bound: float
+
+
+def plan_by_period(scenario: Any, name: str, seconds: float) -> PlannedByPeriod:
+    """Plan ``scenario`` by period in ``seconds`` (seed 0); where there is no plan, stop with the
+    solver's notes."""
+    from werkdeling import solve
+
+    result = solve(scenario, strategy="by_period", time_limit=seconds, seed=0)
+    if result.plan is None or result.objective is None or result.bound is None:
+        raise SystemExit(f"{name}: no plan by period ({'; '.join(result.notes)})")
+    return PlannedByPeriod(result.plan, result.objective, result.bound)
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
