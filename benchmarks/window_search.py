@@ -3,17 +3,22 @@
 Over 52 weeks the gap of planning by period grows fast with the pool (0.23 % at 100 workers,
 2.18 % at 200, ``gap_split.py``), and CP-SAT on the whole model is then too large to tell
 whether the plan or the bound is behind it. This plans the pool by period, then repeatedly
-frees every placement in a window of ``--window`` consecutive periods (all workers), keeps the
-rest of the plan fixed, and lets CP-SAT re-plan the window on the whole-horizon model, hinted
-with the current plan, ``--seconds`` per window. Windows slide by half their length, round after
-round, until ``--budget`` runs out. Switches into and out of a window are in the model, so a
-window's optimum is exact given the rest, and the script counts the windows CP-SAT proved
-optimal. If the windows take much off, the plan side of the gap matters at that size; if not,
-the bound is the larger part. Planning by period ends with windows of its own where they are
-small (``decompose._replan_windows``), in its share of the time; this gives them minutes.
+frees a window of ``--window`` consecutive periods, keeps the rest of the plan fixed, and lets
+CP-SAT re-plan the window, hinted with the current plan, ``--seconds`` per window. It uses the
+window models planning by period ends with (``decompose._window_model``, ``solve_window``):
+they count the switches into a window, inside it and to each worker's next employer after it,
+so a window's optimum is exact given the rest, and the script counts the windows CP-SAT proved
+optimal. Windows slide by half their length, round after round, until a round gains nothing or
+``--budget`` runs out. If the windows take much off, the plan side of the gap matters at that
+size; if not, the bound is the larger part.
+
+Every worker is free in a window, unless ``--free-placements`` caps the possible placements
+freed: then each window frees a neighbourhood of related workers instead (:func:`_neighbourhood`),
+for pools whose whole windows are too large for CP-SAT in seconds.
 
     python benchmarks/window_search.py --employers 20 --workers 200 --weeks --window 4 --seconds 20 --budget 400
-    python benchmarks/window_search.py --suite medium --instance 1 --window 3 --seconds 15 --budget 600
+    python benchmarks/window_search.py --suite medium --instance 1 --window 4 --seconds 3 --budget 300 \
+        --free-placements 4000
 """
 
 from __future__ import annotations
@@ -24,53 +29,70 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from werkdeling import solve
+from werkdeling import decompose
 from werkdeling.evaluation.costs import cost_breakdown_of
-from werkdeling.model.build import BuiltModel, build_model, read_plan
-from werkdeling.plan import Plan
-from werkdeling.scenario import OBJECTIVE_SCALE
-from werkdeling.solver import _plan_values, default_parameters, refereed
+from werkdeling.evaluation.measure import resolve
+from werkdeling.model.eligibility import possible_placements
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario
+from werkdeling.scenario.scenario import BoolArray, IntArray
+from werkdeling.solver import default_parameters, refereed
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _scenario, add_pool_arguments, add_switch_weight_argument, pool_instance, with_switch_weight
+from run import (
+    _scenario,
+    add_pool_arguments,
+    add_switch_weight_argument,
+    plan_by_period,
+    pool_instance,
+    with_switch_weight,
+)
 
 
-def _decision_periods(built: BuiltModel) -> dict[int, int]:
-    """Period of each decision variable (by index); training spells by their start."""
-    pv = built.variables
-    periods = {var.index: p for (_, p, _), var in pv.x.items()}
-    periods.update({var.index: p for (_, p, _), var in pv.amounts.items()})
-    periods.update({var.index: q for (_, _, q), var in pv.training.items()})
-    periods.update({var.index: q for (_, _, _, q), var in pv.permanent.items()})
-    return periods
+def _neighbourhood(
+    scenario: Scenario,
+    allowed: BoolArray,
+    plan: IntArray,
+    window: range,
+    placements: int,
+    rng: np.random.Generator,
+) -> BoolArray:
+    """Workers to free in ``window``, with at most ``placements`` possible placements there.
 
-
-def _window_solve(
-    built: BuiltModel, values: dict[int, int], periods: dict[int, int], window: range, seconds: float, seed: int
-) -> tuple[dict[int, int], float, bool] | None:
-    """Best values of the decisions with those outside ``window`` fixed, the objective, and
-    whether CP-SAT proved them optimal given the rest."""
-    model = built.model.clone()
-    model.clear_hints()
-    for index, period in periods.items():
-        var = model.get_int_var_from_proto_index(index)
-        value = values.get(index, 0)
-        model.add_hint(var, value)
-        if period not in window:
-            model.add(var == value)
-    solver = cp_model.CpSolver()
-    default_parameters(solver, None)
-    solver.parameters.max_time_in_seconds = seconds
-    solver.parameters.random_seed = seed
-    solver.parameters.catch_sigint_signal = False
-    status = solver.solve(model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return None
-    solution = solver.response_proto.solution
-    found = {index: int(solution[index]) for index in periods}
-    return found, solver.objective_value / OBJECTIVE_SCALE, status == cp_model.OPTIMAL
+    A seed employer is drawn, more likely where the plan switches workers in during the window
+    (one more than that count, so every employer can be drawn). Its employers are then taken in
+    order of how many of the workers who can work for the seed can also work for them, and the
+    workers who can work for each are added in random order while they fit: workers who compete
+    for the same places, which is where re-placing several at once can pay.
+    """
+    slot_employer = np.array([slot.employer for slot in scenario.quantities.slots], dtype=np.int64)
+    home = decompose._home_employers(scenario)
+    employers = len(scenario.employers)
+    switched_in = np.ones(employers)
+    for k in window:
+        before = decompose._last_employers(plan, home, slot_employer, k)
+        now = np.where(plan[:, k] >= 0, slot_employer[np.maximum(plan[:, k], 0)], -1)
+        moved = (now >= 0) & (before >= 0) & (now != before)
+        np.add.at(switched_in, now[moved], 1)
+    seed = int(rng.choice(employers, p=switched_in / switched_in.sum()))
+    inside = allowed[:, window.start : window.stop, :]
+    reach = np.zeros((plan.shape[0], employers), dtype=bool)  # who can work for whom in the window
+    for s, e in enumerate(slot_employer.tolist()):
+        reach[:, e] |= inside[:, :, s].any(axis=1)
+    sizes = inside.sum(axis=(1, 2))
+    shared = reach[reach[:, seed]].sum(axis=0)
+    free = np.zeros(plan.shape[0], dtype=bool)
+    used = 0
+    for e in np.argsort(-shared, kind="stable").tolist():
+        if shared[e] == 0:
+            break
+        for w in rng.permutation(np.flatnonzero(reach[:, e] & ~free)).tolist():
+            if used + sizes[w] <= placements:
+                free[w] = True
+                used += int(sizes[w])
+    return free
 
 
 def main() -> None:
@@ -80,10 +102,15 @@ def main() -> None:
     parser.add_argument("--window", type=int, default=6, help="periods freed at a time")
     parser.add_argument("--seconds", type=float, default=10.0, help="CP-SAT's time per window")
     parser.add_argument("--budget", type=float, default=600.0, help="time for all windows")
+    parser.add_argument(
+        "--free-placements", type=int, help="free related workers with at most this many placements (default: all)"
+    )  # fmt: skip
     add_switch_weight_argument(parser)
     args = parser.parse_args()
     if args.window <= 0 or min(args.seconds, args.budget) <= 0:
         parser.error("--window, --seconds and --budget must be more than 0")
+    if args.free_placements is not None and args.free_placements <= 0:
+        parser.error(f"--free-placements must be more than 0, not {args.free_placements}")
     instance = pool_instance(parser, args, time_limit=30.0)
     if args.by_period_seconds is not None:
         if args.by_period_seconds <= 0:
@@ -93,49 +120,66 @@ def main() -> None:
     if args.switch_weight is not None:
         scenario = with_switch_weight(scenario, args.switch_weight)
 
-    by_period = solve(scenario, strategy="by_period", time_limit=instance.time_limit, seed=0)
-    if by_period.plan is None or by_period.objective is None or by_period.bound is None:
-        print(f"{instance.name}: no plan by period ({'; '.join(by_period.notes)})")
-        return
+    by_period = plan_by_period(scenario, instance.name, instance.time_limit)
     print(f"{instance.name}: by period in {instance.time_limit:.0f} s, plan {by_period.objective:,.2f}, "
           f"bound {by_period.bound:,.2f}")  # fmt: skip
-    built = build_model(scenario)
-    built.model.minimize(built.objective())
-    values, _ = _plan_values(built, by_period.plan)
-    periods = _decision_periods(built)
-    horizon = scenario.horizon.periods
-    window = min(args.window, horizon)
-    stride = max(1, window // 2)
-    starts = list(range(0, max(1, horizon - window + 1), stride))
-    if starts[-1] + window < horizon:
-        starts.append(horizon - window)
-    objective = by_period.objective
+    allowed = possible_placements(scenario)
+    plan = np.full((len(scenario.workers), scenario.horizon.periods), -1, dtype=np.int64)
+    for row in resolve(scenario, by_period.plan).rows:
+        plan[row.worker, row.period] = row.slot
+    slot_employer = np.array([slot.employer for slot in scenario.quantities.slots], dtype=np.int64)
+    home = decompose._home_employers(scenario)
+    width = min(args.window, scenario.horizon.periods)
+    starts = decompose._window_starts(scenario.horizon.periods, width)
+    rng = np.random.default_rng(0)
+
+    def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
+        return solver.solve(model), False
+
+    def configure(solver: cp_model.CpSolver, seconds: float) -> None:
+        default_parameters(solver, None)
+        solver.parameters.max_time_in_seconds = seconds
+        solver.parameters.random_seed = rounds
+        solver.parameters.catch_sigint_signal = False
+
+    change = 0  # objective units
     deadline = time.monotonic() + args.budget
     rounds = windows = proven = 0
     while time.monotonic() < deadline:
         rounds += 1
-        gained = 0.0
+        before = change
         for start in starts:
-            left = deadline - time.monotonic()
-            if left <= 0.5:
+            if deadline - time.monotonic() <= 0.5:
                 break
-            found = _window_solve(built, values, periods, range(start, start + window), min(args.seconds, left), rounds)
-            if found is None:
-                continue
-            windows += 1
-            proven += found[2]
-            if found[1] < objective - 1e-6:
-                gained += objective - found[1]
-                values, objective = found[0], found[1]
-                print(f"  round {rounds}, periods {start}-{start + window - 1}: {objective:,.2f}", flush=True)
-        if gained == 0.0:
+            window = range(start, start + width)
+            free = None
+            if args.free_placements is not None:
+                free = _neighbourhood(scenario, allowed, plan, window, args.free_placements, rng)
+            built = decompose._window_model(scenario, allowed, plan, home, slot_employer, window, free)
+            outcome = decompose.solve_window(
+                built, lambda: min(args.seconds, deadline - time.monotonic()), run, configure
+            )  # fmt: skip
+            windows += outcome.solved
+            proven += outcome.proven
+            if outcome.values is not None:
+                change += outcome.change
+                for k in window:
+                    plan[:, k] = decompose._assignment(built, outcome.values, k)
+                freed = "every worker" if free is None else f"{int(free.sum())} workers"
+                print(f"  round {rounds}, periods {start}-{window.stop - 1}, {freed}: "
+                      f"{by_period.objective + change / OBJECTIVE_SCALE:,.2f}", flush=True)  # fmt: skip
+        if change == before:
             break
-    plan: Plan = read_plan(built, lambda var: values.get(var.index, 0))
-    measured, report = refereed(scenario, plan, "the window search returned")
+    objective = by_period.objective + change / OBJECTIVE_SCALE
+    result = decompose._outcome(scenario, plan, 0, None, [], [])
+    assert result.plan is not None
+    measured, report = refereed(scenario, result.plan, "the window search returned")
     recomputed = cost_breakdown_of(scenario, measured).total
     if abs(recomputed - objective) > 1e-6 * max(1.0, abs(objective)):
-        raise SystemExit(f"the plan's objective recomputed is {recomputed:,.2f}, CP-SAT's {objective:,.2f}")
-    print(f"{windows} windows of {window} period(s) in {rounds} round(s), {proven} proven optimal given the rest")
+        raise SystemExit(f"the plan's objective recomputed is {recomputed:,.2f}, the windows' {objective:,.2f}")
+    freed = "every worker" if args.free_placements is None else f"at most {args.free_placements:,} placements"
+    print(f"{windows} windows of {width} period(s) ({freed} free) in {rounds} round(s), "
+          f"{proven} proven optimal given the rest")  # fmt: skip
     off = 100 * (by_period.objective - objective) / by_period.objective
     print(f"plan {objective:,.2f} ({off:.3f} % off), valid {report.is_valid}")
     print(f"gap to the by-period bound: {100 * (objective - by_period.bound) / objective:.3f} %")

@@ -530,6 +530,14 @@ def test_a_window_model_prices_every_change_inside_it_as_the_validator_does(
         assert mixed_units - one_units == after.objective_units - before.objective_units
 
 
+def _slot_matrix(s: Scenario, plan: Plan) -> np.ndarray:
+    """The slot of each worker in each period of ``plan``; -1 for none."""
+    matrix = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
+    for row in resolve(s, plan).rows:
+        matrix[row.worker, row.period] = row.slot
+    return matrix
+
+
 def test_windows_re_plan_the_greedy_plan_cheaper_by_exactly_what_the_validator_says() -> None:
     # Each window's model prices a change inside it as the whole plan's cost changes (the tests
     # above), so the changes add up to the validator's difference; the greedy plan of a pool
@@ -539,9 +547,7 @@ def test_windows_re_plan_the_greedy_plan_cheaper_by_exactly_what_the_validator_s
     before = validate(s, greedy)
     assert before.is_valid
     slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
-    plan = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
-    for row in resolve(s, greedy).rows:
-        plan[row.worker, row.period] = row.slot
+    plan = _slot_matrix(s, greedy)
 
     run, configure = solve_to_the_end, one_search_worker
     change, solved, stopped = decompose._replan_windows(
@@ -586,9 +592,7 @@ def test_ctrl_c_during_a_window_keeps_the_plan_whole() -> None:
     s = generate_scenario(4, 16, periods=9, seed=3)
     greedy = greedy_plan(s)
     slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
-    plan = np.full((len(s.workers), s.horizon.periods), -1, dtype=np.int64)
-    for row in resolve(s, greedy).rows:
-        plan[row.worker, row.period] = row.slot
+    plan = _slot_matrix(s, greedy)
     solves: list[int] = []
 
     def run(solver: cp_model.CpSolver, model: cp_model.CpModel) -> tuple[int, bool]:
@@ -605,3 +609,40 @@ def test_ctrl_c_during_a_window_keeps_the_plan_whole() -> None:
     after = validate(s, decompose._outcome(s, plan, 0, None, [], []).plan or Plan())
     assert after.is_valid, after.summary()
     assert after.objective_units - validate(s, greedy).objective_units == change
+
+
+def test_a_window_with_some_workers_free_moves_only_them_and_prices_the_change_exactly() -> None:
+    # The neighbourhoods of benchmarks/window_search.py: in the window only the free workers may
+    # move, the others keep their placements, and the window model still prices the change as
+    # the validator does. Half the workers free in 4 of the 9 months of the greedy plan gain.
+    s = generate_scenario(4, 16, periods=9, seed=3)
+    greedy = greedy_plan(s)
+    slot_employer = np.array([slot.employer for slot in s.quantities.slots], dtype=np.int64)
+    plan, home, allowed = _slot_matrix(s, greedy), decompose._home_employers(s), possible_placements(s)
+    free = np.zeros(len(s.workers), dtype=bool)
+    free[::2] = True
+    window = range(2, 6)
+
+    run, configure = solve_to_the_end, one_search_worker
+    built = decompose._window_model(s, allowed, plan, home, slot_employer, window, free)
+    outcome = decompose.solve_window(built, lambda: 20.0, run, configure)
+    assert outcome.solved and outcome.proven and not outcome.interrupted
+    assert outcome.values is not None and outcome.change < 0
+    after = plan.copy()
+    for k in window:
+        after[:, k] = decompose._assignment(built, outcome.values, k)
+    assert (after[~free] == plan[~free]).all()
+    assert (after[:, : window.start] == plan[:, : window.start]).all() and (
+        after[:, window.stop :] == plan[:, window.stop :]
+    ).all()
+    assert (after[free][:, window] != plan[free][:, window]).any()
+    checked = validate(s, decompose._outcome(s, after, 0, None, [], []).plan or Plan())
+    assert checked.is_valid, checked.summary()
+    assert checked.objective_units - validate(s, greedy).objective_units == outcome.change
+
+    # With nobody free there is nothing to change: the plan is proven optimal given itself.
+    nobody = decompose._window_model(
+        s, allowed, plan, home, slot_employer, window, np.zeros(len(s.workers), dtype=bool)
+    )
+    unchanged = decompose.solve_window(nobody, lambda: 20.0, run, configure)
+    assert unchanged.solved and unchanged.proven and unchanged.values is None and unchanged.change == 0

@@ -1100,6 +1100,90 @@ def _window_starts(periods: int, width: int) -> list[int]:
     return starts
 
 
+def _window_model(
+    scenario: Scenario,
+    allowed: BoolArray,
+    plan: IntArray,
+    home: IntArray,
+    slot_employer: IntArray,
+    window: range,
+    free: BoolArray | None = None,
+) -> BuiltModel:
+    """The period model of ``window``, its objective set and ``plan``'s placements there as its
+    hint. It counts the switches into the window, within it and to the employer each worker works
+    for next after it (:mod:`werkdeling.model.switching`), so its objective changes by exactly
+    what the plan's does. Only the workers marked in ``free`` (default: all) may change; the
+    others keep their placements in the window (a neighbourhood, ``benchmarks/window_search.py``).
+    """
+    last = _last_employers(plan, home, slot_employer, window.start)
+    following = _next_employers(plan, slot_employer, window.stop - 1)
+    kept = None if free is None else ~free
+    if kept is not None:
+        # A kept worker's only candidate in a period of the window is the plan's placement.
+        allowed = allowed.copy()
+        for k in window:
+            allowed[kept, k, :] = False
+            held = np.flatnonzero(kept & (plan[:, k] >= 0))
+            allowed[held, k, plan[held, k]] = True
+    built = build_model(
+        scenario, periods=window, last_employers={w: int(e) if e >= 0 else None for w, e in enumerate(last)},
+        next_employers={w: int(e) for w, e in enumerate(following) if e >= 0}, allowed=allowed,
+    )  # fmt: skip
+    model = built.model
+    model.minimize(built.objective())
+    x = built.variables.x
+    placed = [x[(w, k, int(plan[w, k]))] for k in window for w in np.flatnonzero(plan[:, k] >= 0).tolist()]
+    if kept is not None:
+        for k in window:
+            for w in np.flatnonzero(kept & (plan[:, k] >= 0)).tolist():
+                model.add(x[(w, k, int(plan[w, k]))] == 1)
+    current = {var.index for var in placed}
+    indices = [var.index for var in built.variables.decisions()]
+    _hint(model, indices, [int(index in current) for index in indices])
+    return built
+
+
+@dataclass(frozen=True)
+class WindowSolve:
+    """What CP-SAT made of one window model (:func:`solve_window`)."""
+
+    change: int  #: objective units against the hinted plan: negative where it found a cheaper one
+    values: list[int] | None  #: the model's values of that cheaper plan; ``None`` where none
+    proven: bool  #: CP-SAT proved the window optimal given the rest of the plan
+    interrupted: bool  #: the user stopped it (Ctrl-C)
+    solved: bool  #: CP-SAT searched the window (``False``: the hinted plan did not cost out)
+
+
+def solve_window(
+    built: BuiltModel,
+    seconds: Callable[[], float],
+    run: Runner,
+    configure: Callable[[cp_model.CpSolver, float], None],
+) -> WindowSolve:
+    """Cost the plan :func:`_window_model` hinted, then let CP-SAT (``max_lp`` added) look for a
+    cheaper one for ``seconds()``, asked once the plan is costed."""
+    model = built.model
+    _, costed, interrupted = _solve(model, _FIXED_SECONDS, run, configure, fix_hinted=True)
+    if interrupted or costed is None:  # the latter not expected: the plan keeps every rule
+        return WindowSolve(0, None, False, interrupted, False)
+    _hint(model, list(range(len(model.proto.variables))), costed[1])
+
+    def configure_window(solver: cp_model.CpSolver, seconds: float) -> None:
+        # Without max_lp the windows of a 200-worker weekly pool gained next to nothing.
+        configure(solver, seconds)
+        add_max_lp(solver, solver.parameters.num_workers)
+
+    status, found, interrupted = _solve(model, max(0.05, seconds()), run, configure_window)
+    cheaper = found is not None and found[0] < costed[0]
+    return WindowSolve(
+        found[0] - costed[0] if found is not None and cheaper else 0,
+        found[1] if found is not None and cheaper else None,
+        status == cp_model.OPTIMAL,
+        interrupted,
+        True,
+    )
+
+
 def _replan_windows(
     scenario: Scenario,
     allowed: BoolArray,
@@ -1111,58 +1195,36 @@ def _replan_windows(
     configure: Callable[[cp_model.CpSolver, float], None],
 ) -> tuple[int, int, bool]:
     """Improve ``plan`` in place with CP-SAT on windows of :data:`WINDOW_PERIODS` consecutive
-    periods, the rest of the plan fixed, until ``deadline``. The window's model counts the
-    switches into it, within it and to the employer each worker works for next after it
-    (:mod:`werkdeling.model.switching`), so its objective changes by exactly what the plan's
-    does. A worker moved for a few weeks pays two switches, which neither a sweep of one period
-    nor a move of one worker's path can trade against the cover it brings; a window can. Rounds
-    over every window repeat while one gains. Returns the change of the objective (units), how
-    many windows were solved, and whether the user stopped it (Ctrl-C; the plan stays whole)."""
+    periods (:func:`_window_model`, every worker free), the rest of the plan fixed, until
+    ``deadline``. A worker moved for a few weeks pays two switches, which neither a sweep of one
+    period nor a move of one worker's path can trade against the cover it brings; a window can.
+    Rounds over every window repeat while one gains. Returns the change of the objective
+    (units), how many windows were solved, and whether the user stopped it (Ctrl-C; the plan
+    stays whole)."""
     periods = plan.shape[1]
     width = min(WINDOW_PERIODS, periods)
     starts = _window_starts(periods, width)
     change = solved = 0
-
-    def configure_window(solver: cp_model.CpSolver, seconds: float) -> None:
-        # Without max_lp the windows of a 200-worker weekly pool gained next to nothing.
-        configure(solver, seconds)
-        add_max_lp(solver, solver.parameters.num_workers)
-
     while True:  # rounds over every window, while one gains
         before = change
         for i, start in enumerate(starts):
             if deadline - time.perf_counter() < MIN_WINDOW_SECONDS:
                 break
             window = range(start, start + width)
-            last = _last_employers(plan, home, slot_employer, start)
-            following = _next_employers(plan, slot_employer, window.stop - 1)
-            built = build_model(
-                scenario, periods=window, last_employers={w: int(e) if e >= 0 else None for w, e in enumerate(last)},
-                next_employers={w: int(e) for w, e in enumerate(following) if e >= 0}, allowed=allowed,
-            )  # fmt: skip
-            model = built.model
-            model.minimize(built.objective())
-            x = built.variables.x
-            placed = [(w, k) for k in window for w in np.flatnonzero(plan[:, k] >= 0).tolist()]
-            current = {x[(w, k, int(plan[w, k]))].index: 1 for w, k in placed}
-            indices = [var.index for var in built.variables.decisions()]
-            _hint(model, indices, [current.get(index, 0) for index in indices])
-            _, costed, interrupted = _solve(model, _FIXED_SECONDS, run, configure, fix_hinted=True)
-            if interrupted:
-                return change, solved, True
-            if costed is None:
-                continue  # not expected: the plan keeps every rule
-            _hint(model, list(range(len(model.proto.variables))), costed[1])
-            # An even share of the time left, but never less than a window needs to gain.
-            remaining = deadline - time.perf_counter()
-            seconds = min(remaining, max(MIN_WINDOW_SECONDS, remaining / (len(starts) - i)))
-            _, found, interrupted = _solve(model, max(0.05, seconds), run, configure_window)
-            solved += 1
-            if found is not None and found[0] < costed[0]:
-                change += found[0] - costed[0]
+            built = _window_model(scenario, allowed, plan, home, slot_employer, window)
+
+            def seconds(windows_left: int = len(starts) - i) -> float:
+                # An even share of the time left, but never less than a window needs to gain.
+                remaining = deadline - time.perf_counter()
+                return min(remaining, max(MIN_WINDOW_SECONDS, remaining / windows_left))
+
+            outcome = solve_window(built, seconds, run, configure)
+            solved += outcome.solved
+            if outcome.values is not None:
+                change += outcome.change
                 for k in window:
-                    plan[:, k] = _assignment(built, found[1], k)
-            if interrupted:
+                    plan[:, k] = _assignment(built, outcome.values, k)
+            if outcome.interrupted:
                 return change, solved, True
         if change == before:
             break
