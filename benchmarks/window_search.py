@@ -8,13 +8,14 @@ CP-SAT re-plan the window, hinted with the current plan, ``--seconds`` per windo
 window models planning by period ends with (``decompose._window_model``, ``solve_window``):
 they count the switches into a window, inside it and to each worker's next employer after it,
 so a window's optimum is exact given the rest, and the script counts the windows CP-SAT proved
-optimal. Windows slide by half their length, round after round, until a round gains nothing or
-``--budget`` runs out. If the windows take much off, the plan side of the gap matters at that
-size; if not, the bound is the larger part.
+optimal. Windows slide by half their length, round after round, until a round gains nothing
+or ``--budget`` runs out. If the windows take much off, the plan side of the gap matters at
+that size; if not, the bound is the larger part.
 
 Every worker is free in a window, unless ``--free-placements`` caps the possible placements
 freed: then each window frees a neighbourhood of related workers instead (:func:`_neighbourhood`),
-for pools whose whole windows are too large for CP-SAT in seconds.
+for pools whose whole windows are too large for CP-SAT in seconds. Those are drawn anew each
+time, so they go on until ``--budget`` runs out.
 
     python benchmarks/window_search.py --employers 20 --workers 200 --weeks --window 4 --seconds 20 --budget 400
     python benchmarks/window_search.py --suite medium --instance 1 --window 4 --seconds 3 --budget 300 \
@@ -145,7 +146,7 @@ def main() -> None:
     change = 0  # objective units
     deadline = time.monotonic() + args.budget
     rounds = windows = proven = 0
-    while time.monotonic() < deadline:
+    while True:
         rounds += 1
         before = change
         for start in starts:
@@ -168,8 +169,10 @@ def main() -> None:
                 freed = "every worker" if free is None else f"{int(free.sum())} workers"
                 print(f"  round {rounds}, periods {start}-{window.stop - 1}, {freed}: "
                       f"{by_period.objective + change / OBJECTIVE_SCALE:,.2f}", flush=True)  # fmt: skip
-        if change == before:
+        if deadline - time.monotonic() <= 0.5:
             break
+        if change == before and args.free_placements is None:
+            break  # every window is as good as it gets given the rest; neighbourhoods are drawn anew
     objective = by_period.objective + change / OBJECTIVE_SCALE
     result = decompose._outcome(scenario, plan, 0, None, [], [])
     assert result.plan is not None

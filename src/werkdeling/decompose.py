@@ -1174,14 +1174,10 @@ def solve_window(
         add_max_lp(solver, solver.parameters.num_workers)
 
     status, found, interrupted = _solve(model, max(0.05, seconds()), run, configure_window)
-    cheaper = found is not None and found[0] < costed[0]
-    return WindowSolve(
-        found[0] - costed[0] if found is not None and cheaper else 0,
-        found[1] if found is not None and cheaper else None,
-        status == cp_model.OPTIMAL,
-        interrupted,
-        True,
-    )
+    proven = status == cp_model.OPTIMAL
+    if found is None or found[0] >= costed[0]:
+        return WindowSolve(0, None, proven, interrupted, True)
+    return WindowSolve(found[0] - costed[0], found[1], proven, interrupted, True)
 
 
 def _replan_windows(
