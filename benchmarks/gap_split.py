@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from werkdeling import solve
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _scenario, add_pool_arguments, plan_by_period, pool_instance
+from run import _scenario, add_pool_arguments, plan_by_period, pool_instance, with_time_limit
 
 
 def _pct(part: float, whole: float) -> str:
@@ -39,10 +38,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=300.0, help="CP-SAT's time on the whole model")
     args = parser.parse_args()
     instance = pool_instance(parser, args, time_limit=10.0)
-    if args.by_period_seconds is not None:
-        if args.by_period_seconds <= 0:
-            parser.error(f"--by-period-seconds must be more than 0, not {args.by_period_seconds}")
-        instance = replace(instance, time_limit=args.by_period_seconds)
+    instance = with_time_limit(parser, instance, args.by_period_seconds, "--by-period-seconds")
     if args.seconds <= 0:
         parser.error(f"--seconds must be more than 0, not {args.seconds}")
     scenario = _scenario(instance)

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from ortools.sat.python import cp_model
@@ -32,7 +31,14 @@ from werkdeling import decompose, validate
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _scenario, add_pool_arguments, add_switch_weight_argument, pool_instance, with_switch_weight
+from run import (
+    _scenario,
+    add_pool_arguments,
+    add_switch_weight_argument,
+    pool_instance,
+    with_switch_weight,
+    with_time_limit,
+)
 
 
 def main() -> None:
@@ -59,10 +65,7 @@ def main() -> None:
         print(f"{name} = {share} (default {getattr(decompose, name)})")
         setattr(decompose, name, share)
     instance = pool_instance(parser, args, time_limit=60.0)
-    if args.seconds is not None:
-        if args.seconds <= 0:
-            parser.error(f"--seconds must be more than 0, not {args.seconds}")
-        instance = replace(instance, time_limit=args.seconds)
+    instance = with_time_limit(parser, instance, args.seconds, "--seconds")
     scenario = _scenario(instance)
     if args.switch_weight is not None:
         print(f"switches weighted {args.switch_weight} (default {scenario.weights.switches})")

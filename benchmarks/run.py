@@ -112,6 +112,18 @@ def pool_instance(parser: argparse.ArgumentParser, args: argparse.Namespace, tim
     return SUITES[args.suite][position]
 
 
+def with_time_limit(
+    parser: argparse.ArgumentParser, instance: Instance, seconds: float | None, option: str
+) -> Instance:
+    """``instance`` with the time limit the option ``option`` gave (``None``: as it is); it must be
+    more than 0."""
+    if seconds is None:
+        return instance
+    if seconds <= 0:
+        parser.error(f"{option} must be more than 0, not {seconds}")
+    return replace(instance, time_limit=seconds)
+
+
 def add_switch_weight_argument(parser: argparse.ArgumentParser) -> None:
     """``--switch-weight``, another weight for the switches (read by :func:`with_switch_weight`)."""
 

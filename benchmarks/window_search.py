@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -49,6 +48,7 @@ from run import (
     plan_by_period,
     pool_instance,
     with_switch_weight,
+    with_time_limit,
 )
 
 
@@ -113,10 +113,7 @@ def main() -> None:
     if args.free_placements is not None and args.free_placements <= 0:
         parser.error(f"--free-placements must be more than 0, not {args.free_placements}")
     instance = pool_instance(parser, args, time_limit=30.0)
-    if args.by_period_seconds is not None:
-        if args.by_period_seconds <= 0:
-            parser.error(f"--by-period-seconds must be more than 0, not {args.by_period_seconds}")
-        instance = replace(instance, time_limit=args.by_period_seconds)
+    instance = with_time_limit(parser, instance, args.by_period_seconds, "--by-period-seconds")
     scenario = _scenario(instance)
     if args.switch_weight is not None:
         scenario = with_switch_weight(scenario, args.switch_weight)
