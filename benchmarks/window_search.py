@@ -56,6 +56,8 @@ def _neighbourhood(
     scenario: Scenario,
     allowed: BoolArray,
     plan: IntArray,
+    home: IntArray,
+    slot_employer: IntArray,
     window: range,
     placements: int,
     rng: np.random.Generator,
@@ -68,8 +70,6 @@ def _neighbourhood(
     workers who can work for each are added in random order while they fit: workers who compete
     for the same places, which is where re-placing several at once can pay.
     """
-    slot_employer = np.array([slot.employer for slot in scenario.quantities.slots], dtype=np.int64)
-    home = decompose._home_employers(scenario)
     employers = len(scenario.employers)
     switched_in = np.ones(employers)
     for k in window:
@@ -152,7 +152,7 @@ def main() -> None:
             window = range(start, start + width)
             free = None
             if args.free_placements is not None:
-                free = _neighbourhood(scenario, allowed, plan, window, args.free_placements, rng)
+                free = _neighbourhood(scenario, allowed, plan, home, slot_employer, window, args.free_placements, rng)
             built = decompose._window_model(scenario, allowed, plan, home, slot_employer, window, free)
             outcome = decompose.solve_window(
                 built, lambda: min(args.seconds, deadline - time.monotonic()), run, configure
