@@ -32,9 +32,13 @@ def main() -> None:
     lp.a_matrix_.start_ = data["start"].astype(np.int32)
     lp.a_matrix_.index_ = data["index"].astype(np.int32)
     lp.a_matrix_.value_ = data["value"]
-    integer = bool(data["integer"][0])
+    # One flag for every column, or one per column (a MIP with continuous columns).
+    flags = data["integer"].astype(bool)
+    whole = flags if len(flags) == lp.num_col_ else np.full(lp.num_col_, bool(flags[0]))
+    integer = bool(whole.any())
     if integer:
-        lp.integrality_ = [highspy.HighsVarType.kInteger] * lp.num_col_
+        kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
+        lp.integrality_ = [kinds[flag] for flag in whole.tolist()]
     h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", time_limit)

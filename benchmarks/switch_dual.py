@@ -31,7 +31,8 @@ from werkdeling.lagrangian import Paths, PeriodPricing, SwitchPricing, paths, pr
 from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.relaxation import period_lp
-from werkdeling.scenario import OBJECTIVE_SCALE, Term
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
+from werkdeling.scenario.scenario import IntArray
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_arrays_with_highs
@@ -45,12 +46,15 @@ class _Lp:
         self.cost: list[np.ndarray] = []
         self.lower: list[np.ndarray] = []
         self.upper: list[np.ndarray] = []
+        self.integer: list[np.ndarray] = []  # per column, whether a MIP keeps it whole
         self.entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.columns = 0
         self.rows = 0
 
-    def add_columns(self, cost: np.ndarray | float, count: int) -> np.ndarray:
+    def add_columns(self, cost: np.ndarray | float, count: int, *, whole: bool = True) -> np.ndarray:
+        """``count`` new columns at ``cost``; ``whole``: integer in the MIP (:meth:`arrays`)."""
         self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)))
+        self.integer.append(np.full(count, whole))
         self.columns += count
         return np.arange(self.columns - count, self.columns)
 
@@ -65,8 +69,9 @@ class _Lp:
         values = np.broadcast_to(np.asarray(value, dtype=float), rows.shape)
         self.entries.append((rows.ravel(), columns.ravel(), values.ravel()))
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        """The row-wise arrays ``highs_solve.py`` reads."""
+    def arrays(self, mip: bool = False) -> dict[str, np.ndarray]:
+        """The row-wise arrays ``highs_solve.py`` reads: the LP, or with ``mip`` the MIP whose
+        columns added ``whole`` are integer."""
         row = np.concatenate([e[0] for e in self.entries])
         column = np.concatenate([e[1] for e in self.entries])
         value = np.concatenate([e[2] for e in self.entries])
@@ -81,13 +86,16 @@ class _Lp:
             "start": np.r_[0, np.cumsum(np.bincount(row, minlength=self.rows))],
             "index": column[order],
             "value": value[order],
-            "integer": np.array([False]),
+            "integer": np.concatenate(self.integer) if mip else np.array([False]),
         }
 
 
-def dual_lp(periods: list[PeriodPricing], states: Paths, switch: float) -> tuple[dict[str, np.ndarray], float]:
+def dual_lp(
+    periods: list[PeriodPricing], states: Paths, switch: float, mip: bool = False
+) -> tuple[dict[str, np.ndarray], float]:
     """The LP whose optimum is the Lagrangian dual (see the module docstring), and the constant
-    to add to its optimum (the slots' empty costs)."""
+    to add to its optimum (the slots' empty costs). With ``mip``, the same rows with whole
+    placements, paths and switches; only the slots' hull weights stay fractional."""
     lp = _Lp()
     workers = periods[0].workers
     at_home = np.isfinite(states.start)  # the state a worker starts in
@@ -100,7 +108,8 @@ def dual_lp(periods: list[PeriodPricing], states: Paths, switch: float) -> tuple
         # Cover: the placed minutes are a convex combination of the hull's points.
         hulled = np.flatnonzero((p.covers != 0).any(axis=1) | (p.prices != 0).any(axis=1))
         points = p.covers.shape[1]
-        weight = lp.add_columns(p.prices[hulled].ravel(), len(hulled) * points).reshape(len(hulled), points)
+        weight = lp.add_columns(p.prices[hulled].ravel(), len(hulled) * points, whole=False)
+        weight = weight.reshape(len(hulled), points)
         lp.add(lp.add_rows(1, 1, len(hulled))[:, None], weight, 1.0)
         cover = lp.add_rows(0, 0, p.covers.shape[0])
         lp.add(cover[p.slot], x, p.worker_minutes[p.worker])
@@ -158,7 +167,23 @@ def dual_lp(periods: list[PeriodPricing], states: Paths, switch: float) -> tuple
             lp.add(fresh_row[group_worker[first]], started, 1.0)
             fresh_before = fresh_after
         before = after
-    return lp.arrays(), constant
+    return lp.arrays(mip), constant
+
+
+def priced_periods(scenario: Scenario, count: int) -> tuple[list[PeriodPricing], IntArray, float]:
+    """The first ``count`` periods' pricings at their LPs (GLOP), the workers' home employers,
+    and the sum of those LPs' optima (units against the empty plan)."""
+    allowed = possible_placements(scenario)
+    home = decompose._home_employers(scenario)
+    periods, lp_total = [], 0.0
+    for k in range(count):
+        costs = period_costs(scenario, allowed, k, home)
+        relaxed = period_lp(costs)
+        if relaxed is None:
+            raise SystemExit(f"period {scenario.horizon.labels[k]}: its LP has no solution")
+        periods.append(pricing(costs, relaxed))
+        lp_total += relaxed.objective
+    return periods, home, lp_total
 
 
 def main() -> None:
@@ -170,16 +195,8 @@ def main() -> None:
     args = parser.parse_args()
     instance = pool_instance(parser, args, time_limit=args.seconds)
     scenario = _scenario(instance)
-    allowed = possible_placements(scenario)
-    home = decompose._home_employers(scenario)
     count = scenario.horizon.periods if args.periods is None else args.periods
-    periods, lp_total = [], 0.0
-    for k in range(count):
-        costs = period_costs(scenario, allowed, k, home)
-        relaxed = period_lp(costs)
-        assert relaxed is not None
-        periods.append(pricing(costs, relaxed))
-        lp_total += relaxed.objective
+    periods, home, lp_total = priced_periods(scenario, count)
     switch = float(term_units(scenario, Term.SWITCHES))
     states = paths(periods, home)
     arrays, constant = dual_lp(periods, states, switch)

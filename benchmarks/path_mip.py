@@ -1,0 +1,77 @@
+"""How much cuts and branching on the workers' paths add to the bound of planning by period.
+
+``switch_dual.py`` solves the LP whose optimum is the best bound switch prices can give: each
+worker's path a unit of flow through (period, employer last worked for) states, each slot's
+cover a convex combination of its hull's points. Here the same rows go to HiGHS as a MIP, with
+whole placements, paths and switches and only the hull weights fractional, for ``--seconds``.
+Every plan is a solution of that MIP at no more than its own cost (a slot's hull lies at or below
+its cost at every cover whole workers reach), so HiGHS's dual bound, after its presolve, cuts
+and branching, bounds every plan too. That is a check on where the gap of planning by period
+is: a MIP bound above planning by period's shows bound the Lagrangian's prices cannot reach.
+
+Planning by period first gives the plan and bound to compare with; all figures are in points.
+
+    python benchmarks/path_mip.py --employers 20 --workers 200 --weeks --by-period-seconds 30 --seconds 600
+    python benchmarks/path_mip.py --employers 8 --workers 40 --weeks --seconds 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from werkdeling import validate
+from werkdeling.lagrangian import paths
+from werkdeling.local_search import term_units
+from werkdeling.plan import Plan
+from werkdeling.scenario import OBJECTIVE_SCALE, Term
+
+sys.path.insert(0, str(Path(__file__).parent))
+from mip import solve_arrays_with_highs
+from run import _scenario, add_pool_arguments, plan_by_period, pool_instance, with_time_limit
+from switch_dual import dual_lp, priced_periods
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.3f} %"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_pool_arguments(parser, suite=None)
+    parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's)")
+    parser.add_argument("--seconds", type=float, default=600.0, help="HiGHS's time limit on the MIP")
+    args = parser.parse_args()
+    instance = pool_instance(parser, args, time_limit=10.0)
+    instance = with_time_limit(parser, instance, args.by_period_seconds, "--by-period-seconds")
+    if args.seconds <= 0:
+        parser.error(f"--seconds must be more than 0, not {args.seconds}")
+    scenario = _scenario(instance)
+
+    by_period = plan_by_period(scenario, instance.name, instance.time_limit)
+    print(instance.name)
+    print(f"by period, {instance.time_limit:.0f} s: plan {by_period.objective:,.2f}, bound {by_period.bound:,.2f}, "
+          f"gap {_pct(by_period.objective - by_period.bound, by_period.objective)}")  # fmt: skip
+    periods, home, lp_total = priced_periods(scenario, scenario.horizon.periods)
+    switch = float(term_units(scenario, Term.SWITCHES))
+    arrays, constant = dual_lp(periods, paths(periods, home), switch, mip=True)
+    empty = validate(scenario, Plan()).objective_units
+    print(f"the periods' LPs together: {(empty + lp_total) / OBJECTIVE_SCALE:,.2f}")
+    found = solve_arrays_with_highs(arrays, time_limit=args.seconds)
+    print(f"HiGHS on the paths' MIP ({len(arrays['cost']):,} columns, {int(arrays['integer'].sum()):,} whole, "
+          f"{len(arrays['row_lower']):,} rows), {found.seconds:.0f} s: {found.status}")  # fmt: skip
+    if found.bound is None:
+        print("no bound from HiGHS")
+        return
+    bound = (empty + constant + found.bound) / OBJECTIVE_SCALE
+    print(f"its bound:                          {bound:>14,.2f}")
+    print(f"its bound above by period's:        {bound - by_period.bound:>14,.2f} points "
+          f"({_pct(bound - by_period.bound, by_period.objective)})")  # fmt: skip
+    best = max(bound, by_period.bound)
+    print(f"the plan above the best bound:      {by_period.objective - best:>14,.2f} points "
+          f"({_pct(by_period.objective - best, by_period.objective)})")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
