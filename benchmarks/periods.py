@@ -13,10 +13,12 @@ share of the total, from the validator.
     python benchmarks/periods.py --suite large
     python benchmarks/periods.py --suite medium --seconds 120   # the same with more time
     python benchmarks/periods.py --suite large --set SWEEP_CAP=0.3   # another time share
+    python benchmarks/periods.py --suite large --set LP_AHEAD_ABOVE=0   # another threshold
     python benchmarks/periods.py --employers 20 --workers 200 --weeks   # a generated pool, 60 s
 
 ``--set`` changes one of :mod:`werkdeling.decompose`'s time shares (its ``*_SHARE`` and
-``*_CAP`` constants) for this run only, to measure it before changing its default.
+``*_CAP`` constants) or size thresholds (``*_ABOVE``) for this run only, to measure it before
+changing its default.
 """
 
 from __future__ import annotations
@@ -41,6 +43,32 @@ from run import (
 )
 
 
+def _apply(parser: argparse.ArgumentParser, setting: str) -> None:
+    """``NAME=VALUE`` for one of decompose's time shares (0 to 1) or size thresholds (whole, 0 or more)."""
+    name, _, value = setting.partition("=")
+    default = getattr(decompose, name, None)
+    share = name.endswith(("_SHARE", "_CAP")) and isinstance(default, float)
+    # BY_PERIOD_ABOVE is solve()'s choice of path: this script always plans by period.
+    threshold = name.endswith("_ABOVE") and isinstance(default, int) and name != "BY_PERIOD_ABOVE"
+    if not (share or threshold):
+        names = sorted(
+            n
+            for n in vars(decompose)
+            if n.endswith(("_SHARE", "_CAP", "_ABOVE")) and n.isupper() and n != "BY_PERIOD_ABOVE"
+        )
+        parser.error(f"--set {setting}: {name!r} is not one of decompose's shares or thresholds ({', '.join(names)})")
+    try:
+        number: float = float(value) if share else int(value)
+    except ValueError:
+        parser.error(f"--set {setting}: {value!r} is not a {'number' if share else 'whole number'}")
+    if share and not 0.0 <= number <= 1.0:
+        parser.error(f"--set {setting}: a share is between 0 and 1, not {number}")
+    if threshold and number < 0:
+        parser.error(f"--set {setting}: a threshold is 0 or more, not {number}")
+    print(f"{name} = {number} (default {default})")
+    setattr(decompose, name, number)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_pool_arguments(parser)
@@ -48,22 +76,11 @@ def main() -> None:
     parser.add_argument("--threads", type=int, help="threads pricing the switches (default: one per core)")
     add_switch_weight_argument(parser)
     parser.add_argument(
-        "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose time share for this run"
+        "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose share or threshold, this run"
     )
     args = parser.parse_args()
     for setting in args.set:
-        name, _, value = setting.partition("=")
-        if not (name.endswith(("_SHARE", "_CAP")) and isinstance(getattr(decompose, name, None), float)):
-            shares = sorted(n for n in vars(decompose) if n.endswith(("_SHARE", "_CAP")))
-            parser.error(f"--set {setting}: {name!r} is not one of decompose's shares ({', '.join(shares)})")
-        try:
-            share = float(value)
-        except ValueError:
-            parser.error(f"--set {setting}: {value!r} is not a number")
-        if not 0.0 <= share <= 1.0:
-            parser.error(f"--set {setting}: a share is between 0 and 1, not {share}")
-        print(f"{name} = {share} (default {getattr(decompose, name)})")
-        setattr(decompose, name, share)
+        _apply(parser, setting)
     instance = pool_instance(parser, args, time_limit=60.0)
     instance = with_time_limit(parser, instance, args.seconds, "--seconds")
     scenario = _scenario(instance)

@@ -17,6 +17,8 @@ from ortools.sat.python import cp_model
 from tests.test_lagrangian import limited, pricings
 from tests.test_properties import SETTINGS, scenarios
 from werkdeling import Plan, Scenario, Status, decompose, solve, validate
+from werkdeling import ahead as ahead_module
+from werkdeling.ahead import LpAhead
 from werkdeling.errors import InputError
 from werkdeling.evaluation.measure import resolve
 from werkdeling.flow_lp import flow_lp
@@ -646,3 +648,70 @@ def test_a_window_with_some_workers_free_moves_only_them_and_prices_the_change_e
     )
     unchanged = decompose.solve_window(nobody, lambda: 20.0, run, configure)
     assert unchanged.solved and unchanged.proven and unchanged.values is None and unchanged.change == 0
+
+
+def test_an_lp_solved_ahead_in_a_child_process_is_the_periods_lp_whatever_came_before() -> None:
+    # The LP leaves the switches out, so the child's (built with no employer before the period)
+    # is the one the parent would solve with the plan before it; only the period started is sent.
+    s = generate_scenario(20, 150, seed=2)
+    allowed = possible_placements(s)
+    last = decompose._home_employers(s)
+    assert (last >= 0).any() and term_units(s, Term.SWITCHES) > 0
+    ahead = LpAhead(s, allowed)
+    try:
+        ahead.start(1)
+        assert ahead.take(2) is None  # another period: not started, and the child runs on
+        found = ahead.take(1)
+        assert ahead.take(1) is None  # taken once
+    finally:
+        ahead.close()
+    here = flow_lp(period_costs(s, allowed, 1, last))
+    assert found is not None and here is not None
+    assert found.bound == here.bound and found.objective == here.objective
+    np.testing.assert_array_equal(found.values, here.values)
+    np.testing.assert_array_equal(found.cover_prices, here.cover_prices)
+
+
+def test_closing_stops_a_child_still_solving(monkeypatch: pytest.MonkeyPatch) -> None:
+    s = generate_scenario(5, 20, seed=1)
+    monkeypatch.setattr(ahead_module, "flow_lp", lambda costs: time.sleep(60))
+    ahead = LpAhead(s, possible_placements(s))
+    ahead.start(0)
+    assert ahead._running is not None
+    child = ahead._running[1]
+    started = time.perf_counter()
+    ahead.close()
+    assert not child.is_alive() and time.perf_counter() - started < 10
+    assert ahead.take(0) is None
+
+
+@pytest.mark.parametrize("child_fails", [False, True])
+def test_with_lps_solved_ahead_plans_are_refereed_and_bounded(
+    monkeypatch: pytest.MonkeyPatch, child_fails: bool
+) -> None:
+    # Every period's LP ahead of it, on two threads; where the child fails (here: raises), the
+    # parent solves the LP itself. Either way the plan and its bound are as without it.
+    monkeypatch.setattr(decompose, "LP_AHEAD_ABOVE", 0)
+    if child_fails:
+        monkeypatch.setattr(ahead_module, "flow_lp", _raises)
+    taken: list[bool] = []
+    take = LpAhead.take
+
+    def counted(self: LpAhead, period: int) -> object:
+        found = take(self, period)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(LpAhead, "take", counted)
+    s = generate_scenario(20, 150, seed=2)
+    planned = solve(s, strategy="by_period", time_limit=5, num_workers=2)
+    periods = s.horizon.periods
+    assert taken == [False] + [not child_fails] * (periods - 1)  # the first period's LP is the parent's
+    assert planned.plan is not None and planned.objective is not None and planned.bound is not None
+    report = validate(s, planned.plan)
+    assert report.is_valid and report.objective == pytest.approx(planned.objective)
+    assert planned.bound <= planned.objective
+
+
+def _raises(*args: object) -> None:
+    raise MemoryError("a child's failure")

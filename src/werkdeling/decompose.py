@@ -60,6 +60,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from werkdeling.ahead import LpAhead
+from werkdeling.ahead import available as ahead_available
 from werkdeling.evaluation.measure import measure, resolve
 from werkdeling.evaluation.validation import validate_measured
 from werkdeling.flow_lp import flow_lp
@@ -370,9 +372,13 @@ def plan_by_period(
     # cheapest path can take at prices near the LPs' (lagrangian.restricted).
     few: list[PeriodPricing] | None = None
     boxes: list[PriceBox] = []
-    if pricings is not None and int(allowed.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
+    possible = allowed.sum(axis=(0, 2))  # possible placements per period
+    if pricings is not None and int(possible.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
         pricings, few = None, []
     reports: list[PeriodReport] = []
+    # Crowded periods' LPs are solved a period ahead in a child process (werkdeling.ahead),
+    # where this run may use more than one core.
+    ahead = LpAhead(scenario, allowed) if threads > 1 and periods > 1 and ahead_available() else None
     # With switches and every candidate kept, the last share of the time goes to CP-SAT on
     # windows of periods (_replan_windows), after the bound is final.
     windowed = (
@@ -384,96 +390,105 @@ def plan_by_period(
     finish = started + time_limit * (1 - WINDOW_SHARE) if windowed else started + time_limit
     # What is left of the time limit at the end goes to sweeps that look ahead (see _sweep).
     planning_limit = (finish - started) * (1 - SWEEP_SHARE)
-    for k in range(periods):
-        share = max(0.0, planning_limit - (time.perf_counter() - started)) / (periods - k)
-        period_started = time.perf_counter()
-        label = scenario.horizon.labels[k]
-        last = _last_employers(plan, home, slot_employer, k)
-        costs = period_costs(scenario, allowed, k, last)
-        modelled = time.perf_counter()
-        crowded = len(costs.worker) > PRUNE_ABOVE
-        # The min-cost flow solves the LP exactly and fastest; GLOP where a head count binds.
-        relaxed = flow_lp(costs)
-        if relaxed is None:
-            relaxed = (
-                period_lp(costs, costs.cheapest(KEEP_CHEAPEST), deadline=period_started + LP_SHARE * share)
-                if crowded
-                else period_lp(costs)
-            )
-        if relaxed is None:
-            notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
-            return ByPeriod(None, expected, None, infeasible=True, notes=notes)
-        lp_total += relaxed.bound
-        lp_bounds.append(relaxed.bound)
-        lp_supports.append(np.flatnonzero(relaxed.values > 1e-9))
-        crowded_periods.append(crowded)
-        if pricings is not None:
-            pricings.append(pricing(costs, relaxed))
-        elif few is not None:
-            priced = pricing(costs, relaxed)
-            part, box = restricted(priced, Prices.of_lp(priced), switch, SWITCH_REACH * switch)
-            few.append(part)
-            boxes.append(box)
-            del priced  # the period's other candidates are not kept
-        values = relaxed.values
-        try:
-            # In large periods the pattern LP's solution rounds to a better plan than the period
-            # LP's, and its bound is stronger; crowded periods keep the period LP (no time for both).
-            patterned = None if crowded or len(costs.worker) <= FIRST_PATTERN_ABOVE else _first_pattern_lp(
-                costs, scenario, allowed, k, relaxed.values, lp_supports[k],
-                period_started + FIRST_PATTERN_SHARE * share,
-            )  # fmt: skip
-            if patterned is not None:
-                counts, whole = patterned
-                values = whole.values
-                pattern_done[k] = True
-                pattern_periods += 1
-                pattern_gain += _pattern_gain(pricings, k, counts, whole, relaxed.bound)
-            searching = time.perf_counter()
-            left = max(0.0, share - (searching - period_started))
-            rounded = _rounded(costs, values, scenario, allowed, k)
-            searched = costs
-            if crowded:  # the search moves among the cheapest, the LP's and the rounded plan's places
-                searched = costs.restricted(np.union1d(costs.cheapest(KEEP_CHEAPEST, rounded), lp_supports[k]))
-            chosen, converged = improve(searched, repair(searched, rounded), seconds=SEARCH_SHARE * left)
-        except KeyboardInterrupt:
-            notes.append(f"stopped by the user in period {label}; it and later periods are empty")
-            return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
-        units = costs.cost(chosen)
-        note = "" if converged else "the local search ran out of time before no move improved the plan"
-        interrupted = False
-        # CP-SAT where a period is small enough to prove optimal quickly, and where the search
-        # found no plan keeping a hard required cover. On larger periods (6,000 placements and
-        # up in the benchmark pools) it never improved on the local search in its time.
-        feasible = costs.feasible(chosen)
-        if not feasible or len(costs.worker) <= CP_SAT_UP_TO:
-            found, interrupted, infeasible = _cp_sat_period(
-                scenario, k, last, allowed, costs, chosen if feasible else None, relaxed.values,
-                max(0.05, share - (time.perf_counter() - period_started)), run, configure,
-            )  # fmt: skip
-            if found is None and not feasible:
-                if interrupted:
-                    notes.append(f"stopped by the user in period {label}; it and later periods are empty")
-                    return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
-                why = "no plan keeps every hard rule" if infeasible else "no plan found in its share of the time"
-                notes.append(f"period {label}: {why}")
-                return ByPeriod(None, expected, None, infeasible=infeasible, notes=notes)
-            if found is not None and (not feasible or costs.cost(found) < units):
-                chosen, units = found, costs.cost(found)
-                note = "" if feasible else "planned by CP-SAT: the local search left a required hour uncovered"
-        if note:
-            notes.append(f"period {label}: {note}")
-        reports.append(PeriodReport(
-            label, modelled - period_started, searching - modelled, time.perf_counter() - searching,
-            units - relaxed.bound, note,
-        ))  # fmt: skip
-        plan[:, k] = chosen
-        expected += units
-        if on_period is not None:
-            on_period(k, expected)
-        if interrupted:
-            notes.append(f"stopped by the user after period {label}; later periods are empty")
-            return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
+    try:
+        for k in range(periods):
+            share = max(0.0, planning_limit - (time.perf_counter() - started)) / (periods - k)
+            period_started = time.perf_counter()
+            label = scenario.horizon.labels[k]
+            last = _last_employers(plan, home, slot_employer, k)
+            costs = period_costs(scenario, allowed, k, last)
+            modelled = time.perf_counter()
+            crowded = len(costs.worker) > PRUNE_ABOVE
+            # The min-cost flow solves the LP exactly and fastest; GLOP where a head count binds.
+            relaxed = None if ahead is None else ahead.take(k)
+            if ahead is not None and k + 1 < periods and possible[k + 1] > LP_AHEAD_ABOVE:
+                ahead.start(k + 1)  # beside this period's LP and search
+            if relaxed is None:
+                relaxed = flow_lp(costs)
+            if relaxed is None:
+                relaxed = (
+                    period_lp(costs, costs.cheapest(KEEP_CHEAPEST), deadline=period_started + LP_SHARE * share)
+                    if crowded
+                    else period_lp(costs)
+                )
+            if relaxed is None:
+                notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
+                return ByPeriod(None, expected, None, infeasible=True, notes=notes)
+            lp_total += relaxed.bound
+            lp_bounds.append(relaxed.bound)
+            lp_supports.append(np.flatnonzero(relaxed.values > 1e-9))
+            crowded_periods.append(crowded)
+            if pricings is not None:
+                pricings.append(pricing(costs, relaxed))
+            elif few is not None:
+                priced = pricing(costs, relaxed)
+                part, box = restricted(priced, Prices.of_lp(priced), switch, SWITCH_REACH * switch)
+                few.append(part)
+                boxes.append(box)
+                del priced  # the period's other candidates are not kept
+            values = relaxed.values
+            try:
+                # In large periods the pattern LP's solution rounds to a better plan than the period
+                # LP's, and its bound is stronger; crowded periods keep the period LP (no time for both).
+                patterned = None if crowded or len(costs.worker) <= FIRST_PATTERN_ABOVE else _first_pattern_lp(
+                    costs, scenario, allowed, k, relaxed.values, lp_supports[k],
+                    period_started + FIRST_PATTERN_SHARE * share,
+                )  # fmt: skip
+                if patterned is not None:
+                    counts, whole = patterned
+                    values = whole.values
+                    pattern_done[k] = True
+                    pattern_periods += 1
+                    pattern_gain += _pattern_gain(pricings, k, counts, whole, relaxed.bound)
+                searching = time.perf_counter()
+                left = max(0.0, share - (searching - period_started))
+                rounded = _rounded(costs, values, scenario, allowed, k)
+                searched = costs
+                if crowded:  # the search moves among the cheapest, the LP's and the rounded plan's places
+                    searched = costs.restricted(np.union1d(costs.cheapest(KEEP_CHEAPEST, rounded), lp_supports[k]))
+                chosen, converged = improve(searched, repair(searched, rounded), seconds=SEARCH_SHARE * left)
+            except KeyboardInterrupt:
+                notes.append(f"stopped by the user in period {label}; it and later periods are empty")
+                return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
+            units = costs.cost(chosen)
+            note = "" if converged else "the local search ran out of time before no move improved the plan"
+            interrupted = False
+            # CP-SAT where a period is small enough to prove optimal quickly, and where the search
+            # found no plan keeping a hard required cover. On larger periods (6,000 placements and
+            # up in the benchmark pools) it never improved on the local search in its time.
+            feasible = costs.feasible(chosen)
+            if not feasible or len(costs.worker) <= CP_SAT_UP_TO:
+                found, interrupted, infeasible = _cp_sat_period(
+                    scenario, k, last, allowed, costs, chosen if feasible else None, relaxed.values,
+                    max(0.05, share - (time.perf_counter() - period_started)), run, configure,
+                )  # fmt: skip
+                if found is None and not feasible:
+                    if interrupted:
+                        notes.append(f"stopped by the user in period {label}; it and later periods are empty")
+                        return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
+                    why = "no plan keeps every hard rule" if infeasible else "no plan found in its share of the time"
+                    notes.append(f"period {label}: {why}")
+                    return ByPeriod(None, expected, None, infeasible=infeasible, notes=notes)
+                if found is not None and (not feasible or costs.cost(found) < units):
+                    chosen, units = found, costs.cost(found)
+                    note = "" if feasible else "planned by CP-SAT: the local search left a required hour uncovered"
+            if note:
+                notes.append(f"period {label}: {note}")
+            reports.append(PeriodReport(
+                label, modelled - period_started, searching - modelled, time.perf_counter() - searching,
+                units - relaxed.bound, note,
+            ))  # fmt: skip
+            plan[:, k] = chosen
+            expected += units
+            if on_period is not None:
+                on_period(k, expected)
+            if interrupted:
+                notes.append(f"stopped by the user after period {label}; later periods are empty")
+                return _outcome(scenario, plan, expected, None, notes, reports, stopped=True)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
     # Priced on threads of their own while the pattern LPs and the sweeps improve the plan on
     # this one, until the time limit: the steps need no plan, only its cost as their target.
     near_lp_prices, evaluations, stopped = -math.inf, 0, False
@@ -918,6 +933,12 @@ BOUND_SHARE = 0.5
 #: adds the others its duals price below zero (:func:`~werkdeling.relaxation.period_lp`).
 #: The 2,000-worker benchmark pool has 63,000 per month; the 20,000-worker one 5.6 million.
 PRUNE_ABOVE = 500_000
+
+#: Above this many possible placements in the next period, the first pass solves that period's
+#: LP in a child process while it searches the one before (:mod:`werkdeling.ahead`). On the
+#: 20,000-worker benchmark pool (5.6 million candidates a month) a month's LP took 14-22 s and
+#: its search 9-13 s, one after the other on one core, while the other core sat idle.
+LP_AHEAD_ABOVE = 1_000_000
 
 #: See :data:`PRUNE_ABOVE`. On a 20,000-worker month, 6 and one pricing round gave a bound within
 #: 0.003 % of the LP with every candidate priced in, in 21 s; 3 and two rounds took as long and
