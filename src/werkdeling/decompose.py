@@ -22,7 +22,9 @@ of a plan is a sum of a cost per period plus the switch count, and:
   on threads of their own, on the candidates kept near the LPs' prices, from the end of the
   first pass to the time limit, beside the pattern LPs and the sweeps on the main thread.
 * **The plan.** Periods are planned in order, switches included and counted from where each
-  worker last worked in the periods already planned. The rounded LP (the pattern LP where the
+  worker last worked in the periods already planned. A crowded period's LP
+  (:data:`LP_AHEAD_ABOVE`) is solved in a child process while the period before is searched
+  (:mod:`werkdeling.ahead`). The rounded LP (the pattern LP where the
   period has one by then) is the start; the local search of :mod:`werkdeling.local_search`
   improves it until no move, swap or two-step chain pays and no min-cost flow re-places the
   workers of one capacity for less. Only where that leaves a hard required cover unmet does
