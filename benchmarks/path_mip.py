@@ -17,7 +17,6 @@ Planning by period first gives the plan and bound to compare with; all figures a
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -29,30 +28,14 @@ from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_arrays_with_highs
-from run import _scenario, add_pool_arguments, plan_by_period, pool_instance, with_time_limit
+from run import by_period_reference, percent
 from switch_dual import dual_lp, priced_periods
 
 
-def _pct(part: float, whole: float) -> str:
-    return f"{100 * part / whole:.3f} %"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_pool_arguments(parser, suite=None)
-    parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's)")
-    parser.add_argument("--seconds", type=float, default=600.0, help="HiGHS's time limit on the MIP")
-    args = parser.parse_args()
-    instance = pool_instance(parser, args, time_limit=10.0)
-    instance = with_time_limit(parser, instance, args.by_period_seconds, "--by-period-seconds")
-    if args.seconds <= 0:
-        parser.error(f"--seconds must be more than 0, not {args.seconds}")
-    scenario = _scenario(instance)
-
-    by_period = plan_by_period(scenario, instance.name, instance.time_limit)
-    print(instance.name)
-    print(f"by period, {instance.time_limit:.0f} s: plan {by_period.objective:,.2f}, bound {by_period.bound:,.2f}, "
-          f"gap {_pct(by_period.objective - by_period.bound, by_period.objective)}")  # fmt: skip
+    args, scenario, by_period = by_period_reference(
+        __doc__.splitlines()[0], "HiGHS's time limit on the MIP", default_seconds=600.0
+    )
     periods, home, lp_total = priced_periods(scenario, scenario.horizon.periods)
     switch = float(term_units(scenario, Term.SWITCHES))
     arrays, constant = dual_lp(periods, paths(periods, home), switch, mip=True)
@@ -67,10 +50,10 @@ def main() -> None:
     bound = (empty + constant + found.bound) / OBJECTIVE_SCALE
     print(f"its bound:                          {bound:>14,.2f}")
     print(f"its bound above by period's:        {bound - by_period.bound:>14,.2f} points "
-          f"({_pct(bound - by_period.bound, by_period.objective)})")  # fmt: skip
+          f"({percent(bound - by_period.bound, by_period.objective)})")  # fmt: skip
     best = max(bound, by_period.bound)
     print(f"the plan above the best bound:      {by_period.objective - best:>14,.2f} points "
-          f"({_pct(by_period.objective - best, by_period.objective)})")  # fmt: skip
+          f"({percent(by_period.objective - best, by_period.objective)})")  # fmt: skip
 
 
 if __name__ == "__main__":

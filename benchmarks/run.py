@@ -161,6 +161,34 @@ def plan_by_period(scenario: Any, name: str, seconds: float) -> PlannedByPeriod:
     return PlannedByPeriod(result.plan, result.objective, result.bound)
 
 
+def percent(part: float, whole: float) -> str:
+    """``part`` as a share of ``whole``, to three decimals."""
+    return f"{100 * part / whole:.3f} %"
+
+
+def by_period_reference(
+    description: str, seconds_help: str, default_seconds: float
+) -> tuple[argparse.Namespace, Any, PlannedByPeriod]:
+    """The start of the gap checks (``gap_split.py``, ``path_mip.py``): reads the pool's options,
+    ``--by-period-seconds`` and ``--seconds`` (another method's time, ``seconds_help``), plans
+    the pool by period and prints that plan; returns the options, the scenario and the plan."""
+    parser = argparse.ArgumentParser(description=description)
+    add_pool_arguments(parser, suite=None)
+    parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's)")
+    parser.add_argument("--seconds", type=float, default=default_seconds, help=seconds_help)
+    args = parser.parse_args()
+    instance = pool_instance(parser, args, time_limit=10.0)
+    instance = with_time_limit(parser, instance, args.by_period_seconds, "--by-period-seconds")
+    if args.seconds <= 0:
+        parser.error(f"--seconds must be more than 0, not {args.seconds}")
+    scenario = _scenario(instance)
+    by_period = plan_by_period(scenario, instance.name, instance.time_limit)
+    print(instance.name)
+    print(f"by period, {instance.time_limit:.0f} s: plan {by_period.objective:,.2f}, bound {by_period.bound:,.2f}, "
+          f"gap {percent(by_period.objective - by_period.bound, by_period.objective)}")  # fmt: skip
+    return args, scenario, by_period
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
