@@ -43,29 +43,36 @@ from run import (
 )
 
 
+def _settable() -> list[str]:
+    """decompose's time shares (``*_SHARE``, ``*_CAP``: floats) and size thresholds (``*_ABOVE``:
+    whole numbers) that planning by period reads. ``BY_PERIOD_ABOVE`` is left out: it is
+    solve()'s choice of path, and this script always plans by period."""
+    return sorted(
+        name
+        for name, value in vars(decompose).items()
+        if (name.endswith(("_SHARE", "_CAP")) and isinstance(value, float))
+        or (name.endswith("_ABOVE") and isinstance(value, int) and name != "BY_PERIOD_ABOVE")
+    )
+
+
 def _apply(parser: argparse.ArgumentParser, setting: str) -> None:
-    """``NAME=VALUE`` for one of decompose's time shares (0 to 1) or size thresholds (whole, 0 or more)."""
+    """``NAME=VALUE`` for one of :func:`_settable`: a share from 0 to 1, a threshold 0 or more."""
     name, _, value = setting.partition("=")
-    default = getattr(decompose, name, None)
-    share = name.endswith(("_SHARE", "_CAP")) and isinstance(default, float)
-    # BY_PERIOD_ABOVE is solve()'s choice of path: this script always plans by period.
-    threshold = name.endswith("_ABOVE") and isinstance(default, int) and name != "BY_PERIOD_ABOVE"
-    if not (share or threshold):
-        names = sorted(
-            n
-            for n in vars(decompose)
-            if n.endswith(("_SHARE", "_CAP", "_ABOVE")) and n.isupper() and n != "BY_PERIOD_ABOVE"
+    settable = _settable()
+    if name not in settable:
+        parser.error(
+            f"--set {setting}: {name!r} is not one of decompose's shares or thresholds ({', '.join(settable)})"
         )
-        parser.error(f"--set {setting}: {name!r} is not one of decompose's shares or thresholds ({', '.join(names)})")
+    share = not name.endswith("_ABOVE")
     try:
         number: float = float(value) if share else int(value)
     except ValueError:
         parser.error(f"--set {setting}: {value!r} is not a {'number' if share else 'whole number'}")
     if share and not 0.0 <= number <= 1.0:
         parser.error(f"--set {setting}: a share is between 0 and 1, not {number}")
-    if threshold and number < 0:
+    if not share and number < 0:
         parser.error(f"--set {setting}: a threshold is 0 or more, not {number}")
-    print(f"{name} = {number} (default {default})")
+    print(f"{name} = {number} (default {getattr(decompose, name)})")
     setattr(decompose, name, number)
 
 
