@@ -73,22 +73,23 @@ class LpAhead:
         except (EOFError, OSError):
             found = None
         finally:
-            receiver.close()
-            child.join(_JOIN_SECONDS)
-            if child.is_alive():
-                child.kill()
-                child.join()
+            _end(child, receiver, _JOIN_SECONDS)
         return found
 
     def close(self) -> None:
         """Stop a child still running; its LP is dropped."""
-        if self._running is None:
-            return
-        _, child, receiver = self._running
-        self._running = None
-        receiver.close()
-        if child.is_alive():
-            child.kill()
+        if self._running is not None:
+            _, child, receiver = self._running
+            self._running = None
+            _end(child, receiver, 0.0)
+
+
+def _end(child: BaseProcess, receiver: Connection, grace: float) -> None:
+    """Close the parent's end of the pipe and let ``child`` end, killing it after ``grace`` s."""
+    receiver.close()
+    child.join(grace)
+    if child.is_alive():
+        child.kill()
         child.join()
 
 
