@@ -1,6 +1,6 @@
 """How far each period's plan and bound are from that period's integer optimum.
 
-Per period of the first instance of a suite (or ``--instance``), without switches (nobody has
+Per period of the first instance of a suite (or ``--instance``, or a generated pool), without switches (nobody has
 an employer before the period, on both sides), in points against the period left empty:
 
 * the LP bound werkdeling uses (:func:`werkdeling.relaxation.period_lp`);
@@ -18,6 +18,7 @@ the part the search leaves (search to integer optimum).
 
     python benchmarks/exact_periods.py --suite medium --seconds 30
     python benchmarks/exact_periods.py --suite medium --instance 1 --periods 0,13,26,39 --seconds 30
+    python benchmarks/exact_periods.py --employers 15 --workers 150 --periods 2,5 --seconds 60
 """
 
 from __future__ import annotations
@@ -38,17 +39,16 @@ from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_with_highs
-from run import SUITES, _scenario
+from run import _scenario, add_pool_arguments, pool_instance
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--suite", choices=sorted(SUITES), default="medium")
-    parser.add_argument("--instance", type=int, default=0, help="position of the instance in the suite")
+    add_pool_arguments(parser)
     parser.add_argument("--seconds", type=float, default=30.0, help="HiGHS time limit per period")
     parser.add_argument("--periods", help="comma-separated period positions (default: every period)")
     args = parser.parse_args()
-    instance = SUITES[args.suite][args.instance]
+    instance = pool_instance(parser, args, time_limit=args.seconds)
     scenario = _scenario(instance)
     allowed = possible_placements(scenario)
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)  # no employer before: no switches

@@ -9,14 +9,20 @@ its cost at every cover whole workers reach), so HiGHS's dual bound, after its p
 and branching, bounds every plan too. That is a check on where the gap of planning by period
 is: a MIP bound above planning by period's shows bound the Lagrangian's prices cannot reach.
 
+With ``--whole placements`` or ``--whole paths`` only those columns are whole: still a bound on
+every plan (a relaxation of the MIP), and where it reaches the MIP's, what makes the path LP
+weak is in that family. ``--whole none`` solves the path LP itself.
+
 Planning by period first gives the plan and bound to compare with; all figures are in points.
 
     python benchmarks/path_mip.py --employers 20 --workers 200 --weeks --by-period-seconds 30 --seconds 600
     python benchmarks/path_mip.py --employers 8 --workers 40 --weeks --seconds 60
+    python benchmarks/path_mip.py --employers 8 --workers 40 --weeks --seconds 60 --whole paths
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -31,18 +37,35 @@ from mip import solve_arrays_with_highs
 from run import by_period_reference, percent
 from switch_dual import dual_lp, priced_periods
 
+#: What ``--whole`` may keep whole: hull weights never, a slot's cost lies between its points.
+WHOLE_CHOICES: dict[str, tuple[str, ...]] = {
+    "all": ("placements", "paths"),
+    "placements": ("placements",),
+    "paths": ("paths",),
+    "none": (),
+}
+
+
+def _whole_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--whole", choices=sorted(WHOLE_CHOICES), default="all",
+        help="the columns kept whole: placements and paths (all), one of them, or none (the LP)",
+    )  # fmt: skip
+
 
 def main() -> None:
     args, scenario, by_period = by_period_reference(
-        __doc__.splitlines()[0], "HiGHS's time limit on the MIP", default_seconds=600.0
+        __doc__.splitlines()[0], "HiGHS's time limit on the MIP", default_seconds=600.0, more_options=_whole_option
     )
+    whole = WHOLE_CHOICES[args.whole]
     periods, home, lp_total = priced_periods(scenario, scenario.horizon.periods)
     switch = float(term_units(scenario, Term.SWITCHES))
-    arrays, constant = dual_lp(periods, paths(periods, home), switch, mip=True)
+    arrays, constant = dual_lp(periods, paths(periods, home), switch, whole)
     empty = validate(scenario, Plan()).objective_units
     print(f"the periods' LPs together: {(empty + lp_total) / OBJECTIVE_SCALE:,.2f}")
     found = solve_arrays_with_highs(arrays, time_limit=args.seconds)
-    print(f"HiGHS on the paths' MIP ({len(arrays['cost']):,} columns, {int(arrays['integer'].sum()):,} whole, "
+    print(f"HiGHS on the paths' {'MIP' if whole else 'LP'} ({len(arrays['cost']):,} columns, "
+          f"{int(arrays['integer'].sum()):,} whole{': ' + ' and '.join(whole) if whole else ''}, "
           f"{len(arrays['row_lower']):,} rows), {found.seconds:.0f} s: {found.status}")  # fmt: skip
     if found.bound is None:
         print("no bound from HiGHS")

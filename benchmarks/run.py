@@ -28,6 +28,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -167,15 +168,21 @@ def percent(part: float, whole: float) -> str:
 
 
 def by_period_reference(
-    description: str, seconds_help: str, default_seconds: float
+    description: str,
+    seconds_help: str,
+    default_seconds: float,
+    more_options: Callable[[argparse.ArgumentParser], None] | None = None,
 ) -> tuple[argparse.Namespace, Any, PlannedByPeriod]:
     """The start of the gap checks (``gap_split.py``, ``path_mip.py``): reads the pool's options,
-    ``--by-period-seconds`` and ``--seconds`` (another method's time, ``seconds_help``), plans
-    the pool by period and prints that plan; returns the options, the scenario and the plan."""
+    ``--by-period-seconds``, ``--seconds`` (another method's time, ``seconds_help``) and those
+    ``more_options`` adds, plans the pool by period and prints that plan; returns the options,
+    the scenario and the plan."""
     parser = argparse.ArgumentParser(description=description)
     add_pool_arguments(parser, suite=None)
     parser.add_argument("--by-period-seconds", type=float, help="time to plan by period (default: the suite's)")
     parser.add_argument("--seconds", type=float, default=default_seconds, help=seconds_help)
+    if more_options is not None:
+        more_options(parser)
     args = parser.parse_args()
     instance = pool_instance(parser, args, time_limit=10.0)
     instance = with_time_limit(parser, instance, args.by_period_seconds, "--by-period-seconds")

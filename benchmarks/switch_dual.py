@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Collection
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_arrays_with_highs
 from run import _scenario, add_pool_arguments, pool_instance
 
+#: The LP's column families: each placement's share; each slot's weights on its hull's points;
+#: the paths' flows (staying, switching, starting, the states between periods).
+FAMILIES = ("placements", "hull", "paths")
+
 
 class _Lp:
     """Columns and rows of an LP being built, entries as (row, column, value) triples."""
@@ -46,15 +51,19 @@ class _Lp:
         self.cost: list[np.ndarray] = []
         self.lower: list[np.ndarray] = []
         self.upper: list[np.ndarray] = []
-        self.integer: list[np.ndarray] = []  # per column, whether a MIP keeps it whole
+        self.family: list[str] = []  # per block of columns, the family it belongs to (FAMILIES)
+        self.sizes: list[int] = []
         self.entries: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.columns = 0
         self.rows = 0
 
-    def add_columns(self, cost: np.ndarray | float, count: int, *, whole: bool = True) -> np.ndarray:
-        """``count`` new columns at ``cost``; ``whole``: integer in the MIP (:meth:`arrays`)."""
+    def add_columns(self, cost: np.ndarray | float, count: int, family: str) -> np.ndarray:
+        """``count`` new columns at ``cost`` of ``family`` (one of :data:`FAMILIES`)."""
+        if family not in FAMILIES:
+            raise ValueError(f"unknown column family {family!r}")
         self.cost.append(np.broadcast_to(np.asarray(cost, dtype=float), (count,)))
-        self.integer.append(np.full(count, whole))
+        self.family.append(family)
+        self.sizes.append(count)
         self.columns += count
         return np.arange(self.columns - count, self.columns)
 
@@ -69,9 +78,10 @@ class _Lp:
         values = np.broadcast_to(np.asarray(value, dtype=float), rows.shape)
         self.entries.append((rows.ravel(), columns.ravel(), values.ravel()))
 
-    def arrays(self, mip: bool = False) -> dict[str, np.ndarray]:
-        """The row-wise arrays ``highs_solve.py`` reads: the LP, or with ``mip`` the MIP whose
-        columns added ``whole`` are integer."""
+    def arrays(self, whole: Collection[str] = ()) -> dict[str, np.ndarray]:
+        """The row-wise arrays ``highs_solve.py`` reads: the LP, or the MIP whose columns of the
+        families in ``whole`` are integer."""
+        integer = np.repeat([family in whole for family in self.family], self.sizes)
         row = np.concatenate([e[0] for e in self.entries])
         column = np.concatenate([e[1] for e in self.entries])
         value = np.concatenate([e[2] for e in self.entries])
@@ -86,16 +96,17 @@ class _Lp:
             "start": np.r_[0, np.cumsum(np.bincount(row, minlength=self.rows))],
             "index": column[order],
             "value": value[order],
-            "integer": np.concatenate(self.integer) if mip else np.array([False]),
+            "integer": integer if integer.any() else np.array([False]),
         }
 
 
 def dual_lp(
-    periods: list[PeriodPricing], states: Paths, switch: float, mip: bool = False
+    periods: list[PeriodPricing], states: Paths, switch: float, whole: Collection[str] = ()
 ) -> tuple[dict[str, np.ndarray], float]:
     """The LP whose optimum is the Lagrangian dual (see the module docstring), and the constant
-    to add to its optimum (the slots' empty costs). With ``mip``, the same rows with whole
-    placements, paths and switches; only the slots' hull weights stay fractional."""
+    to add to its optimum (the slots' empty costs). The columns of the families in ``whole``
+    (:data:`FAMILIES`) are integer: with ``placements`` and ``paths``, every plan is a solution
+    at no more than its cost, so that MIP's bound bounds every plan (``path_mip.py``)."""
     lp = _Lp()
     workers = periods[0].workers
     at_home = np.isfinite(states.start)  # the state a worker starts in
@@ -104,11 +115,11 @@ def dual_lp(
     fresh_before: np.ndarray | None = None
     constant = 0.0
     for k, p in enumerate(periods):
-        x = lp.add_columns(p.static, len(p.worker))
+        x = lp.add_columns(p.static, len(p.worker), "placements")
         # Cover: the placed minutes are a convex combination of the hull's points.
         hulled = np.flatnonzero((p.covers != 0).any(axis=1) | (p.prices != 0).any(axis=1))
         points = p.covers.shape[1]
-        weight = lp.add_columns(p.prices[hulled].ravel(), len(hulled) * points, whole=False)
+        weight = lp.add_columns(p.prices[hulled].ravel(), len(hulled) * points, "hull")
         weight = weight.reshape(len(hulled), points)
         lp.add(lp.add_rows(1, 1, len(hulled))[:, None], weight, 1.0)
         cover = lp.add_rows(0, 0, p.covers.shape[0])
@@ -128,16 +139,16 @@ def dual_lp(
         groups = len(p.group_start)
         state = states.group_state[k]
         group_worker = p.worker[p.group_start]
-        stay, switched = lp.add_columns(0.0, groups), lp.add_columns(switch, groups)
+        stay, switched = lp.add_columns(0.0, groups, "paths"), lp.add_columns(switch, groups, "paths")
         group_row = lp.add_rows(0, 0, groups)
         lp.add(np.repeat(group_row, np.diff(np.r_[p.group_start, len(p.worker)])), x, 1.0)
         lp.add(group_row, stay, -1.0)
         lp.add(group_row, switched, -1.0)
         first = fresh[group_worker]
-        started = lp.add_columns(0.0, int(first.sum()))
+        started = lp.add_columns(0.0, int(first.sum()), "paths")
         lp.add(group_row[first], started, -1.0)
         # States: after = before - left (to switch) + arrived (by a switch or fresh).
-        after, left = lp.add_columns(0.0, len(states.worker)), lp.add_columns(0.0, len(states.worker))
+        after, left = lp.add_columns(0.0, len(states.worker), "paths"), lp.add_columns(0.0, len(states.worker), "paths")
         initial = np.where(at_home, 1.0, 0.0) if before is None else 0.0
         state_row = lp.add_rows(initial, initial, len(states.worker))
         lp.add(state_row, after, 1.0)
@@ -158,7 +169,7 @@ def dual_lp(
         lp.add(hub[states.worker], left, 1.0)
         lp.add(hub[group_worker], switched, -1.0)
         if fresh.any():
-            fresh_after = lp.add_columns(0.0, workers)
+            fresh_after = lp.add_columns(0.0, workers, "paths")
             initial = np.where(fresh, 1.0, 0.0) if fresh_before is None else 0.0
             fresh_row = lp.add_rows(initial, initial, workers)
             lp.add(fresh_row, fresh_after, 1.0)
@@ -167,7 +178,7 @@ def dual_lp(
             lp.add(fresh_row[group_worker[first]], started, 1.0)
             fresh_before = fresh_after
         before = after
-    return lp.arrays(mip), constant
+    return lp.arrays(whole), constant
 
 
 def priced_periods(scenario: Scenario, count: int) -> tuple[list[PeriodPricing], IntArray, float]:
