@@ -1,7 +1,8 @@
 """How far each period's plan and bound are from that period's integer optimum.
 
-Per period of the first instance of a suite (or ``--instance``, or a generated pool), without switches (nobody has
-an employer before the period, on both sides), in points against the period left empty:
+Per period of the first instance of a suite (or ``--instance``, or a generated pool), without
+switches (nobody has an employer before the period, on both sides), in points against the
+period left empty:
 
 * the LP bound werkdeling uses (:func:`werkdeling.relaxation.period_lp`);
 * the bound of the period's LP over slot patterns (:func:`werkdeling.patterns.pattern_lp`,

@@ -90,21 +90,28 @@ def _periods(scenario: Scenario, highs_seconds: float) -> tuple[list[PeriodPrici
     return pricings, np.array(exact), lp_total, pattern_total
 
 
-def _with_cuts(
-    pricer: SwitchPricing, prices: list[Prices], exact: FloatArray, rho: FloatArray
-) -> tuple[float, FloatArray]:
-    """The Lagrangian at ``prices`` with period k's priced costs counted ``1 - rho[k]`` times
-    and ``rho[k] x exact[k]`` added, and its supergradient in ``rho``: each period's exact
-    bound less what its part of the cheapest solution is worth."""
+def _priced_parts(pricer: SwitchPricing, prices: list[Prices]) -> tuple[FloatArray, list[FloatArray]]:
+    """At ``prices``, each period's slots' part of the Lagrangian and each of its (worker,
+    employer) groups' cheapest candidate: what the cut factors scale, computed once."""
     parts, group_costs = [], []
     for period, p in zip(pricer.periods, prices, strict=True):
         part, _, _ = _slot_part(period, p)
         parts.append(part)
         group_costs.append(group_min(_candidate_cost(period, p), period.group_start))
+    return np.array(parts), group_costs
+
+
+def _with_cuts(
+    pricer: SwitchPricing, parts: FloatArray, group_costs: list[FloatArray], exact: FloatArray, rho: FloatArray
+) -> tuple[float, FloatArray]:
+    """The Lagrangian at the prices of ``parts`` and ``group_costs`` (:func:`_priced_parts`) with
+    period k's priced costs counted ``1 - rho[k]`` times and ``rho[k] x exact[k]`` added, and its
+    supergradient in ``rho``: each period's exact bound less what its part of the cheapest
+    solution is worth."""
     scaled = [(1 - r) * g for r, g in zip(rho.tolist(), group_costs, strict=True)]
     path_costs, chosen = cheapest_paths(scaled, pricer.states, pricer.switch)
     value = float(np.dot(1 - rho, parts) + np.dot(rho, exact) + path_costs.sum())
-    worth = np.array([part + g[c[c >= 0]].sum() for part, g, c in zip(parts, group_costs, chosen, strict=True)])
+    worth = parts + np.array([g[c[c >= 0]].sum() for g, c in zip(group_costs, chosen, strict=True)])
     return value, exact - worth
 
 
@@ -138,11 +145,12 @@ def main() -> None:
         if pricer.converged:
             pricer.restart()
     print(f"switch prices, {pricer.evaluations} evaluations: {points(best_value)}")
+    parts, group_costs = _priced_parts(pricer, prices)
     rho = np.zeros(len(exact))
-    at_prices, _ = _with_cuts(pricer, prices, exact, rho)
+    at_prices, _ = _with_cuts(pricer, parts, group_costs, exact, rho)  # the bound with switches alone
     best, step = at_prices, 0.5
     for done in range(1, CUT_STEPS + 1):
-        value, direction = _with_cuts(pricer, prices, exact, rho)
+        value, direction = _with_cuts(pricer, parts, group_costs, exact, rho)
         best = max(best, value)
         norm = float(direction @ direction)
         if norm == 0 or value >= upper:
