@@ -1,8 +1,9 @@
 """Child process of ``mip.py``: solve an LP/MIP given as arrays with HiGHS (no OR-Tools here).
 
-python highs_solve.py model.npz answer.npz TIME_LIMIT [SOLVER]
+python highs_solve.py model.npz answer.npz TIME_LIMIT [SOLVER [MIP_GAP]]
 
-SOLVER is HiGHS's option of that name (default ``choose``; ``ipm`` for the interior point method).
+SOLVER is HiGHS's option of that name (default ``choose``; ``ipm`` for the interior point method);
+MIP_GAP its ``mip_rel_gap`` (``default``: HiGHS's own).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 def main() -> None:
     given, answer, time_limit = sys.argv[1], sys.argv[2], float(sys.argv[3])
     solver = sys.argv[4] if len(sys.argv) > 4 else "choose"
+    mip_gap = sys.argv[5] if len(sys.argv) > 5 else "default"
     data = np.load(given)
     lp = highspy.HighsLp()
     lp.num_col_ = len(data["cost"])
@@ -44,6 +46,8 @@ def main() -> None:
     h.setOptionValue("time_limit", time_limit)
     h.setOptionValue("threads", 2)
     h.setOptionValue("solver", solver)
+    if mip_gap != "default":
+        h.setOptionValue("mip_rel_gap", float(mip_gap))
     h.passModel(lp)
     h.run()
     info = h.getInfo()

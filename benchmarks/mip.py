@@ -34,17 +34,21 @@ class HighsOutcome:
     peak_mb: float
 
 
-def solve_with_highs(model: cp_model.CpModel, *, relax: bool, time_limit: float) -> HighsOutcome:
-    """Solve the model's MIP (or its LP relaxation) with HiGHS in a child process."""
-    return solve_arrays_with_highs(to_arrays(model, relax=relax), time_limit=time_limit)
+def solve_with_highs(
+    model: cp_model.CpModel, *, relax: bool, time_limit: float, mip_gap: float | None = None
+) -> HighsOutcome:
+    """Solve the model's MIP (or its LP relaxation) with HiGHS in a child process; ``mip_gap`` as
+    in :func:`solve_arrays_with_highs`."""
+    return solve_arrays_with_highs(to_arrays(model, relax=relax), time_limit=time_limit, mip_gap=mip_gap)
 
 
 def solve_arrays_with_highs(
-    arrays: dict[str, np.ndarray], *, time_limit: float, solver: str = "choose"
+    arrays: dict[str, np.ndarray], *, time_limit: float, solver: str = "choose", mip_gap: float | None = None
 ) -> HighsOutcome:
     """Solve an LP/MIP given as the arrays of :func:`werkdeling.relaxation.to_arrays` with HiGHS
     in a child process; ``solver`` is HiGHS's option of that name (``choose``, ``simplex``,
-    ``ipm``, ...)."""
+    ``ipm``, ...), ``mip_gap`` its ``mip_rel_gap`` (``None``: HiGHS's default, 1e-4 of the
+    objective, under which it stops a MIP as optimal)."""
     with tempfile.TemporaryDirectory() as folder:
         given, answer = Path(folder) / "model.npz", Path(folder) / "answer.npz"
         np.savez(given, **arrays)  # type: ignore[arg-type]  # numpy's stub misreads **kwargs
@@ -54,7 +58,7 @@ def solve_arrays_with_highs(
         command = [sys.executable, str(Path(__file__).with_name("highs_solve.py")), str(given), str(answer)]
         try:
             child = subprocess.run(
-                [*command, str(time_limit), solver],
+                [*command, str(time_limit), solver, "default" if mip_gap is None else repr(mip_gap)],
                 capture_output=True,
                 text=True,
                 timeout=patience,

@@ -58,9 +58,15 @@ CUT_PATIENCE = 20
 
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--highs-seconds", type=float, default=30.0, help="HiGHS's time limit per period")
+    parser.add_argument(
+        "--highs-gap", type=float, default=0.0,
+        help="HiGHS's relative MIP gap per period (default 0: to the optimum; HiGHS's own is 1e-4)",
+    )  # fmt: skip
 
 
-def _periods(scenario: Scenario, highs_seconds: float) -> tuple[list[PeriodPricing], FloatArray, float, float]:
+def _periods(
+    scenario: Scenario, highs_seconds: float, highs_gap: float
+) -> tuple[list[PeriodPricing], FloatArray, float, float]:
     """Each period's pricing (with whole workers in its slots where the pattern LP raises its
     bound), its exact bound without switches (HiGHS's, or the pattern LP's where that is
     higher), and the sums of the LP and pattern bounds; all in units against the empty plan."""
@@ -82,7 +88,7 @@ def _periods(scenario: Scenario, highs_seconds: float) -> tuple[list[PeriodPrici
                 priced, best = with_patterns(priced, counts, found), found.bound
         built = build_model(scenario, periods=(k,), last_employers={}, allowed=allowed)
         built.model.minimize(built.objective())
-        highs = solve_with_highs(built.model, relax=False, time_limit=highs_seconds)
+        highs = solve_with_highs(built.model, relax=False, time_limit=highs_seconds, mip_gap=highs_gap)
         pricings.append(priced)
         exact.append(best if highs.bound is None else max(best, highs.bound - empty))
         lp_total += relaxed.bound
@@ -119,7 +125,7 @@ def main() -> None:
     args, scenario, by_period = by_period_reference(
         __doc__.splitlines()[0], "time of the switch prices' steps", default_seconds=30.0, more_options=_options
     )
-    pricings, exact, lp_total, pattern_total = _periods(scenario, args.highs_seconds)
+    pricings, exact, lp_total, pattern_total = _periods(scenario, args.highs_seconds, args.highs_gap)
     empty = validate(scenario, Plan()).objective_units
     upper = by_period.objective * OBJECTIVE_SCALE - empty
 
@@ -131,7 +137,8 @@ def main() -> None:
 
     print(f"by period's bound:                        {points(by_period.bound * OBJECTIVE_SCALE - empty)}")
     print(f"the periods' pattern LPs:                 {points(pattern_total)}")
-    print(f"the periods' exact bounds (HiGHS, {args.highs_seconds:g} s):  {points(float(exact.sum()))}")
+    highs = f"HiGHS, {args.highs_seconds:g} s, gap {args.highs_gap:g}"
+    print(f"the periods' exact bounds ({highs}): {points(float(exact.sum()))}")
     pricer = SwitchPricing(pricings, decompose._home_employers(scenario), float(term_units(scenario, Term.SWITCHES)))
     started, best_value = time.perf_counter(), -np.inf
     prices = copy.deepcopy(pricer.prices)
