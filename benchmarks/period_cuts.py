@@ -46,6 +46,7 @@ from werkdeling.patterns import pattern_lp, slot_counts
 from werkdeling.plan import Plan
 from werkdeling.relaxation import FloatArray, period_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
+from werkdeling.scenario.scenario import IntArray
 
 sys.path.insert(0, str(Path(__file__).parent))
 from mip import solve_with_highs
@@ -65,14 +66,13 @@ def _options(parser: argparse.ArgumentParser) -> None:
 
 
 def _periods(
-    scenario: Scenario, highs_seconds: float, highs_gap: float
+    scenario: Scenario, home: IntArray, empty: int, highs_seconds: float, highs_gap: float
 ) -> tuple[list[PeriodPricing], FloatArray, float, float]:
     """Each period's pricing (with whole workers in its slots where the pattern LP raises its
     bound), its exact bound without switches (HiGHS's, or the pattern LP's where that is
-    higher), and the sums of the LP and pattern bounds; all in units against the empty plan."""
+    higher), and the sums of the LP and pattern bounds; all in units against the empty plan,
+    whose cost is ``empty``; ``home`` holds the workers' home employers."""
     allowed = possible_placements(scenario)
-    home = decompose._home_employers(scenario)
-    empty = validate(scenario, Plan()).objective_units
     pricings, exact, lp_total, pattern_total = [], [], 0.0, 0.0
     for k in range(scenario.horizon.periods):
         costs = period_costs(scenario, allowed, k, home)
@@ -125,8 +125,9 @@ def main() -> None:
     args, scenario, by_period = by_period_reference(
         __doc__.splitlines()[0], "time of the switch prices' steps", default_seconds=30.0, more_options=_options
     )
-    pricings, exact, lp_total, pattern_total = _periods(scenario, args.highs_seconds, args.highs_gap)
+    home = decompose._home_employers(scenario)
     empty = validate(scenario, Plan()).objective_units
+    pricings, exact, lp_total, pattern_total = _periods(scenario, home, empty, args.highs_seconds, args.highs_gap)
     upper = by_period.objective * OBJECTIVE_SCALE - empty
 
     def points(units: float) -> str:
@@ -139,7 +140,7 @@ def main() -> None:
     print(f"the periods' pattern LPs:                 {points(pattern_total)}")
     highs = f"HiGHS, {args.highs_seconds:g} s, gap {args.highs_gap:g}"
     print(f"the periods' exact bounds ({highs}): {points(float(exact.sum()))}")
-    pricer = SwitchPricing(pricings, decompose._home_employers(scenario), float(term_units(scenario, Term.SWITCHES)))
+    pricer = SwitchPricing(pricings, home, float(term_units(scenario, Term.SWITCHES)))
     started, best_value = time.perf_counter(), -np.inf
     prices = copy.deepcopy(pricer.prices)
     # One evaluation at a time, keeping the prices of the best: each call steps on past them.
