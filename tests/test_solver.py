@@ -7,7 +7,7 @@ import re
 import pytest
 from ortools.sat.python import cp_model
 
-from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, Term, solve, solver, validate
+from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, Term, decompose, solve, solver, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import greedy_plan
 from werkdeling.model import build_model
@@ -148,6 +148,60 @@ def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_without_th
     # period is cheaper than the greedy one it replaced.
     assert result.objective <= start + 1e-6
     assert start < validate(s, greedy_plan(s)).objective
+
+
+def test_a_large_pool_linked_only_by_courses_is_planned_by_period_without_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Above BY_PERIOD_ABOVE placements the model that could place courses is not built: auto
+    # plans the scenario without its courses by period, a plan of the scenario with them at the
+    # same cost, and gives no bound (courses could only lower the optimum).
+    s = generate_scenario(6, 30, seed=2, training=True)
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+    result = solve(s, time_limit=4, num_workers=1)
+    assert result.status is Status.FEASIBLE and result.plan is not None and result.objective is not None
+    assert result.bound is None and result.gap_pct is None and result.stages[0].bound is None
+    assert not result.plan.trainings
+    report = validate(s, result.plan)
+    assert report.is_valid and report.objective == pytest.approx(result.objective)
+    assert result.notes[0].startswith("courses left out: with ")
+    assert "% above it)" in result.notes[0]  # the bound without courses, in the note
+    assert not any(n == solver.BY_PERIOD_NOTE for n in result.notes)
+    # Without courses, the same plan with that scenario's bound.
+    without = solver._without_courses(s)
+    assert without is not None and not without.trainings
+    planned = solve(without, time_limit=4, num_workers=1)
+    assert planned.bound is not None and planned.objective is not None and planned.bound <= planned.objective
+    assert planned.notes[0] == solver.BY_PERIOD_NOTE
+    # Asked for the whole model, or with a warm start, courses are planned as before.
+    whole = solve(s, time_limit=4, num_workers=1, strategy="whole")
+    assert not any(n.startswith("courses left out") for n in whole.notes)
+    assert any(n.startswith("warm start: planned by period without the courses") for n in whole.notes)
+    started = solve(s, time_limit=2, num_workers=1, warm_start=result.plan)
+    assert not any(n.startswith("courses left out") for n in started.notes)
+
+
+def test_a_pool_that_needs_a_course_to_cover_is_not_called_infeasible_without_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Required forklift hours in March and April must be covered (cover_required) and only a
+    # course can teach 'an' the skill. Without courses no plan keeps that rule, which says
+    # nothing about the scenario with them: the status is unknown, not infeasible.
+    s = scenario(
+        [employer("farm", [hours("picker", 0, 100), hours("heftruck", [0, 0, 100, 100])])],
+        [worker("an", ["picker"])],
+        periods=4,
+        trainings=[{"id": "forklift", "skill": "heftruck", "duration": 2, "seats": 1}],
+        rules={"cover_required": True},
+    )
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+    result = solve(s, time_limit=4, num_workers=1)
+    assert result.status is Status.UNKNOWN and result.plan is None and result.bound is None
+    assert result.notes[0].startswith("courses left out: with ")
+    assert "% above it)" not in result.notes[0]
+    # The whole model places the course and covers March and April.
+    whole = solve(s, time_limit=10, num_workers=1, strategy="whole")
+    assert whole.status is Status.OPTIMAL and whole.plan is not None and whole.plan.trainings
 
 
 def test_the_start_without_courses_is_planned_weighted_whatever_the_scenarios_mode() -> None:

@@ -204,6 +204,21 @@ HINT_SECONDS = 5.0
 HINT_VARIABLES_LIMIT = 1_000_000
 
 
+def _without_courses(scenario: Scenario) -> Scenario | None:
+    """``scenario`` without its courses, when it has some and nothing else links its periods
+    (so that it can be planned period by period); else ``None``. A plan of it is a plan of
+    ``scenario`` at the same cost: no one has to take a course."""
+    if not scenario.trainings:
+        return None
+    data = scenario.model_dump(mode="json", exclude_unset=True)
+    data["trainings"] = []
+    try:
+        without = Scenario.model_validate(data)
+    except (InputError, ValueError):  # only valid with its courses
+        return None
+    return None if decompose.linking_features(without) else without
+
+
 def _start_without_courses(
     scenario: Scenario, start: Plan, seconds: float, seed: int, num_workers: int | None, notes: list[str]
 ) -> Plan:
@@ -213,19 +228,15 @@ def _start_without_courses(
     one), and planning by period finds much better ones than the greedy plan: on the small
     benchmark pool with training werkdeling's plan went from 13.01 % to 9.08 % above the best
     bound (``benchmarks/README.md``, item 16)."""
-    if not scenario.trainings:
+    without = _without_courses(scenario)
+    if without is None:
         return start
-    data = scenario.model_dump(mode="json", exclude_unset=True)
-    data["trainings"] = []
     try:
-        without = Scenario.model_validate(data)
-        if decompose.linking_features(without):
-            return start
         planned = solve(
             without, time_limit=seconds, seed=seed, num_workers=num_workers, mode=ObjectiveMode.WEIGHTED,
             strategy=Strategy.BY_PERIOD,
         )  # fmt: skip
-    except (InputError, ValueError):  # not a scenario or not plannable by period without courses
+    except (InputError, ValueError):  # not plannable by period
         return start
     if planned.plan is None:
         return start
@@ -307,6 +318,82 @@ def _by_period(
     return allowed if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
 
 
+#: The first note of a plan by period.
+BY_PERIOD_NOTE = (
+    "planned period by period (no rule links the periods but the switch count); the bound is the sum of each "
+    "period's LP relaxation, or higher where pricing the switches raised it"
+)
+
+
+def _courses_left_out(
+    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, warm_start: Plan | None
+) -> tuple[Scenario, BoolArray] | None:
+    """For ``auto``: ``scenario`` without its courses and that scenario's possible placements,
+    when courses are all that links its periods and it has more than
+    :data:`decompose.BY_PERIOD_ABOVE` possible placements without them; else ``None``. The
+    whole-horizon model that could place the courses is then too large to build, let alone
+    search, within a time limit: for the 2,000-worker benchmark pool with training, building
+    it took 149 s and 7.3 GB, and a 60-s solve took 240 s and 15 GB, for a plan 9.5 % above
+    the one planned by period in the same 60 s (``benchmarks/README.md``, item 30)."""
+    if (
+        strategy is not Strategy.AUTO
+        or anchor is not None
+        or warm_start is not None
+        or mode is not ObjectiveMode.WEIGHTED
+    ):
+        return None
+    without = _without_courses(scenario)
+    if without is None:
+        return None
+    allowed = possible_placements(without)
+    return (without, allowed) if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
+
+
+def _left_out_note(allowed: BoolArray, gap: float | None) -> str:
+    """The note of a plan by period without the courses (:func:`_as_plan_with_courses`);
+    ``gap`` is the plan's gap to the bound by period without courses, if it has one."""
+    above = f" (without courses the plan is {gap:.2f} % above it)" if gap is not None else ""
+    return (
+        f"courses left out: with {int(allowed.sum()):,} possible placements (more than "
+        f"{decompose.BY_PERIOD_ABOVE:,}), the whole-horizon model that could place courses is not built (for 2,000 "
+        "workers that takes minutes and gigabytes), so this is the plan by period of the scenario without its "
+        "courses; no one has to take one, so it keeps every rule. There is no bound: the one by period holds "
+        f"without courses only{above}. Strategy 'whole' places courses, given far more time and memory"
+    )
+
+
+def _as_plan_with_courses(scenario: Scenario, planned: Result, allowed: BoolArray, started: float) -> Result:
+    """The result for ``scenario`` of planning by period (``planned``) the scenario without
+    its courses that :func:`_courses_left_out` gave, with its possible placements ``allowed``:
+    the plan refereed and costed as a plan of ``scenario``. It has no bound: the bound by period
+    holds without courses only, and courses can only lower the optimum. The notes say so, with
+    that bound."""
+    runtime = time.perf_counter() - started
+    terms = planned.stages[0].terms
+    rest = tuple(n for n in planned.notes if n != BY_PERIOD_NOTE)
+    if planned.plan is None:
+        # Without courses no plan keeps the hard rules; courses add skills, so with them one
+        # might: unknown, not infeasible.
+        stage = Stage(terms=terms, status=Status.UNKNOWN, objective=None, bound=None, runtime=runtime)
+        return Result(
+            status=Status.UNKNOWN, mode=ObjectiveMode.WEIGHTED, plan=None, objective=None, bound=None,
+            runtime=runtime, terms={}, kpis=None, stages=(stage,), notes=(_left_out_note(allowed, None), *rest),
+        )  # fmt: skip
+    measured, report = refereed(scenario, planned.plan, "planning by period without the courses gave")
+    if planned.objective is None or round(planned.objective * OBJECTIVE_SCALE) != report.objective_units:
+        raise SolverError(
+            f"objective mismatch: without courses {planned.objective}, with them {report.objective}; please report this"
+        )
+    note = _left_out_note(allowed, gap_pct(report.objective, planned.bound))
+    runtime = time.perf_counter() - started
+    stage = Stage(terms=terms, status=Status.FEASIBLE, objective=report.objective, bound=None, runtime=runtime)
+    return Result(
+        status=Status.FEASIBLE, mode=ObjectiveMode.WEIGHTED, plan=planned.plan, objective=report.objective,
+        bound=None, runtime=runtime, terms=report.terms, kpis=kpis_of(scenario, measured),
+        costs=cost_breakdown_of(scenario, measured), stages=(stage,), notes=(note, *rest),
+    )  # fmt: skip
+
+
 def _solve_by_period(
     scenario: Scenario,
     time_limit: float,
@@ -341,8 +428,7 @@ def _solve_by_period(
         configure=configure, on_period=on_period, allowed=allowed, threads=num_workers,
     )  # fmt: skip
     runtime = time.perf_counter() - started
-    notes = ["planned period by period (no rule links the periods but the switch count); the bound is the sum of "
-             "each period's LP relaxation, or higher where pricing the switches raised it", *outcome.notes]  # fmt: skip
+    notes = [BY_PERIOD_NOTE, *outcome.notes]
     if outcome.plan is None:
         status = Status.INFEASIBLE if outcome.infeasible else Status.UNKNOWN
         stage = Stage(terms=terms, status=status, objective=None, bound=None, runtime=runtime)
@@ -442,7 +528,12 @@ def solve(
         for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
         default) plans by period when the scenario allows it, has more than
         ``decompose.BY_PERIOD_ABOVE`` possible placements and no anchor, warm start or
-        lexicographic mode; else as a whole.
+        lexicographic mode; else as a whole. Where courses (``trainings``) are all that links
+        the periods and there are that many placements without them, ``auto`` plans the
+        scenario without its courses by period: the model that could place them would not
+        even be built in the time limit. A note says so, and the result has no bound (the
+        bound by period holds only without courses). ``whole`` still places courses there,
+        given far more time and memory.
 
     Ctrl-C (KeyboardInterrupt) stops the search; the result then holds the best plan found so
     far, with a note saying so, instead of raising.
@@ -454,6 +545,14 @@ def solve(
         return _solve_by_period(
             scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
         )  # fmt: skip
+    if (left_out := _courses_left_out(scenario, Strategy(strategy), mode, anchor, warm_start)) is not None:
+        without, allowed = left_out
+        # Planning by period keeps time to referee its plan once; this plan is refereed twice.
+        referee = REFEREE_SECONDS_PER_PLACEMENT * len(scenario.workers) * scenario.horizon.periods
+        planned = _solve_by_period(
+            without, time_limit - referee, started, seed, num_workers, log, parameters, progress, mode, allowed
+        )  # fmt: skip
+        return _as_plan_with_courses(scenario, planned, allowed, started)
     built = build_model(scenario, anchor=anchor)
     start = _start(scenario, warm_start, anchor)
     notes: list[str] = []
