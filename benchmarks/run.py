@@ -14,7 +14,9 @@ method itself. Per instance and method the runner reports the objective, the met
 bound, the gap to the best bound any method proved on that instance, the time to the first plan,
 the time to within 1 % of the method's final plan and the peak memory. Results go to
 ``benchmarks/results/<suite>.csv`` and ``.md``, and a scenario-comparison table (werkdeling's
-KPIs across variants of the first instance) to ``<suite>-variants.md``.
+KPIs across variants of the first instance) to ``<suite>-variants.md``; ``--variants-only`` makes
+that table alone and leaves the suite's results as they are. Each file is written whole or not at
+all (a temporary file renamed over it).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import io
 import json
 import os
 import resource
@@ -376,7 +379,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--suite", choices=sorted(SUITES), default="small")
     parser.add_argument("--methods", default=",".join(METHODS), help="comma-separated subset of " + ", ".join(METHODS))
-    parser.add_argument("--no-variants", action="store_true", help="skip the scenario-comparison table")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--no-variants", action="store_true", help="skip the scenario-comparison table")
+    only.add_argument("--variants-only", action="store_true", help="only the scenario-comparison table")
     parser.add_argument("--memory-gb", type=float, default=16.0, help="address-space cap per child process")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--instance", help=argparse.SUPPRESS)
@@ -384,33 +389,45 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, Instance(**json.loads(args.instance)))))
         return
-    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    from werkdeling.serialize import write_text_atomic
+
     RESULTS.mkdir(exist_ok=True)
+    if not args.variants_only:
+        _run_suite(args.suite, args.methods, args.memory_gb, args.no_variants)
+    if not args.no_variants:
+        variants = _variants(SUITES[args.suite][0])
+        write_text_atomic(RESULTS / f"{args.suite}-variants.md", variants + "\n")
+        print()
+        print(variants)
+
+
+def _run_suite(suite: str, methods_argument: str, memory_gb: float, no_variants: bool) -> None:
+    """Every method on every instance of ``suite``: the table, printed and written to
+    ``results/<suite>.csv`` and ``.md``."""
+    from werkdeling.serialize import write_text_atomic
+
+    methods = [m.strip() for m in methods_argument.split(",") if m.strip()]
     all_rows: list[dict[str, Any]] = []
-    for instance in SUITES[args.suite]:
+    for instance in SUITES[suite]:
         rows = []
         for method in methods:
             print(f"{instance.name}: {method} ...", file=sys.stderr, flush=True)
-            rows.append(_child(method, instance, args.memory_gb))
+            rows.append(_child(method, instance, memory_gb))
         _gaps(rows)
         all_rows += rows
     stamp = f"{dt.date.today().isoformat()}, {os.cpu_count()} cores"
-    command = f"python benchmarks/run.py --suite {args.suite}" + (
-        f" --methods {args.methods}" if args.methods != ",".join(METHODS) else ""
+    command = f"python benchmarks/run.py --suite {suite}" + (
+        f" --methods {methods_argument}" if methods_argument != ",".join(METHODS) else ""
     )
-    command += " --no-variants" if args.no_variants else ""
+    command += " --no-variants" if no_variants else ""
     table = f"`{command}` ({stamp})\n\n" + _markdown(all_rows)
-    with (RESULTS / f"{args.suite}.csv").open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(all_rows)
-    (RESULTS / f"{args.suite}.md").write_text(table + "\n", encoding="utf-8")
+    buffer = io.StringIO(newline="")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(all_rows)
+    write_text_atomic(RESULTS / f"{suite}.csv", buffer.getvalue())
+    write_text_atomic(RESULTS / f"{suite}.md", table + "\n")
     print(table)
-    if not args.no_variants:
-        variants = _variants(SUITES[args.suite][0])
-        (RESULTS / f"{args.suite}-variants.md").write_text(variants + "\n", encoding="utf-8")
-        print()
-        print(variants)
 
 
 if __name__ == "__main__":
