@@ -204,6 +204,20 @@ def test_a_pool_that_needs_a_course_to_cover_is_not_called_infeasible_without_it
     assert whole.status is Status.OPTIMAL and whole.plan is not None and whole.plan.trainings
 
 
+def test_a_model_that_takes_most_of_the_time_limit_to_build_says_so() -> None:
+    # A max_switches rule links the periods, so the pool is solved as one model; with 0.05 s
+    # its building takes more than half the limit, and the note names the rule.
+    data = generate_scenario(6, 30, seed=2).model_dump(mode="json", exclude_unset=True)
+    data["rules"] = {**data.get("rules", {}), "max_switches": 3}
+    s = Scenario.model_validate(data)
+    hurried = solve(s, time_limit=0.05, num_workers=1)
+    note = next(n for n in hurried.notes if n.startswith("building the model of the whole horizon"))
+    assert "of the 0.05 s time limit" in note and "rules.max_switches" in note
+    assert hurried.plan is not None and validate(s, hurried.plan).is_valid
+    relaxed = solve(s, time_limit=10, num_workers=1)
+    assert not any(n.startswith("building the model") for n in relaxed.notes)
+
+
 def test_the_start_without_courses_is_planned_weighted_whatever_the_scenarios_mode() -> None:
     # The scenario asks for lexicographic priorities, the call for weighted: the plan by period
     # without courses (weighted only) still gives the start, instead of an error.

@@ -190,6 +190,11 @@ def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -
     return greedy if validate_measured(scenario, measure(scenario, resolve(scenario, greedy))).is_valid else Plan()
 
 
+#: Share of the time limit above which building the whole-horizon model gets a note: the
+#: search then had little time. At 2,000 workers with a rule that links periods the model has
+#: millions of variables and takes minutes to build (``benchmarks/README.md``, item 30).
+SLOW_BUILD_SHARE = 0.5
+
 #: Share of the time limit that planning by period without the courses may take to give the
 #: whole-horizon model of a scenario linked only by courses its start (:func:`_start_without_courses`).
 START_SHARE = 0.2
@@ -554,8 +559,16 @@ def solve(
         )  # fmt: skip
         return _as_plan_with_courses(scenario, planned, allowed, started)
     built = build_model(scenario, anchor=anchor)
-    start = _start(scenario, warm_start, anchor)
     notes: list[str] = []
+    if (building := time.perf_counter() - started) > SLOW_BUILD_SHARE * time_limit:
+        links = decompose.linking_features(scenario)
+        why = f" (what keeps this pool from being planned period by period: {', '.join(links)})" if links else ""
+        notes.append(
+            f"building the model of the whole horizon ({len(built.model.proto.variables):,} variables) took "
+            f"{building:.1f} s of the {time_limit:g} s time limit, so the search had little or none of it: allow "
+            f"more time{why}"
+        )
+    start = _start(scenario, warm_start, anchor)
     if warm_start is None and anchor is None and mode is ObjectiveMode.WEIGHTED:
         start = _start_without_courses(scenario, start, START_SHARE * time_limit, seed, num_workers, notes)
     notes += hint_plan(built, start)
