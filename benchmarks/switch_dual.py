@@ -40,8 +40,10 @@ from mip import solve_arrays_with_highs
 from run import _scenario, add_pool_arguments, pool_instance
 
 #: The LP's column families: each placement's share; each slot's weights on its hull's points;
-#: the paths' flows (staying, switching, starting, the states between periods).
-FAMILIES = ("placements", "hull", "paths")
+#: the paths' flows (staying, switching, starting, the states between periods); and, only where
+#: they are asked to be whole, each slot's and each employer's head count in each period (the
+#: sum of its placements, so continuous they change nothing).
+FAMILIES = ("placements", "hull", "paths", "slot_counts", "employer_counts")
 
 
 class _Lp:
@@ -80,7 +82,8 @@ class _Lp:
 
     def arrays(self, whole: Collection[str] = ()) -> dict[str, np.ndarray]:
         """The row-wise arrays ``highs_solve.py`` reads: the LP, or the MIP whose columns of the
-        families in ``whole`` are integer."""
+        families in ``whole`` are integer; and ``family``, each column's position in
+        :data:`FAMILIES` (``highs_solve.py`` leaves it)."""
         integer = np.repeat([family in whole for family in self.family], self.sizes)
         row = np.concatenate([e[0] for e in self.entries])
         column = np.concatenate([e[1] for e in self.entries])
@@ -97,6 +100,7 @@ class _Lp:
             "index": column[order],
             "value": value[order],
             "integer": integer if integer.any() else np.array([False]),
+            "family": np.repeat([FAMILIES.index(family) for family in self.family], self.sizes),
         }
 
 
@@ -124,6 +128,13 @@ def dual_lp(
         lp.add(lp.add_rows(1, 1, len(hulled))[:, None], weight, 1.0)
         cover = lp.add_rows(0, 0, p.covers.shape[0])
         lp.add(cover[p.slot], x, p.worker_minutes[p.worker])
+        for family, of in (("slot_counts", p.slot), ("employer_counts", p.employer)):
+            if family in whole:  # count = the placements it counts
+                ids = np.unique(of)
+                count = lp.add_columns(0.0, len(ids), family)
+                row = lp.add_rows(0, 0, len(ids))
+                lp.add(row, count, -1.0)
+                lp.add(row[np.searchsorted(ids, of)], x, 1.0)
         lp.add(cover[hulled][:, None], weight, -p.covers[hulled])
         constant += p.constant
         for limited, limit, who in (
