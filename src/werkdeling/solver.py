@@ -301,9 +301,15 @@ class Strategy(StrEnum):
 
 def _by_period(
     scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, warm_start: Plan | None
-) -> BoolArray | None:
-    """The possible placements when :func:`solve` plans ``scenario`` period by period, else
-    ``None``; ``auto`` needs them to count, and the period models reuse them."""
+) -> tuple[Scenario, BoolArray] | None:
+    """The scenario :func:`solve` plans period by period and its possible placements, else
+    ``None``; ``auto`` needs them to count, and the period models reuse them. That scenario is
+    ``scenario`` itself, or for ``auto``, where courses are all that links its periods, the
+    scenario without them (:func:`_as_plan_with_courses`): the whole-horizon model that could
+    place the courses is then too large to build, let alone search, within a time limit. For the
+    2,000-worker benchmark pool with training, building it took 149 s and 7.3 GB, and a 60-s
+    solve took 240 s and 15 GB, for a plan 9.5 % above the one planned by period in the same
+    60 s (``benchmarks/README.md``, item 30)."""
     if strategy is Strategy.WHOLE:
         return None
     if strategy is Strategy.BY_PERIOD:
@@ -314,13 +320,14 @@ def _by_period(
                 "strategy 'by_period': this scenario cannot be planned period by period because of "
                 + ", ".join(linking) + "; use strategy 'whole' or 'auto'"
             ])  # fmt: skip
-        return possible_placements(scenario)
+        return scenario, possible_placements(scenario)
     if anchor is not None or warm_start is not None or mode is not ObjectiveMode.WEIGHTED:
         return None
-    if decompose.linking_features(scenario):
+    planned = scenario if not decompose.linking_features(scenario) else _without_courses(scenario)
+    if planned is None:
         return None
-    allowed = possible_placements(scenario)
-    return allowed if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
+    allowed = possible_placements(planned)
+    return (planned, allowed) if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
 
 
 #: The first note of a plan by period.
@@ -328,30 +335,6 @@ BY_PERIOD_NOTE = (
     "planned period by period (no rule links the periods but the switch count); the bound is the sum of each "
     "period's LP relaxation, or higher where pricing the switches raised it"
 )
-
-
-def _courses_left_out(
-    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, warm_start: Plan | None
-) -> tuple[Scenario, BoolArray] | None:
-    """For ``auto``: ``scenario`` without its courses and that scenario's possible placements,
-    when courses are all that links its periods and it has more than
-    :data:`decompose.BY_PERIOD_ABOVE` possible placements without them; else ``None``. The
-    whole-horizon model that could place the courses is then too large to build, let alone
-    search, within a time limit: for the 2,000-worker benchmark pool with training, building
-    it took 149 s and 7.3 GB, and a 60-s solve took 240 s and 15 GB, for a plan 9.5 % above
-    the one planned by period in the same 60 s (``benchmarks/README.md``, item 30)."""
-    if (
-        strategy is not Strategy.AUTO
-        or anchor is not None
-        or warm_start is not None
-        or mode is not ObjectiveMode.WEIGHTED
-    ):
-        return None
-    without = _without_courses(scenario)
-    if without is None:
-        return None
-    allowed = possible_placements(without)
-    return (without, allowed) if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
 
 
 def _left_out_note(allowed: BoolArray, gap: float | None) -> str:
@@ -369,16 +352,16 @@ def _left_out_note(allowed: BoolArray, gap: float | None) -> str:
 
 def _as_plan_with_courses(scenario: Scenario, planned: Result, allowed: BoolArray, started: float) -> Result:
     """The result for ``scenario`` of planning by period (``planned``) the scenario without
-    its courses that :func:`_courses_left_out` gave, with its possible placements ``allowed``:
+    its courses that :func:`_by_period` gave, with its possible placements ``allowed``:
     the plan refereed and costed as a plan of ``scenario``. It has no bound: the bound by period
     holds without courses only, and courses can only lower the optimum. The notes say so, with
     that bound."""
-    runtime = time.perf_counter() - started
     terms = planned.stages[0].terms
     rest = tuple(n for n in planned.notes if n != BY_PERIOD_NOTE)
     if planned.plan is None:
         # Without courses no plan keeps the hard rules; courses add skills, so with them one
         # might: unknown, not infeasible.
+        runtime = time.perf_counter() - started
         stage = Stage(terms=terms, status=Status.UNKNOWN, objective=None, bound=None, runtime=runtime)
         return Result(
             status=Status.UNKNOWN, mode=ObjectiveMode.WEIGHTED, plan=None, objective=None, bound=None,
@@ -545,22 +528,23 @@ def solve(
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
-    allowed = _by_period(scenario, Strategy(strategy), mode, anchor, warm_start)
-    if allowed is not None:
-        return _solve_by_period(
-            scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
-        )  # fmt: skip
-    if (left_out := _courses_left_out(scenario, Strategy(strategy), mode, anchor, warm_start)) is not None:
-        without, allowed = left_out
+    if (by_period := _by_period(scenario, Strategy(strategy), mode, anchor, warm_start)) is not None:
+        planned_scenario, allowed = by_period
+        if planned_scenario is scenario:
+            return _solve_by_period(
+                scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
+            )  # fmt: skip
         # Planning by period keeps time to referee its plan once; this plan is refereed twice.
         referee = REFEREE_SECONDS_PER_PLACEMENT * len(scenario.workers) * scenario.horizon.periods
         planned = _solve_by_period(
-            without, time_limit - referee, started, seed, num_workers, log, parameters, progress, mode, allowed
+            planned_scenario, time_limit - referee, started, seed, num_workers, log, parameters, progress, mode,
+            allowed,
         )  # fmt: skip
         return _as_plan_with_courses(scenario, planned, allowed, started)
+    build_started = time.perf_counter()
     built = build_model(scenario, anchor=anchor)
     notes: list[str] = []
-    if (building := time.perf_counter() - started) > SLOW_BUILD_SHARE * time_limit:
+    if (building := time.perf_counter() - build_started) > SLOW_BUILD_SHARE * time_limit:
         links = decompose.linking_features(scenario)
         why = f" (what keeps this pool from being planned period by period: {', '.join(links)})" if links else ""
         notes.append(
