@@ -74,14 +74,13 @@ def _fractional_counts(periods: list[PeriodPricing], home: IntArray, switch: flo
     """How many of the employers' and the slots' head counts per period the path LP's optimum
     leaves fractional, and how far from whole they are together."""
     arrays, _ = dual_lp(periods, paths(periods, home), switch, COUNTS)
-    counts = arrays["integer"].copy()
     arrays["integer"] = np.array([False])  # the LP: the count columns only read off the sums
     found = solve_arrays_with_highs(arrays, time_limit=seconds)
     print(f"HiGHS on the paths' LP, {found.seconds:.0f} s: {found.status}")
     if found.values is None:
         return
     for name in COUNTS:
-        values = found.values[counts & (arrays["family"] == FAMILIES.index(name))]
+        values = found.values[arrays["family"] == FAMILIES.index(name)]
         away = np.abs(values - np.round(values))
         print(
             f"{name}: {int((away > 1e-6).sum()):,} of {len(values):,} fractional, {away.sum():,.2f} from whole together"
