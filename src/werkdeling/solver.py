@@ -291,6 +291,11 @@ REFEREE_SHARE = 0.02
 REFEREE_SECONDS_PER_PLACEMENT = 2.5e-5
 
 
+def _referee_seconds(scenario: Scenario) -> float:
+    """Seconds kept for refereeing one plan of ``scenario`` on top of :data:`REFEREE_SHARE`."""
+    return REFEREE_SECONDS_PER_PLACEMENT * len(scenario.workers) * scenario.horizon.periods
+
+
 class Strategy(StrEnum):
     """How :func:`solve` models the horizon; see its ``strategy`` parameter."""
 
@@ -397,7 +402,7 @@ def _solve_by_period(
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
     ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
     placements took part of ``time_limit`` already, and refereeing the plan takes some after."""
-    referee = REFEREE_SECONDS_PER_PLACEMENT * len(scenario.workers) * scenario.horizon.periods
+    referee = _referee_seconds(scenario)
     planning = max(0.0, (time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE) - referee)
     terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
 
@@ -535,10 +540,9 @@ def solve(
                 scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
             )  # fmt: skip
         # Planning by period keeps time to referee its plan once; this plan is refereed twice.
-        referee = REFEREE_SECONDS_PER_PLACEMENT * len(scenario.workers) * scenario.horizon.periods
         planned = _solve_by_period(
-            planned_scenario, time_limit - referee, started, seed, num_workers, log, parameters, progress, mode,
-            allowed,
+            planned_scenario, time_limit - _referee_seconds(scenario), started, seed, num_workers, log, parameters,
+            progress, mode, allowed,
         )  # fmt: skip
         return _as_plan_with_courses(scenario, planned, allowed, started)
     build_started = time.perf_counter()
