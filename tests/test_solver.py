@@ -135,73 +135,122 @@ def test_the_start_becomes_a_complete_hint_at_the_plans_own_cost() -> None:
     assert round(check.objective_value) == report.objective_units
 
 
-def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_without_them() -> None:
+def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_with_courses_by_estimate() -> None:
     s = generate_scenario(6, 30, seed=2, training=True)
     assert s.trainings
     result = solve(s, time_limit=6, num_workers=2)
     assert result.plan is not None and result.objective is not None
-    note = next(n for n in result.notes if n.startswith("warm start: planned by period without the courses"))
-    found = re.search(r"objective ([\d,.]+)", note)
+    note = next(n for n in result.notes if n.startswith("warm start: planned by period with "))
+    found = re.search(r"(\d+) course spell\(s\) chosen by estimate .*objective ([\d,.]+)", note)
     assert found is not None
-    start = float(found.group(1).replace(",", ""))
+    start = float(found.group(2).replace(",", ""))
     # CP-SAT starts from that plan (a complete hint), so it ends at or below it, and the plan by
     # period is cheaper than the greedy one it replaced.
     assert result.objective <= start + 1e-6
     assert start < validate(s, greedy_plan(s)).objective
+    assert int(found.group(1)) > 0  # on this pool courses pay (see the next test)
 
 
-def test_a_large_pool_linked_only_by_courses_is_planned_by_period_without_them(
+def test_a_large_pool_linked_only_by_courses_gets_courses_chosen_by_estimate(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Above BY_PERIOD_ABOVE placements the model that could place courses is not built: auto
-    # plans the scenario without its courses by period, a plan of the scenario with them at the
-    # same cost, and gives no bound (courses could only lower the optimum).
+    # plans the scenario without its courses by period, chooses spells from that plan
+    # (werkdeling.courses), plans by period again with them fixed and keeps the cheaper plan. It
+    # gives no bound (other courses could lower the optimum).
     s = generate_scenario(6, 30, seed=2, training=True)
     monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
     result = solve(s, time_limit=4, num_workers=1)
     assert result.status is Status.FEASIBLE and result.plan is not None and result.objective is not None
     assert result.bound is None and result.gap_pct is None and result.stages[0].bound is None
-    assert not result.plan.trainings
     report = validate(s, result.plan)
     assert report.is_valid and report.objective == pytest.approx(result.objective)
-    assert result.notes[0].startswith("courses left out: with ")
-    assert "% above it)" in result.notes[0]  # the bound without courses, in the note
-    assert not any(n == solver.BY_PERIOD_NOTE for n in result.notes)
-    # Without courses, the same plan with that scenario's bound.
+    assert result.plan.trainings
     without = solver._without_courses(s)
     assert without is not None and not without.trainings
+    placements = int(solver.possible_placements(without).sum())
+    assert result.notes[0].startswith(f"courses chosen by estimate: with {placements} possible placements")
+    assert f"these {len(result.plan.trainings)} spell(s) fixed" in result.notes[0]
+    assert "% above it)" in result.notes[0]  # the bound with those spells, in the note
+    found = re.search(
+        r"without courses in 30% of the time, which the spells were chosen from, cost ([\d,]+\.\d\d)", result.notes[0]
+    )
+    assert found is not None and result.objective < float(found.group(1).replace(",", ""))
+    assert not any(n == solver.BY_PERIOD_NOTE for n in result.notes)
+    # Without courses, planned by period in the same time: courses pay on this pool.
     planned = solve(without, time_limit=4, num_workers=1)
     assert planned.bound is not None and planned.objective is not None and planned.bound <= planned.objective
     assert planned.notes[0] == solver.BY_PERIOD_NOTE
+    assert result.objective < planned.bound  # below every plan without courses
     # Asked for the whole model, or with a warm start, courses are planned as before.
     whole = solve(s, time_limit=4, num_workers=1, strategy="whole")
-    assert not any(n.startswith("courses left out") for n in whole.notes)
-    assert any(n.startswith("warm start: planned by period without the courses") for n in whole.notes)
+    assert not any(n.startswith("courses ") for n in whole.notes)
+    assert any(n.startswith("warm start: planned by period with ") for n in whole.notes)
     started = solve(s, time_limit=2, num_workers=1, warm_start=result.plan)
-    assert not any(n.startswith("courses left out") for n in started.notes)
+    assert not any(n.startswith("courses ") for n in started.notes)
 
 
-def test_a_pool_that_needs_a_course_to_cover_is_not_called_infeasible_without_it(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # Required forklift hours in March and April must be covered (cover_required) and only a
-    # course can teach 'an' the skill. Without courses no plan keeps that rule, which says
-    # nothing about the scenario with them: the status is unknown, not infeasible.
-    s = scenario(
-        [employer("farm", [hours("picker", 0, 100), hours("heftruck", [0, 0, 100, 100])])],
+def forklift_farm(fee: int, **rules: bool) -> Scenario:
+    # 'an' holds 'picker', for which nobody asks; the farm wants 100 forklift hours in March and
+    # April, which only the one-month forklift course can teach her.
+    return scenario(
+        [employer("farm", [hours("picker", 0, 0), hours("heftruck", 0, [0, 0, 100, 100])])],
         [worker("an", ["picker"])],
         periods=4,
-        trainings=[{"id": "forklift", "skill": "heftruck", "duration": 2, "seats": 1}],
-        rules={"cover_required": True},
+        trainings=[{"id": "forklift", "skill": "heftruck", "duration": 1, "seats": 1, "cost": fee}],
+        rules=rules,
     )
+
+
+def test_courses_by_estimate_reach_the_optimum_of_a_small_case(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Without the course: 4 idle months (4 x 100 h x 5 = 2,000) and 200 h of desired forklift
+    # work missing (x 10 = 2,000): 4,000. With it in January (or February): one idle month
+    # (500), the course's month is no idle time, March and April covered, the fee 50: 550.
+    s = forklift_farm(50)
     monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
     result = solve(s, time_limit=4, num_workers=1)
-    assert result.status is Status.UNKNOWN and result.plan is None and result.bound is None
-    assert result.notes[0].startswith("courses left out: with ")
-    assert "% above it)" not in result.notes[0]
-    # The whole model places the course and covers March and April.
+    assert result.objective == pytest.approx(550) and result.plan is not None
+    assert [(t.worker, t.training, t.start) for t in result.plan.trainings] == [("an", "forklift", "2027-01")]
+    assert "without courses in 30% of the time, which the spells were chosen from, cost 4,000.00" in result.notes[0]
     whole = solve(s, time_limit=10, num_workers=1, strategy="whole")
-    assert whole.status is Status.OPTIMAL and whole.plan is not None and whole.plan.trainings
+    assert whole.status is Status.OPTIMAL and whole.objective == pytest.approx(550)
+
+
+def test_a_course_that_does_not_pay_is_left_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A fee of 5,000 is more than the 3,450 the course saves (4,000 - 550 + 50): no course.
+    s = forklift_farm(5_000)
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+    result = solve(s, time_limit=4, num_workers=1)
+    assert result.objective == pytest.approx(4_000) and result.plan is not None and not result.plan.trainings
+    assert result.notes[0].startswith("courses left out: with ")
+    assert "No spell paid by its estimate" in result.notes[0]
+
+
+def test_a_pool_that_needs_a_course_to_cover_gets_it_chosen_from_the_empty_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Required forklift hours in March and April must be covered (cover_required) and only the
+    # course can teach 'an' the skill. Without courses no plan keeps that rule, so the spells
+    # are chosen against the empty plan, and the course makes the plan: 550, as above.
+    s = forklift_farm(50, cover_required=True)
+    data = s.model_dump(mode="json", exclude_unset=True)
+    data["employers"][0]["demand"][1]["required"] = [0, 0, 100, 100]
+    s = Scenario.model_validate(data)
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+    without = solver._without_courses(s)
+    assert without is not None and solve(without, time_limit=4, num_workers=1).plan is None
+    result = solve(s, time_limit=4, num_workers=1)
+    assert result.status is Status.FEASIBLE and result.objective == pytest.approx(550) and result.bound is None
+    assert result.notes[0].startswith("courses chosen by estimate: ")
+    assert "Without courses no plan keeps every hard rule" in result.notes[0]
+    # A course with no seat left in time (it may only start in April) cannot help: unknown, not
+    # infeasible, since other courses might.
+    data["trainings"][0]["starts"] = ["2027-04"]
+    late = Scenario.model_validate(data)
+    unknown = solve(late, time_limit=4, num_workers=1)
+    assert unknown.status is Status.UNKNOWN and unknown.plan is None and unknown.bound is None
+    assert unknown.notes[0].startswith("courses left out: with ")
+    assert "No spell was chosen from the empty plan either" in unknown.notes[0]
 
 
 def test_a_model_that_takes_most_of_the_time_limit_to_build_says_so() -> None:
@@ -218,12 +267,12 @@ def test_a_model_that_takes_most_of_the_time_limit_to_build_says_so() -> None:
     assert not any(n.startswith("building the model") for n in relaxed.notes)
 
 
-def test_the_start_without_courses_is_planned_weighted_whatever_the_scenarios_mode() -> None:
+def test_the_start_by_period_is_planned_weighted_whatever_the_scenarios_mode() -> None:
     # The scenario asks for lexicographic priorities, the call for weighted: the plan by period
-    # without courses (weighted only) still gives the start, instead of an error.
+    # with courses by estimate (weighted only) still gives the start, instead of an error.
     data = generate_scenario(6, 30, seed=2, training=True).model_dump(mode="json", exclude_unset=True)
     data["objective"] = {"mode": "lexicographic"}
     s = Scenario.model_validate(data)
     result = solve(s, time_limit=4, num_workers=2, mode="weighted")
     assert result.plan is not None and validate(s, result.plan).is_valid
-    assert any(n.startswith("warm start: planned by period without the courses") for n in result.notes)
+    assert any(n.startswith("warm start: planned by period with ") for n in result.notes)

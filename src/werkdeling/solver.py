@@ -17,7 +17,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from werkdeling import decompose
+from werkdeling import courses, decompose
 from werkdeling.errors import InputError, SolverError
 from werkdeling.evaluation.costs import cost_breakdown_of
 from werkdeling.evaluation.diff import diff_plans
@@ -195,8 +195,8 @@ def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -
 #: millions of variables and takes minutes to build (``benchmarks/README.md``, item 30).
 SLOW_BUILD_SHARE = 0.5
 
-#: Share of the time limit that planning by period without the courses may take to give the
-#: whole-horizon model of a scenario linked only by courses its start (:func:`_start_without_courses`).
+#: Share of the time limit that planning by period (courses chosen by estimate) may take to give the
+#: whole-horizon model of a scenario linked only by courses its start (:func:`_start_by_period`).
 START_SHARE = 0.2
 
 #: Most seconds spent completing the start's hint (:func:`_complete_hint`); propagation alone
@@ -224,34 +224,30 @@ def _without_courses(scenario: Scenario) -> Scenario | None:
     return None if decompose.linking_features(without) else without
 
 
-def _start_without_courses(
+def _start_by_period(
     scenario: Scenario, start: Plan, seconds: float, seed: int, num_workers: int | None, notes: list[str]
 ) -> Plan:
-    """For a scenario whose courses are all that links its periods: the plan by period of the
-    same scenario without courses, when it keeps every rule of the scenario and costs less than
-    ``start``; else ``start``. A plan without courses stays a plan with them (no one has to take
-    one), and planning by period finds much better ones than the greedy plan: on the small
-    benchmark pool with training werkdeling's plan went from 13.01 % to 9.08 % above the best
-    bound (``benchmarks/README.md``, item 16)."""
+    """For a scenario whose courses are all that links its periods: its plan by period, with
+    courses chosen by estimate (:func:`_solve_with_courses_by_period`), when it costs less than
+    ``start``; else ``start``. Planning by period finds much better plans than the greedy one:
+    on the small benchmark pool with training werkdeling's plan went from 13.01 % to 9.08 %
+    above the best bound with the plan by period without courses as its start
+    (``benchmarks/README.md``, item 16), and choosing courses for it helps further (item 31)."""
     without = _without_courses(scenario)
     if without is None:
         return start
-    try:
-        planned = solve(
-            without, time_limit=seconds, seed=seed, num_workers=num_workers, mode=ObjectiveMode.WEIGHTED,
-            strategy=Strategy.BY_PERIOD,
-        )  # fmt: skip
-    except (InputError, ValueError):  # not plannable by period
+    began = time.perf_counter()
+    planned = _solve_with_courses_by_period(
+        scenario, without, possible_placements(without), seconds, began, seed, num_workers, False, None, None
+    )  # fmt: skip
+    if planned.plan is None or planned.objective is None:
         return start
-    if planned.plan is None:
-        return start
-    candidate = validate_measured(scenario, measure(scenario, resolve(scenario, planned.plan)))
     current = validate_measured(scenario, measure(scenario, resolve(scenario, start)))
-    if not candidate.is_valid or (current.is_valid and candidate.objective_units >= current.objective_units):
+    if current.is_valid and round(planned.objective * OBJECTIVE_SCALE) >= current.objective_units:
         return start
     notes.append(
-        f"warm start: planned by period without the courses in {planned.runtime:.1f} s "
-        f"(objective {candidate.objective:,.2f})"
+        f"warm start: planned by period with {len(planned.plan.trainings)} course spell(s) chosen by estimate in "
+        f"{planned.runtime:.1f} s (objective {planned.objective:,.2f})"
     )
     return planned.plan
 
@@ -342,25 +338,40 @@ BY_PERIOD_NOTE = (
 )
 
 
-def _left_out_note(allowed: BoolArray, gap: float | None) -> str:
-    """The note of a plan by period without the courses (:func:`_as_plan_with_courses`);
-    ``gap`` is the plan's gap to the bound by period without courses, if it has one."""
-    above = f" (without courses the plan is {gap:.2f} % above it)" if gap is not None else ""
-    return (
-        f"courses left out: with {int(allowed.sum()):,} possible placements (more than "
-        f"{decompose.BY_PERIOD_ABOVE:,}), the whole-horizon model that could place courses is not built (for 2,000 "
-        "workers that takes minutes and gigabytes), so this is the plan by period of the scenario without its "
-        "courses; no one has to take one, so it keeps every rule. There is no bound: the one by period holds "
-        f"without courses only{above}. Strategy 'whole' places courses, given far more time and memory"
+def _courses_note(allowed: BoolArray, gap: float | None, spells: list[courses.Spell], tried: str) -> str:
+    """The first note of a plan by period of a pool whose periods only courses link
+    (:func:`_solve_with_courses_by_period`): ``gap`` is the plan's gap to its bound by period
+    with ``spells`` fixed, if it has one, and ``tried`` what else was tried."""
+    above = f" (the plan is {gap:.2f} % above it)" if gap is not None else ""
+    why = (
+        f"with {int(allowed.sum()):,} possible placements (more than {decompose.BY_PERIOD_ABOVE:,}), the "
+        "whole-horizon model that could place courses is not built (for 2,000 workers that takes minutes and "
+        "gigabytes)"
     )
+    if spells:
+        head = (
+            f"courses chosen by estimate: {why}, so the courses were chosen from a plan by period without them, "
+            f"priced by what each spell changes in it, and the pool planned by period again with these "
+            f"{len(spells)} spell(s) fixed. There is no bound: the one by period holds for these spells only{above}"
+        )
+    else:
+        head = (
+            f"courses left out: {why}, so this is the plan by period of the scenario without its courses; no one "
+            f"has to take one, so it keeps every rule. There is no bound: the one by period holds without courses "
+            f"only{above}"
+        )
+    return f"{head}. {tried}. Strategy 'whole' places courses exactly, given far more time and memory"
 
 
-def _as_plan_with_courses(scenario: Scenario, planned: Result, allowed: BoolArray, started: float) -> Result:
+def _as_plan_with_courses(
+    scenario: Scenario, planned: Result, allowed: BoolArray, started: float, spells: list[courses.Spell], tried: str
+) -> Result:
     """The result for ``scenario`` of planning by period (``planned``) the scenario without
-    its courses that :func:`_by_period` gave, with its possible placements ``allowed``:
-    the plan refereed and costed as a plan of ``scenario``. It has no bound: the bound by period
-    holds without courses only, and courses can only lower the optimum. The notes say so, with
-    that bound."""
+    its courses (``allowed``: its possible placements), with ``spells`` fixed
+    (:func:`werkdeling.courses.fixed`): the plan with those spells, refereed and costed as a plan of
+    ``scenario``. It has no bound: the bound by period holds for those spells only, and other
+    courses could lower the optimum. The first note says so, with that bound and what was
+    ``tried``."""
     terms = planned.stages[0].terms
     rest = tuple(n for n in planned.notes if n != BY_PERIOD_NOTE)
     if planned.plan is None:
@@ -370,21 +381,82 @@ def _as_plan_with_courses(scenario: Scenario, planned: Result, allowed: BoolArra
         stage = Stage(terms=terms, status=Status.UNKNOWN, objective=None, bound=None, runtime=runtime)
         return Result(
             status=Status.UNKNOWN, mode=ObjectiveMode.WEIGHTED, plan=None, objective=None, bound=None,
-            runtime=runtime, terms={}, kpis=None, stages=(stage,), notes=(_left_out_note(allowed, None), *rest),
+            runtime=runtime, terms={}, kpis=None, stages=(stage,),
+            notes=(_courses_note(allowed, None, spells, tried), *rest),
         )  # fmt: skip
-    measured, report = refereed(scenario, planned.plan, "planning by period without the courses gave")
-    if planned.objective is None or round(planned.objective * OBJECTIVE_SCALE) != report.objective_units:
+    plan = courses.with_spells(scenario, planned.plan, spells)
+    measured, report = refereed(scenario, plan, "planning by period with the courses fixed gave")
+    fees = courses.fees_units(scenario, spells)
+    if planned.objective is None or round(planned.objective * OBJECTIVE_SCALE) + fees != report.objective_units:
         raise SolverError(
-            f"objective mismatch: without courses {planned.objective}, with them {report.objective}; please report this"
+            f"objective mismatch: with the courses fixed {planned.objective} plus {fees / OBJECTIVE_SCALE} in fees, "
+            f"with them as courses {report.objective}; please report this"
         )
-    note = _left_out_note(allowed, gap_pct(report.objective, planned.bound))
+    note = _courses_note(allowed, gap_pct(planned.objective, planned.bound), spells, tried)
     runtime = time.perf_counter() - started
     stage = Stage(terms=terms, status=Status.FEASIBLE, objective=report.objective, bound=None, runtime=runtime)
     return Result(
-        status=Status.FEASIBLE, mode=ObjectiveMode.WEIGHTED, plan=planned.plan, objective=report.objective,
+        status=Status.FEASIBLE, mode=ObjectiveMode.WEIGHTED, plan=plan, objective=report.objective,
         bound=None, runtime=runtime, terms=report.terms, kpis=kpis_of(scenario, measured),
         costs=cost_breakdown_of(scenario, measured), stages=(stage,), notes=(note, *rest),
     )  # fmt: skip
+
+
+#: Share of the time limit for the plan by period without courses that
+#: :func:`werkdeling.courses.choose_spells` chooses the spells from, for a large pool whose
+#: periods only courses link.
+COURSES_FIRST_SHARE = 0.3
+
+
+def _solve_with_courses_by_period(
+    scenario: Scenario,
+    without: Scenario,
+    allowed: BoolArray,
+    time_limit: float,
+    started: float,
+    seed: int,
+    num_workers: int | None,
+    log: bool,
+    parameters: dict[str, Any] | None,
+    progress: ProgressCallback | None,
+) -> Result:
+    """:func:`solve` for a pool above ``decompose.BY_PERIOD_ABOVE`` placements whose periods
+    only courses link: plan ``without`` (``scenario`` without courses; possible placements
+    ``allowed``) by period, choose spells from that plan (:mod:`werkdeling.courses`), plan by
+    period again with them fixed, and keep the cheaper of the two plans."""
+    # Planning by period keeps time to referee its plan once; the kept plan is refereed twice.
+    limit = time_limit - _referee_seconds(scenario)
+    settings = (seed, num_workers, log, parameters, progress, ObjectiveMode.WEIGHTED)
+    first_limit = time.perf_counter() - started + COURSES_FIRST_SHARE * limit
+    first = _solve_by_period(without, first_limit, started, *settings, allowed)
+    # Without a plan (no plan keeps the hard rules without courses), the spells are chosen
+    # against the empty plan: they may be what makes the required cover possible.
+    spells = courses.choose_spells(scenario, first.plan if first.plan is not None else Plan())
+    if not spells and first.plan is None:
+        return _as_plan_with_courses(
+            scenario, first, allowed, started, [], "No spell was chosen from the empty plan either"
+        )  # fmt: skip
+    planned, planned_allowed = courses.fixed(without, scenario, spells) if spells else (without, allowed)
+    second = _solve_by_period(planned, limit, started, *settings, planned_allowed)
+    fees = courses.fees_units(scenario, spells) / OBJECTIVE_SCALE
+    if first.objective is None or (second.objective is not None and second.objective + fees <= first.objective):
+        if first.objective is None:
+            tried = "Without courses no plan keeps every hard rule"
+        elif not spells:
+            tried = "No spell paid by its estimate against the plan by period without courses"
+        else:
+            tried = (
+                f"The plan by period without courses in {COURSES_FIRST_SHARE:.0%} of the time, which the spells were "
+                f"chosen from, cost {first.objective:,.2f}"
+            )
+        return _as_plan_with_courses(scenario, second, allowed, started, spells, tried)
+    again = f"{second.objective + fees:,.2f}" if second.objective is not None else "found no plan"
+    tried = (
+        f"No spell paid by its estimate, and planning by period again {again}"
+        if not spells
+        else f"Planned by period again with the {len(spells)} spell(s) chosen from this plan fixed, it cost {again}"
+    )
+    return _as_plan_with_courses(scenario, first, allowed, started, [], tried)
 
 
 def _solve_by_period(
@@ -539,12 +611,9 @@ def solve(
             return _solve_by_period(
                 scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
             )  # fmt: skip
-        # Planning by period keeps time to referee its plan once; this plan is refereed twice.
-        planned = _solve_by_period(
-            planned_scenario, time_limit - _referee_seconds(scenario), started, seed, num_workers, log, parameters,
-            progress, mode, allowed,
+        return _solve_with_courses_by_period(
+            scenario, planned_scenario, allowed, time_limit, started, seed, num_workers, log, parameters, progress
         )  # fmt: skip
-        return _as_plan_with_courses(scenario, planned, allowed, started)
     build_started = time.perf_counter()
     built = build_model(scenario, anchor=anchor)
     notes: list[str] = []
@@ -558,7 +627,7 @@ def solve(
         )
     start = _start(scenario, warm_start, anchor)
     if warm_start is None and anchor is None and mode is ObjectiveMode.WEIGHTED:
-        start = _start_without_courses(scenario, start, START_SHARE * time_limit, seed, num_workers, notes)
+        start = _start_by_period(scenario, start, START_SHARE * time_limit, seed, num_workers, notes)
     notes += hint_plan(built, start)
     levels = _levels(built, mode)
 
