@@ -306,7 +306,7 @@ def _by_period(
     """The scenario :func:`solve` plans period by period and its possible placements, else
     ``None``; ``auto`` needs them to count, and the period models reuse them. That scenario is
     ``scenario`` itself, or for ``auto``, where courses are all that links its periods, the
-    scenario without them (:func:`_as_plan_with_courses`): the whole-horizon model that could
+    scenario without them (:func:`_solve_with_courses_by_period`): the whole-horizon model that could
     place the courses is then too large to build, let alone search, within a time limit. For the
     2,000-worker benchmark pool with training, building it took 149 s and 7.3 GB, and a 60-s
     solve took 240 s and 15 GB, for a plan 9.5 % above the one planned by period in the same
@@ -594,11 +594,12 @@ def solve(
         default) plans by period when the scenario allows it, has more than
         ``decompose.BY_PERIOD_ABOVE`` possible placements and no anchor, warm start or
         lexicographic mode; else as a whole. Where courses (``trainings``) are all that links
-        the periods and there are that many placements without them, ``auto`` plans the
-        scenario without its courses by period: the model that could place them would not
-        even be built in the time limit. A note says so, and the result has no bound (the
-        bound by period holds only without courses). ``whole`` still places courses there,
-        given far more time and memory.
+        the periods and there are that many placements without them, ``auto`` chooses the
+        courses by estimate and plans by period with them fixed (:mod:`werkdeling.courses`):
+        the model that could place them exactly would not even be built in the time limit. A
+        note says so, and the result has no bound (the bound by period holds only for the
+        courses fixed). ``whole`` still places courses exactly there, given far more time and
+        memory.
 
     Ctrl-C (KeyboardInterrupt) stops the search; the result then holds the best plan found so
     far, with a note saying so, instead of raising.
