@@ -51,10 +51,11 @@ class Instance:
     time_limit: float = 10.0
     training: bool = False
     return_to_work: bool = False
+    vacancies: bool = False
 
     @property
     def name(self) -> str:
-        extras = "".join(f"+{flag}" for flag in ("training", "return_to_work") if getattr(self, flag))
+        extras = "".join(f"+{flag}" for flag in ("training", "return_to_work", "vacancies") if getattr(self, flag))
         return f"{self.employers}e-{self.workers}w-{self.periods}{self.granularity[0]}{extras}"
 
 
@@ -89,6 +90,7 @@ def _scenario(instance: Instance) -> Any:
         seed=instance.seed,
         training=instance.training,
         return_to_work=instance.return_to_work,
+        vacancies=instance.vacancies,
     )
 
 

@@ -7,7 +7,19 @@ import re
 import pytest
 from ortools.sat.python import cp_model
 
-from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, Term, decompose, solve, solver, validate
+from werkdeling import (
+    ObjectiveMode,
+    Placement,
+    Plan,
+    Scenario,
+    Status,
+    Term,
+    decompose,
+    solve,
+    solver,
+    spanning,
+    validate,
+)
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import greedy_plan
 from werkdeling.model import build_model
@@ -141,7 +153,9 @@ def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_with_cours
     result = solve(s, time_limit=6, num_workers=2)
     assert result.plan is not None and result.objective is not None
     note = next(n for n in result.notes if n.startswith("warm start: planned by period with "))
-    found = re.search(r"(\d+) course spell\(s\) chosen by estimate .*objective ([\d,.]+)", note)
+    found = re.search(
+        r"(\d+) course spell\(s\) and 0 permanent move\(s\) chosen by estimate .*objective ([\d,.]+)", note
+    )
     assert found is not None
     start = float(found.group(2).replace(",", ""))
     # CP-SAT starts from that plan (a complete hint), so it ends at or below it, and the plan by
@@ -166,14 +180,14 @@ def test_a_large_pool_linked_only_by_courses_gets_courses_chosen_by_estimate(
     report = validate(s, result.plan)
     assert report.is_valid and report.objective == pytest.approx(result.objective)
     assert result.plan.trainings
-    without = solver._without_courses(s)
+    without = spanning.without_spanning(s)
     assert without is not None and not without.trainings
     placements = int(solver.possible_placements(without).sum())
     assert result.notes[0].startswith(f"courses chosen by estimate: with {placements} possible placements")
-    assert f"these {len(result.plan.trainings)} spell(s) fixed" in result.notes[0]
+    assert f"with {len(result.plan.trainings)} course spell(s) fixed" in result.notes[0]
     assert "% above it)" in result.notes[0]  # the bound with those spells, in the note
     found = re.search(
-        r"without courses in 30% of the time, which the spells were chosen from, cost ([\d,]+\.\d\d)", result.notes[0]
+        r"without them in 30% of the time, which these were chosen from, cost ([\d,]+\.\d\d)", result.notes[0]
     )
     assert found is not None and result.objective < float(found.group(1).replace(",", ""))
     assert not any(n == solver.BY_PERIOD_NOTE for n in result.notes)
@@ -211,7 +225,7 @@ def test_courses_by_estimate_reach_the_optimum_of_a_small_case(monkeypatch: pyte
     result = solve(s, time_limit=4, num_workers=1)
     assert result.objective == pytest.approx(550) and result.plan is not None
     assert [(t.worker, t.training, t.start) for t in result.plan.trainings] == [("an", "forklift", "2027-01")]
-    assert "without courses in 30% of the time, which the spells were chosen from, cost 4,000.00" in result.notes[0]
+    assert "without them in 30% of the time, which these were chosen from, cost 4,000.00" in result.notes[0]
     whole = solve(s, time_limit=10, num_workers=1, strategy="whole")
     assert whole.status is Status.OPTIMAL and whole.objective == pytest.approx(550)
 
@@ -223,7 +237,7 @@ def test_a_course_that_does_not_pay_is_left_out(monkeypatch: pytest.MonkeyPatch)
     result = solve(s, time_limit=4, num_workers=1)
     assert result.objective == pytest.approx(4_000) and result.plan is not None and not result.plan.trainings
     assert result.notes[0].startswith("courses left out: with ")
-    assert "No spell paid by its estimate" in result.notes[0]
+    assert "Nothing paid by its estimate" in result.notes[0]
 
 
 def test_a_pool_that_needs_a_course_to_cover_gets_it_chosen_from_the_empty_plan(
@@ -237,12 +251,12 @@ def test_a_pool_that_needs_a_course_to_cover_gets_it_chosen_from_the_empty_plan(
     data["employers"][0]["demand"][1]["required"] = [0, 0, 100, 100]
     s = Scenario.model_validate(data)
     monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
-    without = solver._without_courses(s)
+    without = spanning.without_spanning(s)
     assert without is not None and solve(without, time_limit=4, num_workers=1).plan is None
     result = solve(s, time_limit=4, num_workers=1)
     assert result.status is Status.FEASIBLE and result.objective == pytest.approx(550) and result.bound is None
     assert result.notes[0].startswith("courses chosen by estimate: ")
-    assert "Without courses no plan keeps every hard rule" in result.notes[0]
+    assert "Without them no plan keeps every hard rule" in result.notes[0]
     # A course with no seat left in time (it may only start in April) cannot help: unknown, not
     # infeasible, since other courses might.
     data["trainings"][0]["starts"] = ["2027-04"]
@@ -250,7 +264,7 @@ def test_a_pool_that_needs_a_course_to_cover_gets_it_chosen_from_the_empty_plan(
     unknown = solve(late, time_limit=4, num_workers=1)
     assert unknown.status is Status.UNKNOWN and unknown.plan is None and unknown.bound is None
     assert unknown.notes[0].startswith("courses left out: with ")
-    assert "No spell was chosen from the empty plan either" in unknown.notes[0]
+    assert "Nothing was chosen from the empty plan either" in unknown.notes[0]
 
 
 def test_a_model_that_takes_most_of_the_time_limit_to_build_says_so() -> None:

@@ -83,6 +83,7 @@ def generate_scenario(
     demand_ratio: float = 1.0,
     training: bool = False,
     return_to_work: bool = False,
+    vacancies: bool = False,
     max_travel_km: float = 60.0,
 ) -> Scenario:
     """A seeded random pool of ``employers`` and ``workers`` over ``periods``.
@@ -96,6 +97,10 @@ def generate_scenario(
         Add forklift and operator courses that idle workers can follow.
     return_to_work
         Give about 1 worker in 50 a gradual return after illness.
+    vacancies
+        Give every tenth employer a permanent vacancy (*Van werk naar werk*) in its first role,
+        open from a quarter into the horizon for one worker in 200 (at least one), and every
+        tenth guaranteed worker who holds one of those roles a transition deadline halfway.
     """
     granularity = Granularity(granularity)
     rng = np.random.default_rng(seed)
@@ -194,4 +199,16 @@ def generate_scenario(
             begin = int(rng.integers(0, max(1, periods // 2)))
             row["return_to_work"] = {"start": scenario_labels[begin], "shares": [0.2, 0.4, 0.6, 0.8]}
             row["guaranteed"] = True
+    if vacancies:
+        offered = set()
+        for employer_row in employer_rows[::10]:
+            role = employer_row["demand"][0]["role"]
+            opens = scenario_labels[periods // 4]
+            employer_row["vacancies"] = [
+                {"id": "vacancy", "role": role, "available_from": opens, "count": max(1, workers // 200)}
+            ]
+            offered.add(role)
+        movers = [row for row in worker_rows if row["guaranteed"] and offered & set(row["skills"])]
+        for row in movers[::10]:
+            row["transition_deadline"] = scenario_labels[periods // 2]
     return Scenario.model_validate(data)

@@ -17,7 +17,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from werkdeling import courses, decompose
+from werkdeling import decompose, spanning
 from werkdeling.errors import InputError, SolverError
 from werkdeling.evaluation.costs import cost_breakdown_of
 from werkdeling.evaluation.diff import diff_plans
@@ -195,8 +195,9 @@ def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -
 #: millions of variables and takes minutes to build (``benchmarks/README.md``, item 30).
 SLOW_BUILD_SHARE = 0.5
 
-#: Share of the time limit that planning by period (courses chosen by estimate) may take to give the
-#: whole-horizon model of a scenario linked only by courses its start (:func:`_start_by_period`).
+#: Share of the time limit that planning by period (courses and moves chosen by estimate) may take
+#: to give the whole-horizon model of a scenario linked only by courses and vacancies its start
+#: (:func:`_start_by_period`).
 START_SHARE = 0.2
 
 #: Most seconds spent completing the start's hint (:func:`_complete_hint`); propagation alone
@@ -209,35 +210,21 @@ HINT_SECONDS = 5.0
 HINT_VARIABLES_LIMIT = 1_000_000
 
 
-def _without_courses(scenario: Scenario) -> Scenario | None:
-    """``scenario`` without its courses, when it has some and nothing else links its periods
-    (so that it can be planned period by period); else ``None``. A plan of it is a plan of
-    ``scenario`` at the same cost: no one has to take a course."""
-    if not scenario.trainings:
-        return None
-    data = scenario.model_dump(mode="json", exclude_unset=True)
-    data["trainings"] = []
-    try:
-        without = Scenario.model_validate(data)
-    except (InputError, ValueError):  # only valid with its courses
-        return None
-    return None if decompose.linking_features(without) else without
-
-
 def _start_by_period(
     scenario: Scenario, start: Plan, seconds: float, seed: int, num_workers: int | None, notes: list[str]
 ) -> Plan:
-    """For a scenario whose courses are all that links its periods: its plan by period, with
-    courses chosen by estimate (:func:`_solve_with_courses_by_period`), when it costs less than
-    ``start``; else ``start``. Planning by period finds much better plans than the greedy one:
-    on the small benchmark pool with training werkdeling's plan went from 13.01 % to 9.08 %
-    above the best bound with the plan by period without courses as its start
-    (``benchmarks/README.md``, item 16), and choosing courses for it helps further (item 31)."""
-    without = _without_courses(scenario)
+    """For a scenario whose courses and vacancies are all that links its periods: its plan by
+    period, with courses and permanent moves chosen by estimate
+    (:func:`_solve_with_spanning_by_period`), when it costs less than ``start``; else ``start``.
+    Planning by period finds much better plans than the greedy one: on the small benchmark pool
+    with training werkdeling's plan went from 13.01 % to 9.08 % above the best bound with the
+    plan by period without courses as its start (``benchmarks/README.md``, item 16), and to
+    0.90 % with courses chosen for it (item 31)."""
+    without = spanning.without_spanning(scenario)
     if without is None:
         return start
     began = time.perf_counter()
-    planned = _solve_with_courses_by_period(
+    planned = _solve_with_spanning_by_period(
         scenario, without, possible_placements(without), seconds, began, seed, num_workers, False, None, None
     )  # fmt: skip
     if planned.plan is None or planned.objective is None:
@@ -245,9 +232,10 @@ def _start_by_period(
     current = validate_measured(scenario, measure(scenario, resolve(scenario, start)))
     if current.is_valid and round(planned.objective * OBJECTIVE_SCALE) >= current.objective_units:
         return start
+    decisions = f"{len(planned.plan.trainings)} course spell(s) and {len(planned.plan.transitions)} permanent move(s)"
     notes.append(
-        f"warm start: planned by period with {len(planned.plan.trainings)} course spell(s) chosen by estimate in "
-        f"{planned.runtime:.1f} s (objective {planned.objective:,.2f})"
+        f"warm start: planned by period with {decisions} chosen by estimate in {planned.runtime:.1f} s "
+        f"(objective {planned.objective:,.2f})"
     )
     return planned.plan
 
@@ -305,9 +293,9 @@ def _by_period(
 ) -> tuple[Scenario, BoolArray] | None:
     """The scenario :func:`solve` plans period by period and its possible placements, else
     ``None``; ``auto`` needs them to count, and the period models reuse them. That scenario is
-    ``scenario`` itself, or for ``auto``, where courses are all that links its periods, the
-    scenario without them (:func:`_solve_with_courses_by_period`): the whole-horizon model that could
-    place the courses is then too large to build, let alone search, within a time limit. For the
+    ``scenario`` itself, or for ``auto``, where courses and vacancies are all that links its
+    periods, the scenario without them (:func:`_solve_with_spanning_by_period`): the
+    whole-horizon model that could place them is then too large to build, let alone search, within a time limit. For the
     2,000-worker benchmark pool with training, building it took 149 s and 7.3 GB, and a 60-s
     solve took 240 s and 15 GB, for a plan 9.5 % above the one planned by period in the same
     60 s (``benchmarks/README.md``, item 30)."""
@@ -324,7 +312,7 @@ def _by_period(
         return scenario, possible_placements(scenario)
     if anchor is not None or warm_start is not None or mode is not ObjectiveMode.WEIGHTED:
         return None
-    planned = scenario if not decompose.linking_features(scenario) else _without_courses(scenario)
+    planned = scenario if not decompose.linking_features(scenario) else spanning.without_spanning(scenario)
     if planned is None:
         return None
     allowed = possible_placements(planned)
@@ -338,61 +326,69 @@ BY_PERIOD_NOTE = (
 )
 
 
-def _courses_note(allowed: BoolArray, gap: float | None, spells: list[courses.Spell], tried: str) -> str:
-    """The first note of a plan by period of a pool whose periods only courses link
-    (:func:`_solve_with_courses_by_period`): ``gap`` is the plan's gap to its bound by period
-    with ``spells`` fixed, if it has one, and ``tried`` what else was tried."""
+def _spanning_note(
+    scenario: Scenario, allowed: BoolArray, gap: float | None, decisions: spanning.Decisions, tried: str
+) -> str:
+    """The first note of a plan by period of a pool whose periods only courses and vacancies
+    link (:func:`_solve_with_spanning_by_period`): ``gap`` is the plan's gap to its bound by
+    period with ``decisions`` fixed, if it has one, and ``tried`` what else was tried."""
+    what = spanning.spanning_features(scenario)
     above = f" (the plan is {gap:.2f} % above it)" if gap is not None else ""
     why = (
         f"with {int(allowed.sum()):,} possible placements (more than {decompose.BY_PERIOD_ABOVE:,}), the "
-        "whole-horizon model that could place courses is not built (for 2,000 workers that takes minutes and "
+        f"whole-horizon model that could place {what} is not built (for 2,000 workers that takes minutes and "
         "gigabytes)"
     )
-    if spells:
+    if decisions:
         head = (
-            f"courses chosen by estimate: {why}, so the courses were chosen from a plan by period without them, "
-            f"priced by what each spell changes in it, and the pool planned by period again with these "
-            f"{len(spells)} spell(s) fixed. There is no bound: the one by period holds for these spells only{above}"
+            f"{what} chosen by estimate: {why}, so they were chosen from a plan by period without them, each "
+            f"priced by what it changes in it, and the pool planned by period again with {decisions.describe()} "
+            f"fixed. There is no bound: the one by period holds for these only{above}"
         )
     else:
         head = (
-            f"courses left out: {why}, so this is the plan by period of the scenario without its courses; no one "
-            f"has to take one, so it keeps every rule. There is no bound: the one by period holds without courses "
-            f"only{above}"
+            f"{what} left out: {why}, so this is the plan by period of the scenario without them; no one has to "
+            f"take a course or a vacancy, so it keeps every rule. There is no bound: the one by period holds "
+            f"without them only{above}"
         )
-    return f"{head}. {tried}. Strategy 'whole' places courses exactly, given far more time and memory"
+    return f"{head}. {tried}. Strategy 'whole' places {what} exactly, given far more time and memory"
 
 
-def _as_plan_with_courses(
-    scenario: Scenario, planned: Result, allowed: BoolArray, started: float, spells: list[courses.Spell], tried: str
+def _as_plan_with_decisions(
+    scenario: Scenario,
+    planned: Result,
+    allowed: BoolArray,
+    started: float,
+    decisions: spanning.Decisions,
+    tried: str,
 ) -> Result:
     """The result for ``scenario`` of planning by period (``planned``) the scenario without
-    its courses (``allowed``: its possible placements), with ``spells`` fixed
-    (:func:`werkdeling.courses.fixed`): the plan with those spells, refereed and costed as a plan of
-    ``scenario``. It has no bound: the bound by period holds for those spells only, and other
-    courses could lower the optimum. The first note says so, with that bound and what was
-    ``tried``."""
+    its courses and vacancies (``allowed``: its possible placements), with ``decisions`` fixed
+    (:func:`werkdeling.spanning.fixed`): the plan with those decisions, refereed and costed as
+    a plan of ``scenario``. It has no bound: the bound by period holds for those decisions
+    only, and others could lower the optimum. The first note says so, with that bound and what
+    was ``tried``."""
     terms = planned.stages[0].terms
     rest = tuple(n for n in planned.notes if n != BY_PERIOD_NOTE)
     if planned.plan is None:
-        # Without courses no plan keeps the hard rules; courses add skills, so with them one
+        # Without them no plan keeps the hard rules; courses add skills, so with them one
         # might: unknown, not infeasible.
         runtime = time.perf_counter() - started
         stage = Stage(terms=terms, status=Status.UNKNOWN, objective=None, bound=None, runtime=runtime)
         return Result(
             status=Status.UNKNOWN, mode=ObjectiveMode.WEIGHTED, plan=None, objective=None, bound=None,
             runtime=runtime, terms={}, kpis=None, stages=(stage,),
-            notes=(_courses_note(allowed, None, spells, tried), *rest),
+            notes=(_spanning_note(scenario, allowed, None, decisions, tried), *rest),
         )  # fmt: skip
-    plan = courses.with_spells(scenario, planned.plan, spells)
-    measured, report = refereed(scenario, plan, "planning by period with the courses fixed gave")
-    fees = courses.fees_units(scenario, spells)
+    plan = spanning.with_decisions(scenario, planned.plan, decisions)
+    measured, report = refereed(scenario, plan, "planning by period with courses and moves fixed gave")
+    fees = spanning.fees_units(scenario, decisions)
     if planned.objective is None or round(planned.objective * OBJECTIVE_SCALE) + fees != report.objective_units:
         raise SolverError(
-            f"objective mismatch: with the courses fixed {planned.objective} plus {fees / OBJECTIVE_SCALE} in fees, "
-            f"with them as courses {report.objective}; please report this"
+            f"objective mismatch: with courses and moves fixed {planned.objective} plus {fees / OBJECTIVE_SCALE} in "
+            f"fees, with them as decisions {report.objective}; please report this"
         )
-    note = _courses_note(allowed, gap_pct(planned.objective, planned.bound), spells, tried)
+    note = _spanning_note(scenario, allowed, gap_pct(planned.objective, planned.bound), decisions, tried)
     runtime = time.perf_counter() - started
     stage = Stage(terms=terms, status=Status.FEASIBLE, objective=report.objective, bound=None, runtime=runtime)
     return Result(
@@ -402,13 +398,12 @@ def _as_plan_with_courses(
     )  # fmt: skip
 
 
-#: Share of the time limit for the plan by period without courses that
-#: :func:`werkdeling.courses.choose_spells` chooses the spells from, for a large pool whose
-#: periods only courses link.
-COURSES_FIRST_SHARE = 0.3
+#: Share of the time limit for the plan by period without courses and vacancies that
+#: :func:`werkdeling.spanning.choose` chooses from, for a large pool whose periods only they link.
+SPANNING_FIRST_SHARE = 0.3
 
 
-def _solve_with_courses_by_period(
+def _solve_with_spanning_by_period(
     scenario: Scenario,
     without: Scenario,
     allowed: BoolArray,
@@ -420,43 +415,44 @@ def _solve_with_courses_by_period(
     parameters: dict[str, Any] | None,
     progress: ProgressCallback | None,
 ) -> Result:
-    """:func:`solve` for a pool above ``decompose.BY_PERIOD_ABOVE`` placements whose periods
-    only courses link: plan ``without`` (``scenario`` without courses; possible placements
-    ``allowed``) by period, choose spells from that plan (:mod:`werkdeling.courses`), plan by
-    period again with them fixed, and keep the cheaper of the two plans."""
+    """:func:`solve` for a pool whose periods only courses and vacancies link: plan ``without``
+    (:func:`werkdeling.spanning.without_spanning` of ``scenario``; possible placements
+    ``allowed``) by period, choose courses and permanent moves from that plan
+    (:mod:`werkdeling.spanning`), plan by period again with them fixed, and keep the cheaper of
+    the two plans."""
     # Planning by period keeps time to referee its plan once; the kept plan is refereed twice.
     limit = time_limit - _referee_seconds(scenario)
     settings = (seed, num_workers, log, parameters, progress, ObjectiveMode.WEIGHTED)
-    first_limit = time.perf_counter() - started + COURSES_FIRST_SHARE * limit
+    first_limit = time.perf_counter() - started + SPANNING_FIRST_SHARE * limit
     first = _solve_by_period(without, first_limit, started, *settings, allowed)
-    # Without a plan (no plan keeps the hard rules without courses), the spells are chosen
-    # against the empty plan: they may be what makes the required cover possible.
-    spells = courses.choose_spells(scenario, first.plan if first.plan is not None else Plan())
-    if not spells and first.plan is None:
-        return _as_plan_with_courses(
-            scenario, first, allowed, started, [], "No spell was chosen from the empty plan either"
+    # Without a plan (no plan keeps the hard rules without them), the decisions are chosen
+    # against the empty plan: a course may be what makes the required cover possible.
+    decisions = spanning.choose(scenario, first.plan if first.plan is not None else Plan())
+    if not decisions and first.plan is None:
+        return _as_plan_with_decisions(
+            scenario, first, allowed, started, decisions, "Nothing was chosen from the empty plan either"
         )  # fmt: skip
-    planned, planned_allowed = courses.fixed(without, scenario, spells) if spells else (without, allowed)
+    planned, planned_allowed = spanning.fixed(without, scenario, decisions) if decisions else (without, allowed)
     second = _solve_by_period(planned, limit, started, *settings, planned_allowed)
-    fees = courses.fees_units(scenario, spells) / OBJECTIVE_SCALE
+    fees = spanning.fees_units(scenario, decisions) / OBJECTIVE_SCALE
     if first.objective is None or (second.objective is not None and second.objective + fees <= first.objective):
         if first.objective is None:
-            tried = "Without courses no plan keeps every hard rule"
-        elif not spells:
-            tried = "No spell paid by its estimate against the plan by period without courses"
+            tried = "Without them no plan keeps every hard rule"
+        elif not decisions:
+            tried = "Nothing paid by its estimate against the plan by period without them"
         else:
             tried = (
-                f"The plan by period without courses in {COURSES_FIRST_SHARE:.0%} of the time, which the spells were "
+                f"The plan by period without them in {SPANNING_FIRST_SHARE:.0%} of the time, which these were "
                 f"chosen from, cost {first.objective:,.2f}"
             )
-        return _as_plan_with_courses(scenario, second, allowed, started, spells, tried)
+        return _as_plan_with_decisions(scenario, second, allowed, started, decisions, tried)
     again = f"{second.objective + fees:,.2f}" if second.objective is not None else "found no plan"
     tried = (
-        f"No spell paid by its estimate, and planning by period again {again}"
-        if not spells
-        else f"Planned by period again with the {len(spells)} spell(s) chosen from this plan fixed, it cost {again}"
+        f"Nothing paid by its estimate, and planning by period again {again}"
+        if not decisions
+        else f"Planned by period again with {decisions.describe()} chosen from this plan fixed, it cost {again}"
     )
-    return _as_plan_with_courses(scenario, first, allowed, started, [], tried)
+    return _as_plan_with_decisions(scenario, first, allowed, started, spanning.Decisions(), tried)
 
 
 def _solve_by_period(
@@ -593,13 +589,13 @@ def solve(
         for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
         default) plans by period when the scenario allows it, has more than
         ``decompose.BY_PERIOD_ABOVE`` possible placements and no anchor, warm start or
-        lexicographic mode; else as a whole. Where courses (``trainings``) are all that links
-        the periods and there are that many placements without them, ``auto`` chooses the
-        courses by estimate and plans by period with them fixed (:mod:`werkdeling.courses`):
-        the model that could place them exactly would not even be built in the time limit. A
-        note says so, and the result has no bound (the bound by period holds only for the
-        courses fixed). ``whole`` still places courses exactly there, given far more time and
-        memory.
+        lexicographic mode; else as a whole. Where courses (``trainings``) and vacancies are
+        all that links the periods and there are that many placements without them, ``auto``
+        chooses courses and permanent moves by estimate and plans by period with them fixed
+        (:mod:`werkdeling.spanning`): the model that could place them exactly would not even be
+        built in the time limit. A note says so, and the result has no bound (the bound by
+        period holds only for what was fixed). ``whole`` still places them exactly there, given
+        far more time and memory.
 
     Ctrl-C (KeyboardInterrupt) stops the search; the result then holds the best plan found so
     far, with a note saying so, instead of raising.
@@ -612,7 +608,7 @@ def solve(
             return _solve_by_period(
                 scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
             )  # fmt: skip
-        return _solve_with_courses_by_period(
+        return _solve_with_spanning_by_period(
             scenario, planned_scenario, allowed, time_limit, started, seed, num_workers, log, parameters, progress
         )  # fmt: skip
     build_started = time.perf_counter()
