@@ -3,6 +3,7 @@ planning without them, on a generated pool with training offers, vacancies or bo
 
     python benchmarks/courses_and_moves.py --suite medium                  # 500 workers, courses
     python benchmarks/courses_and_moves.py --suite medium --with vacancies  # permanent moves
+    python benchmarks/courses_and_moves.py --suite medium --with vacancies --transition-missed 100000
     python benchmarks/courses_and_moves.py --employers 10 --workers 60 --whole  # and the whole model
 
 Each line is one ``solve()`` of ``--seconds`` (default: the instance's time limit), its plan
@@ -54,6 +55,9 @@ def main() -> None:
         "--with", dest="programmes", choices=("training", "vacancies", "both"), default="training",
         help="what the pool gets: training offers (default), vacancies and deadlines, or both",
     )  # fmt: skip
+    parser.add_argument(
+        "--transition-missed", type=int, help="weight of a missed transition deadline (default: the scenario's, 1,000)"
+    )
     args = parser.parse_args()
     instance = with_time_limit(
         parser,
@@ -67,10 +71,17 @@ def main() -> None:
     )
     seconds = instance.time_limit
     scenario = _scenario(instance)
+    if args.transition_missed is not None:
+        if args.transition_missed < 0:
+            parser.error("--transition-missed must be at least 0")
+        data = scenario.model_dump(mode="json", exclude_unset=True)
+        data["weights"] = {**data.get("weights", {}), "transition_missed": args.transition_missed}
+        scenario = Scenario.model_validate(data)
     without = spanning.without_spanning(scenario)
     if without is None:
         parser.error("something other than courses and vacancies links this pool's periods")
-    print(f"{instance.name}, {seconds:g} s per solve, 2 cores")
+    missed = f", transition_missed {scenario.weights.transition_missed:,}" if args.transition_missed is not None else ""
+    print(f"{instance.name}{missed}, {seconds:g} s per solve, 2 cores")
     print(f"{'':<14}{'objective':>16}{'bound':>16}{'spells':>8}{'moves':>7}{'seconds':>9}")
     runs: list[tuple[str, Scenario, Callable[[], Result]]] = [
         ("without them", without, lambda: solve(without, time_limit=seconds, strategy="by_period")),
