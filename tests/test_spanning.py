@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, decompose, solve, solver, spanning, validate
@@ -14,6 +14,7 @@ from werkdeling.generate import generate_scenario
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 from .conftest import employer, hours, scenario, worker
+from .test_properties import programme_scenarios
 
 
 def forklift_farm(workers: int, seats: int) -> Scenario:
@@ -163,3 +164,26 @@ def test_a_move_that_costs_more_cover_than_the_deadline_is_worth_is_left_out(
     assert result.notes[0].startswith("permanent moves left out: ")
     whole = solve(s, time_limit=10, num_workers=1, strategy="whole")
     assert whole.status is Status.OPTIMAL and whole.objective == pytest.approx(1_000)
+
+
+@pytest.mark.parametrize("family", ["training", "transitions"])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_plans_by_estimate_are_refereed_and_never_below_the_proven_optimum(family: str, data: st.DataObject) -> None:
+    # The random pools of test_properties with courses or vacancies, planned as a large pool
+    # would be: whatever is chosen, the plan keeps every rule, costs what the validator says,
+    # and costs no less than the optimum the whole model proves.
+    s = Scenario.model_validate(data.draw(programme_scenarios(family)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+        estimated = solve(s, time_limit=2, num_workers=1)
+    whole = solve(s, time_limit=20, num_workers=1, strategy="whole")
+    if estimated.plan is None:
+        assert estimated.status is not Status.INFEASIBLE or whole.status is Status.INFEASIBLE
+        return
+    assert estimated.objective is not None
+    report = validate(s, estimated.plan)
+    assert report.is_valid, report.summary()
+    assert report.objective_units == round(estimated.objective * OBJECTIVE_SCALE)
+    if whole.status is Status.OPTIMAL and whole.objective is not None:
+        assert estimated.objective >= whole.objective - 1e-6
