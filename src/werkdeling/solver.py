@@ -295,10 +295,10 @@ def _by_period(
     ``None``; ``auto`` needs them to count, and the period models reuse them. That scenario is
     ``scenario`` itself, or for ``auto``, where courses and vacancies are all that links its
     periods, the scenario without them (:func:`_solve_with_spanning_by_period`): the
-    whole-horizon model that could place them is then too large to build, let alone search, within a time limit. For the
-    2,000-worker benchmark pool with training, building it took 149 s and 7.3 GB, and a 60-s
-    solve took 240 s and 15 GB, for a plan 9.5 % above the one planned by period in the same
-    60 s (``benchmarks/README.md``, item 30)."""
+    whole-horizon model that could place them is then too large to build, let alone search,
+    within a time limit. For the 2,000-worker benchmark pool with training, building it took
+    149 s and 7.3 GB, and a 60-s solve took 240 s and 15 GB, for a plan 9.5 % above the one
+    planned by period in the same 60 s (``benchmarks/README.md``, item 30)."""
     if strategy is Strategy.WHOLE:
         return None
     if strategy is Strategy.BY_PERIOD:
@@ -347,9 +347,9 @@ def _spanning_note(
         )
     else:
         head = (
-            f"{what} left out: {why}, so this is the plan by period of the scenario without them; no one has to "
-            f"take a course or a vacancy, so it keeps every rule. There is no bound: the one by period holds "
-            f"without them only{above}"
+            f"{what} left out: {why}, so this is the plan by period of the scenario without them; none of them "
+            f"is required, so it keeps every rule. There is no bound: the one by period holds without them "
+            f"only{above}"
         )
     return f"{head}. {tried}. Strategy 'whole' places {what} exactly, given far more time and memory"
 
