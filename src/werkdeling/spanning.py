@@ -283,15 +283,15 @@ def _choose_moves(pricing: _Pricing, taken: set[int]) -> list[Move]:
         hired[e, v] += 1
         taken.add(w)
 
-    first = [(-missed - int(staying[w, p]), move) for move in moves for w, p in [(move[0], move[3])]]
+    first = [(-missed - int(staying[w, start]), (w, e, v, start)) for w, e, v, start in moves]
     return _lazy_greedy(first, fits, price, take)
 
 
-def _choose_spells(pricing: _Pricing, taken: set[int], roles: list[str]) -> list[Spell]:
-    """Course spells of workers not in ``taken``, best first while they pay (module docstring);
-    adds the trainees to ``taken``."""
+def _choose_spells(pricing: _Pricing, possible: list[Spell], taken: set[int], roles: list[str]) -> list[Spell]:
+    """Of the ``possible`` course spells, those of workers not in ``taken``, best first while
+    they pay (module docstring); adds the trainees to ``taken``."""
     scenario = pricing.scenario
-    spells = [spell for spell in training_starts(scenario) if spell[0] not in taken]
+    spells = [spell for spell in possible if spell[0] not in taken]
     if not spells:
         return []
     workers, periods = len(scenario.workers), scenario.horizon.periods
@@ -361,11 +361,12 @@ def choose(scenario: Scenario, plan: Plan, allowed: BoolArray | None = None) -> 
     if allowed is None:
         allowed = possible_placements(scenario)
     roles = sorted({t.skill for t in scenario.trainings})
-    trainees = np.unique([w for w, _, _ in training_starts(scenario)]).astype(np.int64)
+    possible = training_starts(scenario)
+    trainees = np.unique([w for w, _, _ in possible]).astype(np.int64)
     pricing = _pricing(scenario, plan, allowed, trainees, roles)
     taken: set[int] = set()
     moves = _choose_moves(pricing, taken)
-    spells = _choose_spells(pricing, taken, roles)
+    spells = _choose_spells(pricing, possible, taken, roles)
     return Decisions(spells=tuple(sorted(spells)), moves=tuple(sorted(moves)))
 
 
