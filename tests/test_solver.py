@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
 import pytest
@@ -257,14 +258,25 @@ def test_a_pool_that_needs_a_course_to_cover_gets_it_chosen_from_the_empty_plan(
     assert result.status is Status.FEASIBLE and result.objective == pytest.approx(550) and result.bound is None
     assert result.notes[0].startswith("courses chosen by estimate: ")
     assert "Without them no plan keeps every hard rule" in result.notes[0]
-    # A course with no seat left in time (it may only start in April) cannot help: unknown, not
-    # infeasible, since other courses might.
-    data["trainings"][0]["starts"] = ["2027-04"]
-    late = Scenario.model_validate(data)
-    unknown = solve(late, time_limit=4, num_workers=1)
+    # A course that may only start in April leaves no month to use the skill, so no spell is
+    # possible: unknown, not infeasible, since other courses might help.
+    late_data = copy.deepcopy(data)
+    late_data["trainings"][0]["starts"] = ["2027-04"]
+    unknown = solve(Scenario.model_validate(late_data), time_limit=4, num_workers=1)
     assert unknown.status is Status.UNKNOWN and unknown.plan is None and unknown.bound is None
     assert unknown.notes[0].startswith("courses left out: with ")
-    assert "Nothing was chosen from the empty plan either" in unknown.notes[0]
+    assert "No course spell or permanent move is possible here" in unknown.notes[0]
+    # A course that is possible but teaches what nobody asks for (packing, asked for at 0 h)
+    # pays nothing against the empty plan: its fee (1,000) is more than the idle month it saves
+    # (500). Nothing is chosen, and it is unknown too.
+    useless_data = copy.deepcopy(data)
+    useless_data["trainings"] = [{"id": "packing", "skill": "packer", "duration": 1, "seats": 1, "cost": 1_000}]
+    useless_data["employers"][0]["demand"].append(hours("packer", 0, 0))
+    useless = Scenario.model_validate(useless_data)
+    assert spanning.anything_possible(useless)
+    nothing = solve(useless, time_limit=4, num_workers=1)
+    assert nothing.status is Status.UNKNOWN and nothing.plan is None
+    assert "Nothing was chosen from the empty plan either" in nothing.notes[0]
 
 
 def test_a_model_that_takes_most_of_the_time_limit_to_build_says_so() -> None:

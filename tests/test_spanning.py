@@ -187,3 +187,22 @@ def test_plans_by_estimate_are_refereed_and_never_below_the_proven_optimum(famil
     assert report.objective_units == round(estimated.objective * OBJECTIVE_SCALE)
     if whole.status is Status.OPTIMAL and whole.objective is not None:
         assert estimated.objective >= whole.objective - 1e-6
+
+
+def test_a_pool_where_no_one_can_move_or_train_is_planned_once_in_the_whole_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The shop hires, but bo has no transition deadline, so no one can take the vacancy: no
+    # plan is spent on choosing, and the plan is the one by period of the pool without it.
+    data = shop_and_farm(0).model_dump(mode="json", exclude_unset=True)
+    del data["workers"][0]["transition_deadline"]
+    s = Scenario.model_validate(data)
+    assert spanning.spanning_features(s) == "permanent moves" and not spanning.anything_possible(s)
+    assert spanning.anything_possible(shop_and_farm(0))
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+    result = solve(s, time_limit=4, num_workers=1)
+    assert result.notes[0].startswith("permanent moves left out: ")
+    assert "No course spell or permanent move is possible here, so none was tried" in result.notes[0]
+    # bo idles all four months: 4 x 100 h x 5.
+    assert result.objective == pytest.approx(2_000) and result.plan is not None
+    assert validate(s, result.plan).is_valid

@@ -423,6 +423,11 @@ def _solve_with_spanning_by_period(
     # Planning by period keeps time to referee its plan once; the kept plan is refereed twice.
     limit = time_limit - _referee_seconds(scenario)
     settings = (seed, num_workers, log, parameters, progress, ObjectiveMode.WEIGHTED)
+    if not spanning.anything_possible(scenario):
+        # No one can train or move (e.g. nobody with a deadline): the whole time for one plan.
+        alone = _solve_by_period(without, limit, started, *settings, allowed)
+        nothing = "No course spell or permanent move is possible here, so none was tried"
+        return _as_plan_with_decisions(scenario, alone, allowed, started, spanning.Decisions(), nothing)
     first_limit = time.perf_counter() - started + SPANNING_FIRST_SHARE * limit
     first = _solve_by_period(without, first_limit, started, *settings, allowed)
     # Without a plan (no plan keeps the hard rules without them), the decisions are chosen

@@ -246,17 +246,28 @@ def _lazy_greedy(
     return chosen
 
 
-def _choose_moves(pricing: _Pricing, taken: set[int]) -> list[Move]:
-    """Permanent moves by the deadline, best first while they pay (module docstring); adds the
-    movers to ``taken``."""
-    scenario = pricing.scenario
-    periods = scenario.horizon.periods
+def moves_by_deadline(scenario: Scenario) -> list[Move]:
+    """Every possible permanent move that starts by the worker's transition deadline (only those
+    are chosen here: a fixed move drops the deadline, which a later move would still miss)."""
     deadlines = {
         w: scenario.horizon.index(worker.transition_deadline)
         for w, worker in enumerate(scenario.workers)
         if worker.transition_deadline is not None
     }
-    moves = [(w, e, v, p) for w, e, v, p in permanent_moves(scenario) if p <= deadlines[w]]
+    return [(w, e, v, p) for w, e, v, p in permanent_moves(scenario) if p <= deadlines[w]]
+
+
+def anything_possible(scenario: Scenario) -> bool:
+    """Whether :func:`choose` has any course spell or permanent move to choose from."""
+    return bool(training_starts(scenario) or moves_by_deadline(scenario))
+
+
+def _choose_moves(pricing: _Pricing, taken: set[int]) -> list[Move]:
+    """Permanent moves by the deadline, best first while they pay (module docstring); adds the
+    movers to ``taken``."""
+    scenario = pricing.scenario
+    periods = scenario.horizon.periods
+    moves = moves_by_deadline(scenario)
     if not moves:
         return []
     missed = term_units(scenario, Term.TRANSITION_MISSED)
