@@ -31,7 +31,7 @@ from pathlib import Path
 from werkdeling import Result, Scenario, decompose, solve, spanning, validate
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import _scenario, add_pool_arguments, pool_instance, with_time_limit
+from run import _scenario, add_pool_arguments, pool_instance, weight_argument, with_time_limit, with_weight
 
 
 def _line(name: str, scenario: Scenario, result: Result, seconds: float) -> str:
@@ -56,7 +56,9 @@ def main() -> None:
         help="what the pool gets: training offers (default), vacancies and deadlines, or both",
     )  # fmt: skip
     parser.add_argument(
-        "--transition-missed", type=int, help="weight of a missed transition deadline (default: the scenario's, 1,000)"
+        "--transition-missed",
+        type=weight_argument,
+        help="weight of a missed transition deadline (default: the scenario's, 1,000)",
     )
     args = parser.parse_args()
     instance = with_time_limit(
@@ -72,11 +74,7 @@ def main() -> None:
     seconds = instance.time_limit
     scenario = _scenario(instance)
     if args.transition_missed is not None:
-        if args.transition_missed < 0:
-            parser.error("--transition-missed must be at least 0")
-        data = scenario.model_dump(mode="json", exclude_unset=True)
-        data["weights"] = {**data.get("weights", {}), "transition_missed": args.transition_missed}
-        scenario = Scenario.model_validate(data)
+        scenario = with_weight(scenario, "transition_missed", args.transition_missed)
     without = spanning.without_spanning(scenario)
     if without is None:
         parser.error("something other than courses and vacancies links this pool's periods")

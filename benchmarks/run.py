@@ -130,21 +130,27 @@ def with_time_limit(
     return replace(instance, time_limit=seconds)
 
 
+def weight_argument(text: str) -> int:
+    """An objective weight given on the command line: a whole number, 0 or more."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
 def add_switch_weight_argument(parser: argparse.ArgumentParser) -> None:
     """``--switch-weight``, another weight for the switches (read by :func:`with_switch_weight`)."""
+    parser.add_argument("--switch-weight", type=weight_argument, help="another weight for the switches (0: none)")
 
-    def weight(text: str) -> int:
-        value = int(text)
-        if value < 0:
-            raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
-        return value
 
-    parser.add_argument("--switch-weight", type=weight, help="another weight for the switches (0: none)")
+def with_weight(scenario: Any, term: str, weight: int) -> Any:
+    """``scenario`` with another weight for ``term``, checked again."""
+    return scenario.replace(weights={**scenario.weights.model_dump(), term: weight})
 
 
 def with_switch_weight(scenario: Any, weight: int) -> Any:
     """``scenario`` with another weight for the switches (0: none), checked again."""
-    return scenario.replace(weights={**scenario.weights.model_dump(), "switches": weight})
+    return with_weight(scenario, "switches", weight)
 
 
 @dataclass(frozen=True)

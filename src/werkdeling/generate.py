@@ -201,9 +201,9 @@ def generate_scenario(
             row["guaranteed"] = True
     if vacancies:
         offered = set()
+        opens = scenario_labels[periods // 4]
         for employer_row in employer_rows[::10]:
             role = employer_row["demand"][0]["role"]
-            opens = scenario_labels[periods // 4]
             employer_row["vacancies"] = [
                 {"id": "vacancy", "role": role, "available_from": opens, "count": max(1, workers // 200)}
             ]
