@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from tests.test_lagrangian import limited, pricings
 from tests.test_properties import SETTINGS, scenarios
-from werkdeling import Plan, Scenario, Status, decompose, solve, validate
+from werkdeling import Placement, Plan, Scenario, Status, decompose, solve, validate
 from werkdeling import ahead as ahead_module
 from werkdeling.ahead import LpAhead
 from werkdeling.errors import InputError
@@ -198,6 +198,93 @@ def test_without_time_for_search_every_period_takes_the_rounded_lp_and_stays_val
     assert result.objective is not None and result.bound is not None
     assert result.bound <= result.objective
     assert validate(s, result.plan).objective == pytest.approx(result.objective)
+
+
+def test_a_period_takes_the_start_where_it_costs_no_more_than_the_search_from_the_lp() -> None:
+    # The myopic pool's January, nobody placed before: 'an' at 'a' fills its desired month
+    # (-1,646.67 against the empty period) at her preference; at 'b' the same less her unmet
+    # preference (+5); idle costs nothing (she is not guaranteed and idle pay weighs 0).
+    s = myopic_pool()
+    costs = period_costs(s, possible_placements(s), 0, np.array([-1]))
+    at_a, at_b = s.quantities.slot_index[(0, "r")], s.quantities.slot_index[(1, "r")]
+    a, b, idle = np.array([at_a]), np.array([at_b]), np.array([-1])
+    assert costs.cost(a) == costs.cost(b) - 5 * OBJECTIVE_SCALE < costs.cost(idle) == 0
+    # The start's 'b' costs more than 'a' from the LP: not taken.
+    chosen, converged, taken = decompose._or_start(costs, a, True, b, 1.0)
+    assert (chosen.tolist(), converged, taken) == ([at_a], True, False)
+    # Against an idle plan (a search cut short) it is taken and searched on, which moves her to 'a'.
+    chosen, converged, taken = decompose._or_start(costs, idle, False, b, 1.0)
+    assert (chosen.tolist(), converged, taken) == ([at_a], True, True)
+    # A tie goes to the start.
+    assert decompose._or_start(costs, a, True, a, 1.0)[2]
+    # Where 'a' is no candidate, the start's column keeps nothing of it.
+    only_b = costs.restricted(np.flatnonzero(costs.slot == at_b))
+    assert decompose._start_column(only_b, a).tolist() == [-1]
+    assert decompose._start_column(costs, a).tolist() == [at_a]
+
+
+def test_a_warm_start_the_periods_do_not_reach_in_time_is_returned_itself() -> None:
+    # The myopic pool from its optimum ('b' both months, 1,651.67), with no time to search:
+    # January takes 'a' from its LP (1,646.67 against 'b's 1,651.67, so the start's column is
+    # not taken), February 'b', which is also the start's (a switch, 50): 1,696.67. No time is
+    # left for the sweep that would undo the switch, so the warm start itself is returned. The
+    # bound is the periods' LPs alone (1,646.67 + 0): pricing the switches had no time either.
+    s = myopic_pool()
+    open_fte = 9880 / 60 * 10
+    whole = solve(s, strategy="whole", time_limit=10, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective == pytest.approx(open_fte + 5)
+    alone = solve(s, strategy="by_period", time_limit=0, num_workers=1)
+    assert alone.objective == pytest.approx(open_fte + 50)
+    started = solve(s, strategy="by_period", time_limit=0, num_workers=1, warm_start=whole.plan)
+    assert started.plan == whole.plan and started.objective == pytest.approx(open_fte + 5)
+    assert started.status is Status.FEASIBLE and started.bound == pytest.approx(open_fte)
+    assert started.notes[0] == (
+        "the warm start (1,651.67) costs less than the plan made from it (1,696.67), so it is returned"
+    )
+    assert "the start plan was taken in 1 of 2 period(s) of the first pass; the rounded LP in the rest" in started.notes
+
+
+def test_a_start_array_has_each_workers_slot_per_period() -> None:
+    s = generate_scenario(6, 30, seed=5)
+    result = solve(s, strategy="by_period", time_limit=1, num_workers=1)
+    assert result.plan is not None and result.plan.placements
+    first = result.plan.placements[0]
+    extra = (
+        Placement(worker="nobody", period=first.period, employer=first.employer, role=first.role, hours=1),
+        Placement(worker=first.worker, period=first.period, employer="nowhere", role=first.role, hours=1),
+    )
+    array = decompose.start_array(s, Plan(placements=(*result.plan.placements, *extra)))
+    expected = np.full((len(s.workers), s.horizon.periods), -1)
+    for p in result.plan.placements:
+        expected[s.worker_index[p.worker], s.horizon.index(p.period)] = s.quantities.slot_index[
+            (s.employer_index[p.employer], p.role)
+        ]
+    assert (array == expected).all()
+    # Two rows for one worker and period: the first counts.
+    w, k = s.worker_index[first.worker], s.horizon.index(first.period)
+    other = next(p for p in result.plan.placements if (p.employer, p.role) != (first.employer, first.role))
+    twice = Plan(placements=(other.model_copy(update={"worker": first.worker, "period": first.period}), first))
+    assert (
+        decompose.start_array(s, twice)[w, k] == s.quantities.slot_index[(s.employer_index[other.employer], other.role)]
+    )
+
+
+@SETTINGS
+@given(scenarios())
+def test_planning_by_period_from_the_optimum_ends_at_the_optimum(data: dict[str, Any]) -> None:
+    # Each period's search begins from the optimal plan where that costs less, and the warm
+    # start itself is returned where the plan made from it costs more, so the result can be
+    # neither below the optimum nor above it.
+    s = Scenario.model_validate(data)
+    whole = solve(s, strategy="whole", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None
+    started = solve(s, strategy="by_period", time_limit=2, num_workers=1, warm_start=whole.plan)
+    assert started.plan is not None and started.objective is not None and started.bound is not None
+    report = validate(s, started.plan)
+    assert report.is_valid and report.objective == pytest.approx(started.objective)
+    assert started.objective == pytest.approx(whole.objective, abs=1e-9)
+    assert started.bound <= started.objective + 1e-9
+    assert (started.status is Status.OPTIMAL) == (round(started.bound * OBJECTIVE_SCALE) >= report.objective_units)
 
 
 @pytest.mark.parametrize("first_patterns", [False, True])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+import time
 
 import pytest
 from ortools.sat.python import cp_model
@@ -197,12 +198,16 @@ def test_a_large_pool_linked_only_by_courses_gets_courses_chosen_by_estimate(
     assert planned.bound is not None and planned.objective is not None and planned.bound <= planned.objective
     assert planned.notes[0] == solver.BY_PERIOD_NOTE
     assert result.objective < planned.bound  # below every plan without courses
-    # Asked for the whole model, or with a warm start, courses are planned as before.
+    # Asked for the whole model, courses are placed in it, from the plan by period.
     whole = solve(s, time_limit=4, num_workers=1, strategy="whole")
     assert not any(n.startswith("courses ") for n in whole.notes)
     assert any(n.startswith("warm start: planned by period with ") for n in whole.notes)
+    # With a warm start, the plans by period begin from it, and it is kept where they cost more.
     started = solve(s, time_limit=2, num_workers=1, warm_start=result.plan)
-    assert not any(n.startswith("courses ") for n in started.notes)
+    assert started.plan is not None and started.objective is not None
+    assert started.objective <= result.objective + 1e-6
+    assert validate(s, started.plan).objective == pytest.approx(started.objective)
+    assert started.notes[0].startswith(("courses ", "the warm start ("))
 
 
 def forklift_farm(fee: int, **rules: bool) -> Scenario:
@@ -302,3 +307,43 @@ def test_the_start_by_period_is_planned_weighted_whatever_the_scenarios_mode() -
     result = solve(s, time_limit=4, num_workers=2, mode="weighted")
     assert result.plan is not None and validate(s, result.plan).is_valid
     assert any(n.startswith("warm start: planned by period with ") for n in result.notes)
+
+
+def test_planning_by_period_begins_from_a_warm_start_and_never_returns_a_dearer_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    s = generate_scenario(6, 30, seed=5)
+    good = solve(s, strategy="by_period", time_limit=3, num_workers=1)
+    # With no time to search, each period's plan is its rounded LP (see test_decompose).
+    poor = solve(s, strategy="by_period", time_limit=0.001, num_workers=1)
+    assert good.objective is not None and poor.objective is not None
+    assert good.plan is not None and poor.plan is not None
+    assert good.objective < poor.objective
+    started = solve(s, strategy="by_period", time_limit=0.001, num_workers=1, warm_start=good.plan)
+    assert started.plan is not None and started.objective is not None and started.bound is not None
+    assert started.objective <= good.objective + 1e-6
+    assert validate(s, started.plan).objective == pytest.approx(started.objective)
+    assert any(
+        re.fullmatch(r"the start plan was taken in \d+ of 12 period\(s\) of the first pass; .*", n)
+        for n in started.notes
+    )
+    # The warm start itself where it costs less than the plan made, with the bound kept.
+    kept = solver._no_worse_than(s, poor, good.plan, time.perf_counter())
+    assert kept.plan == good.plan and kept.objective == pytest.approx(good.objective)
+    assert kept.terms == validate(s, good.plan).terms and kept.bound == poor.bound
+    assert kept.status is Status.FEASIBLE and kept.stages[-1].objective == kept.objective
+    assert kept.notes[0] == (
+        f"the warm start ({good.objective:,.2f}) costs less than the plan made from it ({poor.objective:,.2f}), "
+        "so it is returned"
+    )
+    assert kept.notes[1:] == poor.notes
+    # Not where it costs as much or more, or breaks a rule.
+    assert solver._no_worse_than(s, good, good.plan, time.perf_counter()) is good
+    assert solver._no_worse_than(s, good, poor.plan, time.perf_counter()) is good
+    stranger = Placement(worker="nobody", period="2027-01", employer=s.employers[0].id, role="x", hours=1)
+    assert solver._no_worse_than(s, poor, Plan(placements=(stranger,)), time.perf_counter()) is poor
+    # Auto with a warm start plans large pools by period too (it planned them whole before).
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)
+    auto = solve(s, time_limit=1, num_workers=1, warm_start=good.plan)
+    assert solver.BY_PERIOD_NOTE in auto.notes and auto.objective is not None
+    assert auto.objective <= good.objective + 1e-6

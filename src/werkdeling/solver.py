@@ -289,7 +289,7 @@ class Strategy(StrEnum):
 
 
 def _by_period(
-    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, warm_start: Plan | None
+    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None
 ) -> tuple[Scenario, BoolArray] | None:
     """The scenario :func:`solve` plans period by period and its possible placements, else
     ``None``; ``auto`` needs them to count, and the period models reuse them. That scenario is
@@ -310,7 +310,7 @@ def _by_period(
                 + ", ".join(linking) + "; use strategy 'whole' or 'auto'"
             ])  # fmt: skip
         return scenario, possible_placements(scenario)
-    if anchor is not None or warm_start is not None or mode is not ObjectiveMode.WEIGHTED:
+    if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
         return None
     planned = scenario if not decompose.linking_features(scenario) else spanning.without_spanning(scenario)
     if planned is None:
@@ -414,22 +414,24 @@ def _solve_with_spanning_by_period(
     log: bool,
     parameters: dict[str, Any] | None,
     progress: ProgressCallback | None,
+    *,
+    start: Plan | None = None,
 ) -> Result:
     """:func:`solve` for a pool whose periods only courses and vacancies link: plan ``without``
     (:func:`werkdeling.spanning.without_spanning` of ``scenario``; possible placements
-    ``allowed``) by period, choose courses and permanent moves from that plan
-    (:mod:`werkdeling.spanning`), plan by period again with them fixed, and keep the cheaper of
-    the two plans."""
+    ``allowed``) by period, from ``start`` if given, choose courses and permanent moves from
+    that plan (:mod:`werkdeling.spanning`), plan by period again from it with them fixed, and
+    keep the cheaper of the two plans."""
     # Planning by period keeps time to referee its plan once; the kept plan is refereed twice.
     limit = time_limit - _referee_seconds(scenario)
     settings = (seed, num_workers, log, parameters, progress, ObjectiveMode.WEIGHTED)
     if not spanning.anything_possible(scenario):
         # No one can train or move (e.g. nobody with a deadline): the whole time for one plan.
-        alone = _solve_by_period(without, limit, started, *settings, allowed)
+        alone = _solve_by_period(without, limit, started, *settings, allowed, start=start)
         nothing = "No course spell or permanent move is possible here, so none was tried"
         return _as_plan_with_decisions(scenario, alone, allowed, started, spanning.Decisions(), nothing)
     first_limit = time.perf_counter() - started + SPANNING_FIRST_SHARE * limit
-    first = _solve_by_period(without, first_limit, started, *settings, allowed)
+    first = _solve_by_period(without, first_limit, started, *settings, allowed, start=start)
     # Without a plan (no plan keeps the hard rules without them), the decisions are chosen
     # against the empty plan: a course may be what makes the required cover possible.
     decisions = spanning.choose(scenario, first.plan if first.plan is not None else Plan())
@@ -438,7 +440,12 @@ def _solve_with_spanning_by_period(
             scenario, first, allowed, started, decisions, "Nothing was chosen from the empty plan either"
         )  # fmt: skip
     planned, planned_allowed = spanning.fixed(without, scenario, decisions) if decisions else (without, allowed)
-    second = _solve_by_period(planned, limit, started, *settings, planned_allowed)
+    # From the first plan: where nothing was chosen the second run goes on improving it, and
+    # where something was, the rest of the pool stays where it was planned (the trainees' and
+    # movers' placements the decisions rule out are dropped).
+    second = _solve_by_period(
+        planned, limit, started, *settings, planned_allowed, start=first.plan if first.plan is not None else start
+    )
     fees = spanning.fees_units(scenario, decisions) / OBJECTIVE_SCALE
     if first.objective is None or (second.objective is not None and second.objective + fees <= first.objective):
         if first.objective is None:
@@ -460,6 +467,33 @@ def _solve_with_spanning_by_period(
     return _as_plan_with_decisions(scenario, first, allowed, started, spanning.Decisions(), tried)
 
 
+def _no_worse_than(scenario: Scenario, planned: Result, warm_start: Plan, started: float) -> Result:
+    """``planned`` (a plan by period started from ``warm_start``), or the warm start itself
+    where it keeps every rule and costs less: each period's search begins from it where that
+    costs less, but the periods are planned in turn, so the plan made can still cost more
+    than the start as a whole. With the warm start kept, a bound by period stays proven (it
+    holds for every plan); a plan with courses chosen by estimate has none."""
+    measured = measure(scenario, resolve(scenario, warm_start))
+    report = validate_measured(scenario, measured)
+    if not report.is_valid or (planned.objective is not None and report.objective >= planned.objective):
+        return planned
+    bound = planned.bound
+    status = (
+        Status.OPTIMAL
+        if bound is not None and round(bound * OBJECTIVE_SCALE) >= report.objective_units
+        else Status.FEASIBLE
+    )
+    runtime = time.perf_counter() - started
+    was = f"{planned.objective:,.2f}" if planned.objective is not None else "no plan"
+    note = f"the warm start ({report.objective:,.2f}) costs less than the plan made from it ({was}), so it is returned"
+    stage = planned.stages[-1].model_copy(update={"status": status, "objective": report.objective, "runtime": runtime})
+    return planned.model_copy(update={
+        "status": status, "plan": warm_start, "objective": report.objective, "runtime": runtime,
+        "terms": report.terms, "kpis": kpis_of(scenario, measured), "costs": cost_breakdown_of(scenario, measured),
+        "stages": (*planned.stages[:-1], stage), "notes": (note, *planned.notes),
+    })  # fmt: skip
+
+
 def _solve_by_period(
     scenario: Scenario,
     time_limit: float,
@@ -471,10 +505,13 @@ def _solve_by_period(
     progress: ProgressCallback | None,
     mode: ObjectiveMode,
     allowed: BoolArray,
+    *,
+    start: Plan | None = None,
 ) -> Result:
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
     ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
-    placements took part of ``time_limit`` already, and refereeing the plan takes some after."""
+    placements took part of ``time_limit`` already, and refereeing the plan takes some after.
+    Each period's search may begin from ``start`` (see ``plan_by_period``)."""
     referee = _referee_seconds(scenario)
     planning = max(0.0, (time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE) - referee)
     terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
@@ -492,6 +529,7 @@ def _solve_by_period(
     outcome = decompose.plan_by_period(
         scenario, time_limit=planning, run=lambda solver, model: _run(solver, model, None),
         configure=configure, on_period=on_period, allowed=allowed, threads=num_workers,
+        start=None if start is None else decompose.start_array(scenario, start),
     )  # fmt: skip
     runtime = time.perf_counter() - started
     notes = [BY_PERIOD_NOTE, *outcome.notes]
@@ -574,7 +612,10 @@ def solve(
         Print CP-SAT's search log to stdout.
     warm_start
         An earlier plan to start from; rows impossible in this scenario are ignored. Without
-        one, the search starts from a greedy plan (:mod:`werkdeling.heuristic`).
+        one, the search starts from a greedy plan (:mod:`werkdeling.heuristic`). Planning by
+        period begins each period's search from it where that costs less than the rounded LP,
+        and returns the warm start itself, with a note, if it keeps every rule and still costs
+        less than the plan made.
     mode
         ``weighted`` or ``lexicographic``; defaults to ``scenario.objective.mode``.
     parameters
@@ -593,7 +634,7 @@ def solve(
         a proven bound from each period's LP relaxation (see :mod:`werkdeling.decompose`; only
         for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
         default) plans by period when the scenario allows it, has more than
-        ``decompose.BY_PERIOD_ABOVE`` possible placements and no anchor, warm start or
+        ``decompose.BY_PERIOD_ABOVE`` possible placements and neither an anchor nor
         lexicographic mode; else as a whole. Where courses (``trainings``) and vacancies are
         all that links the periods and there are that many placements without them, ``auto``
         chooses courses and permanent moves by estimate and plans by period with them fixed
@@ -607,15 +648,21 @@ def solve(
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
-    if (by_period := _by_period(scenario, Strategy(strategy), mode, anchor, warm_start)) is not None:
+    if (by_period := _by_period(scenario, Strategy(strategy), mode, anchor)) is not None:
         planned_scenario, allowed = by_period
+        # Keep time to measure the warm start against the plan (_no_worse_than).
+        limit = time_limit - (_referee_seconds(scenario) if warm_start is not None else 0.0)
         if planned_scenario is scenario:
-            return _solve_by_period(
-                scenario, time_limit, started, seed, num_workers, log, parameters, progress, mode, allowed
+            planned = _solve_by_period(
+                scenario, limit, started, seed, num_workers, log, parameters, progress, mode, allowed,
+                start=warm_start,
             )  # fmt: skip
-        return _solve_with_spanning_by_period(
-            scenario, planned_scenario, allowed, time_limit, started, seed, num_workers, log, parameters, progress
-        )  # fmt: skip
+        else:
+            planned = _solve_with_spanning_by_period(
+                scenario, planned_scenario, allowed, limit, started, seed, num_workers, log, parameters, progress,
+                start=warm_start,
+            )  # fmt: skip
+        return planned if warm_start is None else _no_worse_than(scenario, planned, warm_start, started)
     build_started = time.perf_counter()
     built = build_model(scenario, anchor=anchor)
     notes: list[str] = []

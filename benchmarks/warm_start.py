@@ -1,0 +1,126 @@
+"""Re-planning from an earlier plan (``solve(..., warm_start=plan)``) against planning from scratch.
+
+    python benchmarks/warm_start.py --suite large          # 2,000 workers, 60 s per solve
+    python benchmarks/warm_start.py --suite medium --seconds 10
+
+A coordinator re-plans each month with last month's plan at hand. This plans the pool once
+(``first plan``), then plans two pools again in the same time, from scratch and from that plan:
+
+* ``same pool``: the pool itself;
+* ``demand +10 % from period N``: the pool with every employer's demand 10 % higher from the
+  middle of the horizon on, as after a month in which orders came in.
+
+Each solve runs in a process of its own, so ``peak MB`` is that solve's own peak memory (the
+scenario's generation included). ``changed`` counts the worker-periods placed otherwise than
+in the first plan. Every plan is checked and costed by the validator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import resource
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+from run import Instance, _scenario, add_pool_arguments, pool_instance, with_time_limit
+
+#: How much more demand the changed pool has, and from which share of the horizon on.
+MORE_DEMAND = 1.10
+FROM_SHARE = 0.5
+
+
+def _pool(instance: Instance, changed: bool) -> Any:
+    """The instance's scenario, with demand raised by :data:`MORE_DEMAND` from the middle of
+    the horizon on where ``changed``."""
+    scenario = _scenario(instance)
+    if not changed:
+        return scenario
+    data = json.loads(scenario.model_dump_json(exclude_unset=True))
+    first = round(FROM_SHARE * scenario.horizon.periods)
+    for employer in data["employers"]:
+        for demand in employer["demand"]:
+            for level in ("required", "desired", "maximum"):
+                values = demand.get(level)
+                if isinstance(values, list):
+                    demand[level] = [round(v * MORE_DEMAND, 2) if k >= first else v for k, v in enumerate(values)]
+                elif isinstance(values, int | float):
+                    demand[level] = [
+                        round(values * MORE_DEMAND, 2) if k >= first else values
+                        for k in range(scenario.horizon.periods)
+                    ]
+    return type(scenario).model_validate(data)
+
+
+def _solve(instance: dict[str, Any], changed: bool, warm_start: str | None) -> dict[str, Any]:
+    """One solve of the pool (``changed``: see :func:`_pool`), from ``warm_start`` (a plan as
+    JSON) if given, in a process of its own."""
+    from werkdeling import Plan, solve, validate
+    from werkdeling.evaluation.diff import diff_plans
+
+    scenario = _pool(Instance(**instance), changed)
+    start = Plan.model_validate_json(warm_start) if warm_start is not None else None
+    began = time.perf_counter()
+    result = solve(scenario, time_limit=instance["time_limit"], seed=0, warm_start=start)
+    seconds = time.perf_counter() - began
+    row: dict[str, Any] = {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+    if result.plan is not None:
+        report = validate(scenario, result.plan)
+        row |= {
+            "objective": report.objective,
+            "valid": report.is_valid,
+            "bound": result.bound,
+            "plan": result.plan.model_dump_json(),
+            "kept": any(note.startswith("the warm start (") for note in result.notes),
+        }
+        if start is not None:
+            row["changed"] = diff_plans(start, result.plan).changed_placements
+    return row
+
+
+def _line(name: str, row: dict[str, Any]) -> str:
+    if "objective" not in row:
+        return f"{name:<48}{'no plan':>16}{'':>16}{'':>9}{row['seconds']:>9.1f}{row['peak_mb']:>9,.0f}"
+    bound = f"{row['bound']:,.2f}" if row["bound"] is not None else "-"
+    changed = f"{row['changed']:,}" if "changed" in row else "-"
+    kept = ", the warm start kept" if row["kept"] else ""
+    return (
+        f"{name:<48}{row['objective']:>16,.2f}{bound:>16}{changed:>9}{row['seconds']:>9.1f}{row['peak_mb']:>9,.0f}  "
+        f"{'valid' if row['valid'] else 'INVALID'}{kept}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_pool_arguments(parser, suite="large")
+    parser.add_argument("--seconds", type=float, help="time limit of each solve (default: the instance's)")
+    args = parser.parse_args()
+    instance = with_time_limit(parser, pool_instance(parser, args, 10.0), args.seconds, "--seconds")
+    first = round(FROM_SHARE * instance.periods) + 1
+    print(f"{instance.name}, {instance.time_limit:g} s per solve, 2 cores")
+    print(f"{'':<48}{'objective':>16}{'bound':>16}{'changed':>9}{'seconds':>9}{'peak MB':>9}")
+    spawn = multiprocessing.get_context("spawn")
+    fields = asdict(instance)
+
+    def run(changed: bool, warm_start: str | None) -> dict[str, Any]:
+        # A fresh process per solve: its peak memory is its own.
+        with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
+            return pool.submit(_solve, fields, changed, warm_start).result()
+
+    base = run(False, None)
+    print(_line("first plan", base), flush=True)
+    if "plan" not in base:
+        return
+    for changed, pool in ((False, "same pool"), (True, f"demand +{MORE_DEMAND - 1:.0%} from period {first}")):
+        print(_line(f"{pool}, from scratch", run(changed, None)), flush=True)
+        print(_line(f"{pool}, from the first plan", run(changed, base["plan"])), flush=True)
+
+
+if __name__ == "__main__":
+    main()
