@@ -63,9 +63,17 @@ def test_solve_is_never_worse_than_the_greedy_plan_it_starts_from(seed: int) -> 
     assert result.objective is not None and result.objective <= greedy.objective
 
 
-def test_out_of_time_before_a_first_plan_returns_the_greedy_plan_with_a_note() -> None:
+def test_out_of_time_before_a_first_plan_returns_the_plan_it_started_from_with_a_note() -> None:
+    # The start is the plan by period, here made with no time to search (each period's rounded
+    # LP), which costs less than the greedy plan; CP-SAT has no time to find one of its own.
     s = generate_scenario(5, 20, seed=1)
     result = solve(s, time_limit=0)
-    assert result.status.value == "feasible" and result.plan == greedy_plan(s)
-    assert result.objective == validate(s, result.plan).objective and result.bound is None
-    assert any("no plan within the time limit" in note for note in result.notes)
+    assert result.status.value == "feasible" and result.plan is not None and result.bound is None
+    assert result.objective == validate(s, result.plan).objective < validate(s, greedy_plan(s)).objective
+    assert any(note.startswith("warm start: planned by period in ") for note in result.notes)
+    assert any("no plan within the time limit; this is the plan it started from" in note for note in result.notes)
+    # Where the pool cannot be planned by period (a rule links its periods), it is the greedy plan.
+    linked = s.replace(rules=s.rules.model_copy(update={"max_switches": 4}))
+    alone = solve(linked, time_limit=0)
+    assert alone.status.value == "feasible" and alone.plan == greedy_plan(linked)
+    assert any("no plan within the time limit" in note for note in alone.notes)

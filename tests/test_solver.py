@@ -347,3 +347,30 @@ def test_planning_by_period_begins_from_a_warm_start_and_never_returns_a_dearer_
     auto = solve(s, time_limit=1, num_workers=1, warm_start=good.plan)
     assert solver.BY_PERIOD_NOTE in auto.notes and auto.objective is not None
     assert auto.objective <= good.objective + 1e-6
+
+
+def test_the_whole_model_of_a_pool_nothing_links_starts_from_its_plan_by_period() -> None:
+    # Below BY_PERIOD_ABOVE placements auto builds the whole model. Its start is the plan by
+    # period, made in at most START_SECONDS: CP-SAT keeps it until it finds better, so a limit
+    # too short for CP-SAT's search still returns a plan far below the greedy one.
+    s = generate_scenario(10, 60, seed=1)
+    assert not decompose.linking_features(s)
+    assert int(solver.possible_placements(s).sum()) <= decompose.BY_PERIOD_ABOVE
+    reports: list[solver.Progress] = []
+    result = solve(s, time_limit=2, num_workers=1, progress=reports.append)
+    assert result.plan is not None and result.objective is not None
+    assert solver.BY_PERIOD_NOTE not in result.notes  # the whole model's result
+    note = next(n for n in result.notes if n.startswith("warm start: planned by period in "))
+    found = re.search(r"objective ([\d,]+\.\d\d)\)", note)
+    assert found is not None
+    start = float(found.group(1).replace(",", ""))
+    assert result.objective <= start + 1e-6
+    assert start < 0.9 * validate(s, greedy_plan(s)).objective
+    # Progress is reported while the start is planned, in the whole solve's time.
+    assert any(r.objective == pytest.approx(start) for r in reports)
+    assert all(r.time_limit == 2 for r in reports)
+    assert [r.elapsed for r in reports] == sorted(r.elapsed for r in reports)
+    # Given a warm start, the whole model starts from it instead.
+    again = solve(s, time_limit=2, num_workers=1, warm_start=result.plan, strategy="whole")
+    assert not any(n.startswith("warm start: planned by period") for n in again.notes)
+    assert again.objective is not None and again.objective <= result.objective + 1e-6

@@ -27,10 +27,10 @@ of a plan is a sum of a cost per period plus the switch count, and:
   (:mod:`werkdeling.ahead`). The rounded LP (the pattern LP where the
   period has one by then) is the start; the local search of :mod:`werkdeling.local_search`
   improves it until no move, swap or two-step chain pays and no min-cost flow re-places the
-  workers of one capacity for less. Given a start plan (a warm start), the period then takes the
-  start's placements where they cost no more, searched on. Only where that leaves a hard required cover unmet does
-  CP-SAT plan the period (see :func:`_plan_period`). A pattern LP solved later also re-plans its
-  period from its rounded solution, where that costs less.
+  workers of one capacity for less. Given a start plan (a warm start), the period then takes
+  the start's placements where they cost no more, searched on. Only where that leaves a hard
+  required cover unmet does CP-SAT plan the period (see :func:`_plan_period`). A pattern LP
+  solved later also re-plans its period from its rounded solution, where that costs less.
 * **The sweep.** Once every period is planned, each is searched again with the employers of
   the periods before *and after* it fixed, so a switch the first pass could not foresee is
   priced; sweeps repeat until none changes the plan or the time is up. Then whole-path moves
@@ -384,7 +384,7 @@ def plan_by_period(
     if pricings is not None and int(possible.sum()) * PRICING_BYTES > SWITCH_BOUND_BYTES:
         pricings, few = None, []
     reports: list[PeriodReport] = []
-    from_start = 0  # the periods whose search began from ``start``
+    from_start = 0  # the periods that took their column of ``start``
     # Crowded periods' LPs are solved a period ahead in a child process (werkdeling.ahead),
     # where this run may use more than one core.
     ahead = LpAhead(scenario, allowed) if threads > 1 and periods > 1 and ahead_available() else None

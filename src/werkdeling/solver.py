@@ -66,6 +66,19 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+def _within(progress: ProgressCallback | None, started: float, time_limit: float) -> ProgressCallback | None:
+    """``progress`` for a part of a solve that began at ``started`` with ``time_limit``: the
+    part's reports carry the whole solve's elapsed time and time limit."""
+    if progress is None:
+        return None
+    callback = progress
+
+    def report(part: Progress) -> None:
+        callback(dataclasses.replace(part, elapsed=time.perf_counter() - started, time_limit=time_limit))
+
+    return report
+
+
 class _Reporter(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
     """Passes each new best plan and each better bound of one stage to the progress callback."""
 
@@ -195,10 +208,23 @@ def _start(scenario: Scenario, warm_start: Plan | None, anchor: Anchor | None) -
 #: millions of variables and takes minutes to build (``benchmarks/README.md``, item 30).
 SLOW_BUILD_SHARE = 0.5
 
-#: Share of the time limit that planning by period (courses and moves chosen by estimate) may take
-#: to give the whole-horizon model of a scenario linked only by courses and vacancies its start
-#: (:func:`_start_by_period`).
-START_SHARE = 0.2
+#: Share of the time limit that planning by period (with courses and moves chosen by estimate,
+#: where there are any) may take to give the whole-horizon model its start
+#: (:func:`_start_by_period`), up to :data:`START_SECONDS`. Under a few seconds CP-SAT seldom
+#: improves on a good start, so half goes to it: on the 60-worker benchmark pool with 1-5 s,
+#: half gave plans 0.04-0.10 % above the optimum, a fifth 0.09-5.0 % (item 34).
+START_SHARE = 0.5
+
+#: Most seconds that start may take. Planning by period uses all the time it is given, while
+#: on the pools small enough for the whole model it is within 0.04 % of the optimum in 2 s; with
+#: 20 % of a 30-s limit the 60-worker benchmark pool was proven optimal after 10.0 s instead of
+#: 6.8 s (``benchmarks/README.md``, item 34).
+START_SECONDS = 2.0
+
+#: Most seconds that start may take per possible placement: planning by period uses all the time
+#: it is given, and tiny pools need far less (the 20-worker benchmark pool, 542 placements, is
+#: planned optimally in well under a second), so they would wait for nothing.
+START_SECONDS_PER_PLACEMENT = 0.001
 
 #: Most seconds spent completing the start's hint (:func:`_complete_hint`); propagation alone
 #: takes 0.1 s on the 60-worker benchmark pool.
@@ -211,31 +237,54 @@ HINT_VARIABLES_LIMIT = 1_000_000
 
 
 def _start_by_period(
-    scenario: Scenario, start: Plan, seconds: float, seed: int, num_workers: int | None, notes: list[str]
+    scenario: Scenario,
+    start: Plan,
+    seconds: float,
+    seed: int,
+    num_workers: int | None,
+    progress: ProgressCallback | None,
+    notes: list[str],
 ) -> Plan:
-    """For a scenario whose courses and vacancies are all that links its periods: its plan by
-    period, with courses and permanent moves chosen by estimate
-    (:func:`_solve_with_spanning_by_period`), when it costs less than ``start``; else ``start``.
-    Planning by period finds much better plans than the greedy one: on the small benchmark pool
-    with training werkdeling's plan went from 13.01 % to 9.08 % above the best bound with the
-    plan by period without courses as its start (``benchmarks/README.md``, item 16), and to
-    0.90 % with courses chosen for it (item 31)."""
-    without = spanning.without_spanning(scenario)
-    if without is None:
-        return start
+    """The plan by period of ``scenario`` in ``seconds`` (less in tiny pools:
+    :data:`START_SECONDS_PER_PLACEMENT`), where it can be planned by period
+    (nothing links its periods but the switches, or courses and vacancies alone do, which are
+    then chosen by estimate: :func:`_solve_with_spanning_by_period`) and the plan costs less
+    than ``start``; else ``start``. Planning by period finds far better plans than the greedy
+    one in little time, and CP-SAT on the whole horizon keeps the plan it starts from until it
+    finds a better one. On the small benchmark pool with training werkdeling's plan went from
+    13.01 % to 9.08 % above the best bound with the plan by period without courses as its start
+    (``benchmarks/README.md``, item 16), and to 0.90 % with courses chosen for it (item 31). On
+    the 60-worker pool without training, with 1-5 s, the whole model returned plans 35-38 %
+    above the optimum, near the greedy start, where planning by period gets within 0.1 % in
+    1 s (item 34). ``progress`` hears of the plan as it is made, as when planning by period."""
     began = time.perf_counter()
-    planned = _solve_with_spanning_by_period(
-        scenario, without, possible_placements(without), seconds, began, seed, num_workers, False, None, None
-    )  # fmt: skip
+    linked = bool(decompose.linking_features(scenario))
+    planned_scenario = scenario if not linked else spanning.without_spanning(scenario)
+    if planned_scenario is None:
+        return start
+    allowed = possible_placements(planned_scenario)
+    seconds = min(seconds, START_SECONDS_PER_PLACEMENT * int(allowed.sum()))
+    if not linked:
+        planned = _solve_by_period(
+            scenario, seconds, began, seed, num_workers, False, None, progress, ObjectiveMode.WEIGHTED, allowed
+        )  # fmt: skip
+    else:
+        planned = _solve_with_spanning_by_period(
+            scenario, planned_scenario, allowed, seconds, began, seed, num_workers, False, None, progress
+        )  # fmt: skip
     if planned.plan is None or planned.objective is None:
         return start
     current = validate_measured(scenario, measure(scenario, resolve(scenario, start)))
     if current.is_valid and round(planned.objective * OBJECTIVE_SCALE) >= current.objective_units:
         return start
-    decisions = f"{len(planned.plan.trainings)} course spell(s) and {len(planned.plan.transitions)} permanent move(s)"
+    decisions = (
+        f" with {len(planned.plan.trainings)} course spell(s) and {len(planned.plan.transitions)} permanent "
+        "move(s) chosen by estimate"
+        if linked
+        else ""
+    )
     notes.append(
-        f"warm start: planned by period with {decisions} chosen by estimate in {planned.runtime:.1f} s "
-        f"(objective {planned.objective:,.2f})"
+        f"warm start: planned by period{decisions} in {planned.runtime:.1f} s (objective {planned.objective:,.2f})"
     )
     return planned.plan
 
@@ -440,9 +489,9 @@ def _solve_with_spanning_by_period(
             scenario, first, allowed, started, decisions, "Nothing was chosen from the empty plan either"
         )  # fmt: skip
     planned, planned_allowed = spanning.fixed(without, scenario, decisions) if decisions else (without, allowed)
-    # From the first plan: where nothing was chosen the second run goes on improving it, and
-    # where something was, the rest of the pool stays where it was planned (the trainees' and
-    # movers' placements the decisions rule out are dropped).
+    # The first plan as the start: each period takes its placements where they cost no more
+    # (the trainees' and movers' placements the decisions rule out are dropped). On the
+    # benchmark pools this neither helped nor hurt (benchmarks/README.md, item 33).
     second = _solve_by_period(
         planned, limit, started, *settings, planned_allowed, start=first.plan if first.plan is not None else start
     )
@@ -468,11 +517,12 @@ def _solve_with_spanning_by_period(
 
 
 def _no_worse_than(scenario: Scenario, planned: Result, warm_start: Plan, started: float) -> Result:
-    """``planned`` (a plan by period started from ``warm_start``), or the warm start itself
-    where it keeps every rule and costs less: each period's search begins from it where that
-    costs less, but the periods are planned in turn, so the plan made can still cost more
-    than the start as a whole. With the warm start kept, a bound by period stays proven (it
-    holds for every plan); a plan with courses chosen by estimate has none."""
+    """``planned`` (a plan by period given ``warm_start`` as its start), or the warm start
+    itself where it keeps every rule and costs less. Each period takes the start's placements
+    where they cost no more, but the periods are planned in turn, each against the ones before,
+    so the plan made can still cost more than the start as a whole (tested on a hand-made case).
+    With the warm start kept, a bound by period stays proven (it holds for every plan); a plan
+    with courses chosen by estimate has none."""
     measured = measure(scenario, resolve(scenario, warm_start))
     report = validate_measured(scenario, measured)
     if not report.is_valid or (planned.objective is not None and report.objective >= planned.objective):
@@ -612,10 +662,12 @@ def solve(
         Print CP-SAT's search log to stdout.
     warm_start
         An earlier plan to start from; rows impossible in this scenario are ignored. Without
-        one, the search starts from a greedy plan (:mod:`werkdeling.heuristic`). Planning by
-        period begins each period's search from it where that costs less than the rounded LP,
-        and returns the warm start itself, with a note, if it keeps every rule and still costs
-        less than the plan made.
+        one, the whole-horizon model starts from the plan by period (made in at most
+        ``START_SECONDS``) where the pool can be planned by period, else from a greedy plan
+        (:mod:`werkdeling.heuristic`). Planning by period takes the warm start's placements in
+        each period where they cost no more than the period's plan searched from its rounded
+        LP, and returns the warm start itself, with a note, if it keeps every rule and still
+        costs less than the plan made.
     mode
         ``weighted`` or ``lexicographic``; defaults to ``scenario.objective.mode``.
     parameters
@@ -676,7 +728,10 @@ def solve(
         )
     start = _start(scenario, warm_start, anchor)
     if warm_start is None and anchor is None and mode is ObjectiveMode.WEIGHTED:
-        start = _start_by_period(scenario, start, START_SHARE * time_limit, seed, num_workers, notes)
+        start = _start_by_period(
+            scenario, start, min(START_SHARE * time_limit, START_SECONDS), seed, num_workers,
+            _within(progress, started, time_limit), notes,
+        )  # fmt: skip
     notes += hint_plan(built, start)
     levels = _levels(built, mode)
 
@@ -745,7 +800,7 @@ def solve(
             if report.is_valid:
                 notes.append(
                     "the solver found no plan within the time limit; this is the plan it started from "
-                    "(the greedy plan or the warm start), not optimised: allow more time"
+                    "(the greedy plan, the plan by period or the warm start), not optimised: allow more time"
                 )
                 return Result(
                     status=Status.FEASIBLE, mode=mode, plan=start, objective=report.objective, bound=None,
