@@ -24,7 +24,7 @@ from werkdeling import (
 )
 from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import greedy_plan
-from werkdeling.model import build_model
+from werkdeling.model import Anchor, build_model
 
 from .conftest import employer, hours, north, scenario, worker
 
@@ -374,3 +374,20 @@ def test_the_whole_model_of_a_pool_nothing_links_starts_from_its_plan_by_period(
     again = solve(s, time_limit=2, num_workers=1, warm_start=result.plan, strategy="whole")
     assert not any(n.startswith("warm start: planned by period") for n in again.notes)
     assert again.objective is not None and again.objective <= result.objective + 1e-6
+
+
+def test_re_planning_out_of_time_keeps_the_plan_in_force_where_it_keeps_every_rule() -> None:
+    s = generate_scenario(5, 20, seed=1)
+    in_force = solve(s, time_limit=5, num_workers=1).plan
+    assert in_force is not None and in_force.placements
+    anchor = Anchor(plan=in_force, frozen_periods=2, change_penalty=10)
+    kept = solve(s, time_limit=0, num_workers=1, anchor=anchor)
+    assert kept.status is Status.FEASIBLE and kept.plan == in_force and kept.bound is None
+    assert kept.objective == validate(s, in_force).objective
+    assert kept.changes is not None and kept.changes.changed_placements == 0 and kept.change_cost == 0
+    assert any("no plan within the time limit; this is the plan in force, unchanged" in n for n in kept.notes)
+    # Not where a forced placement is missing from it: then there is no plan to give.
+    first, *rest = in_force.placements
+    without_first = Plan(placements=tuple(rest))
+    missing = solve(s, time_limit=0, num_workers=1, anchor=Anchor(plan=without_first, forced=(first,)))
+    assert missing.status is Status.UNKNOWN and missing.plan is None

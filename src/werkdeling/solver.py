@@ -289,6 +289,12 @@ def _start_by_period(
     return planned.plan
 
 
+def _keeps_forced(anchor: Anchor) -> bool:
+    """Whether the plan in force has every forced placement (hours aside)."""
+    has = {(p.worker, p.period, p.employer, p.role) for p in anchor.plan.placements}
+    return all((f.worker, f.period, f.employer, f.role) in has for f in anchor.forced)
+
+
 def _complete_hint(built: BuiltModel, seconds: float) -> None:
     """Hint every variable of ``built``'s model, helpers too, from its hinted decisions: with the
     decisions fixed to the hint, propagation alone finds the rest. CP-SAT then has the start as
@@ -792,20 +798,26 @@ def solve(
     runtime = time.perf_counter() - started
     if plan is None or last_solver is None:
         status = stages[0].status if stages[0].status is Status.INFEASIBLE else Status.UNKNOWN
-        if status is Status.UNKNOWN and anchor is None and start.placements:
-            # Out of time before CP-SAT's first plan: the plan it started from keeps every rule
-            # (it was validated in _start, or given), so it is returned rather than nothing.
+        in_force = anchor is not None and warm_start is None and _keeps_forced(anchor)
+        if status is Status.UNKNOWN and (anchor is None or in_force) and start.placements:
+            # Out of time before CP-SAT's first plan: the plan it started from, where it keeps
+            # every rule, is returned rather than nothing. With an anchor that is the plan in
+            # force (it keeps the frozen periods and, checked above, the forced placements).
             measured = measure(scenario, resolve(scenario, start))
             report = validate_measured(scenario, measured)
             if report.is_valid:
-                notes.append(
-                    "the solver found no plan within the time limit; this is the plan it started from "
-                    "(the greedy plan, the plan by period or the warm start), not optimised: allow more time"
+                what = (
+                    "the plan in force, unchanged"
+                    if anchor is not None
+                    else "the plan it started from (the greedy plan, the plan by period or the warm start)"
                 )
+                notes.append(f"the solver found no plan within the time limit; this is {what}, not optimised: "
+                             "allow more time")  # fmt: skip
                 return Result(
                     status=Status.FEASIBLE, mode=mode, plan=start, objective=report.objective, bound=None,
                     runtime=runtime, terms=report.terms, kpis=kpis_of(scenario, measured),
                     costs=cost_breakdown_of(scenario, measured), stages=tuple(stages), notes=tuple(notes),
+                    changes=None if anchor is None else diff_plans(anchor.plan, start),
                 )  # fmt: skip
         return Result(
             status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
