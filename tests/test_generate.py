@@ -70,7 +70,7 @@ def test_out_of_time_before_a_first_plan_returns_the_plan_it_started_from_with_a
     result = solve(s, time_limit=0)
     assert result.status.value == "feasible" and result.plan is not None and result.bound is None
     assert result.objective == validate(s, result.plan).objective < validate(s, greedy_plan(s)).objective
-    assert any(note.startswith("warm start: planned by period in ") for note in result.notes)
+    assert any(note.startswith("start: the plan by period, made in ") for note in result.notes)
     assert any("no plan within the time limit; this is the plan it started from" in note for note in result.notes)
     # Where the pool cannot be planned by period (a rule links its periods), it is the greedy plan.
     linked = s.replace(rules=s.rules.model_copy(update={"max_switches": 4}))

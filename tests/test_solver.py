@@ -154,9 +154,9 @@ def test_a_pool_linked_only_by_courses_starts_from_its_plan_by_period_with_cours
     assert s.trainings
     result = solve(s, time_limit=6, num_workers=2)
     assert result.plan is not None and result.objective is not None
-    note = next(n for n in result.notes if n.startswith("warm start: planned by period with "))
+    note = next(n for n in result.notes if n.startswith("start: the plan by period with "))
     found = re.search(
-        r"(\d+) course spell\(s\) and 0 permanent move\(s\) chosen by estimate .*objective ([\d,.]+)", note
+        r"(\d+) course spell\(s\) and 0 permanent move\(s\) chosen by estimate, .*objective ([\d,.]+)", note
     )
     assert found is not None
     start = float(found.group(2).replace(",", ""))
@@ -201,7 +201,7 @@ def test_a_large_pool_linked_only_by_courses_gets_courses_chosen_by_estimate(
     # Asked for the whole model, courses are placed in it, from the plan by period.
     whole = solve(s, time_limit=4, num_workers=1, strategy="whole")
     assert not any(n.startswith("courses ") for n in whole.notes)
-    assert any(n.startswith("warm start: planned by period with ") for n in whole.notes)
+    assert any(n.startswith("start: the plan by period with ") for n in whole.notes)
     # With a warm start, the plans by period begin from it, and it is kept where they cost more.
     started = solve(s, time_limit=2, num_workers=1, warm_start=result.plan)
     assert started.plan is not None and started.objective is not None
@@ -306,7 +306,7 @@ def test_the_start_by_period_is_planned_weighted_whatever_the_scenarios_mode() -
     s = Scenario.model_validate(data)
     result = solve(s, time_limit=4, num_workers=2, mode="weighted")
     assert result.plan is not None and validate(s, result.plan).is_valid
-    assert any(n.startswith("warm start: planned by period with ") for n in result.notes)
+    assert any(n.startswith("start: the plan by period with ") for n in result.notes)
 
 
 def test_planning_by_period_begins_from_a_warm_start_and_never_returns_a_dearer_plan(
@@ -360,7 +360,7 @@ def test_the_whole_model_of_a_pool_nothing_links_starts_from_its_plan_by_period(
     result = solve(s, time_limit=2, num_workers=1, progress=reports.append)
     assert result.plan is not None and result.objective is not None
     assert solver.BY_PERIOD_NOTE not in result.notes  # the whole model's result
-    note = next(n for n in result.notes if n.startswith("warm start: planned by period in "))
+    note = next(n for n in result.notes if n.startswith("start: the plan by period, made in "))
     found = re.search(r"objective ([\d,]+\.\d\d)\)", note)
     assert found is not None
     start = float(found.group(1).replace(",", ""))
@@ -372,7 +372,7 @@ def test_the_whole_model_of_a_pool_nothing_links_starts_from_its_plan_by_period(
     assert [r.elapsed for r in reports] == sorted(r.elapsed for r in reports)
     # Given a warm start, the whole model starts from it instead.
     again = solve(s, time_limit=2, num_workers=1, warm_start=result.plan, strategy="whole")
-    assert not any(n.startswith("warm start: planned by period") for n in again.notes)
+    assert not any(n.startswith("start: the plan by period") for n in again.notes)
     assert again.objective is not None and again.objective <= result.objective + 1e-6
 
 
