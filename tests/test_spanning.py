@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from werkdeling import ObjectiveMode, Placement, Plan, Scenario, Status, decompose, solve, solver, spanning, validate
+from werkdeling import Placement, Plan, Scenario, Status, decompose, solve, solver, spanning, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.scenario import OBJECTIVE_SCALE
 
@@ -102,8 +102,8 @@ def test_a_plan_with_fixed_decisions_is_a_plan_of_the_scenario_at_its_cost_plus_
         seated[o, start : start + s.trainings[o].duration] += 1
     assert all((seated[o] <= offer.seats).all() for o, offer in enumerate(s.trainings))
     planned, allowed = spanning.fixed(without, s, decisions)
-    args = (0, 1, False, None, None, ObjectiveMode.WEIGHTED, allowed)
-    second = solver._solve_by_period(planned, 1.0, time.perf_counter(), *args)
+    run = solver._Run(seed=0, num_workers=1, log=False, parameters=None, progress=None)
+    second = solver._solve_by_period(planned, 1.0, time.perf_counter(), run, allowed)
     assert second.plan is not None and second.objective is not None
     report = validate(s, spanning.with_decisions(s, second.plan, decisions))
     assert report.is_valid, report.summary()

@@ -66,6 +66,17 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
+@dataclass(frozen=True)
+class _Run:
+    """How a solve runs, whatever path it takes: :func:`solve`'s arguments of these names."""
+
+    seed: int
+    num_workers: int | None
+    log: bool
+    parameters: dict[str, Any] | None
+    progress: ProgressCallback | None
+
+
 def _within(progress: ProgressCallback | None, started: float, time_limit: float) -> ProgressCallback | None:
     """``progress`` for a part of a solve that began at ``started`` with ``time_limit``: the
     part's reports carry the whole solve's elapsed time and time limit."""
@@ -236,15 +247,7 @@ HINT_SECONDS = 5.0
 HINT_VARIABLES_LIMIT = 1_000_000
 
 
-def _start_by_period(
-    scenario: Scenario,
-    start: Plan,
-    seconds: float,
-    seed: int,
-    num_workers: int | None,
-    progress: ProgressCallback | None,
-    notes: list[str],
-) -> Plan:
+def _start_by_period(scenario: Scenario, start: Plan, seconds: float, run: _Run, notes: list[str]) -> Plan:
     """The plan by period of ``scenario`` in ``seconds`` (less in tiny pools:
     :data:`START_SECONDS_PER_PLACEMENT`), where it can be planned by period
     (nothing links its periods but the switches, or courses and vacancies alone do, which are
@@ -256,22 +259,13 @@ def _start_by_period(
     (``benchmarks/README.md``, item 16), and to 0.90 % with courses chosen for it (item 31). On
     the 60-worker pool without training, with 1-5 s, the whole model returned plans 35-38 %
     above the optimum, near the greedy start, where planning by period gets within 0.1 % in
-    1 s (item 34). ``progress`` hears of the plan as it is made, as when planning by period."""
+    1 s (item 34). ``run.progress`` hears of the plan as it is made, as when planning by period."""
     began = time.perf_counter()
-    linked = bool(decompose.linking_features(scenario))
-    planned_scenario = scenario if not linked else spanning.without_spanning(scenario)
-    if planned_scenario is None:
+    if (plannable := _plannable(scenario)) is None:
         return start
-    allowed = possible_placements(planned_scenario)
+    planned_scenario, allowed = plannable
     seconds = min(seconds, START_SECONDS_PER_PLACEMENT * int(allowed.sum()))
-    if not linked:
-        planned = _solve_by_period(
-            scenario, seconds, began, seed, num_workers, False, None, progress, ObjectiveMode.WEIGHTED, allowed
-        )  # fmt: skip
-    else:
-        planned = _solve_with_spanning_by_period(
-            scenario, planned_scenario, allowed, seconds, began, seed, num_workers, False, None, progress
-        )  # fmt: skip
+    planned = _plan_by_period(scenario, planned_scenario, allowed, seconds, began, run)
     if planned.plan is None or planned.objective is None:
         return start
     current = validate_measured(scenario, measure(scenario, resolve(scenario, start)))
@@ -280,7 +274,7 @@ def _start_by_period(
     decisions = (
         f" with {len(planned.plan.trainings)} course spell(s) and {len(planned.plan.transitions)} permanent "
         "move(s) chosen by estimate"
-        if linked
+        if planned_scenario is not scenario
         else ""
     )
     notes.append(
@@ -368,11 +362,34 @@ def _by_period(
         return scenario, possible_placements(scenario)
     if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
         return None
+    plannable = _plannable(scenario)
+    return plannable if plannable is not None and int(plannable[1].sum()) > decompose.BY_PERIOD_ABOVE else None
+
+
+def _plannable(scenario: Scenario) -> tuple[Scenario, BoolArray] | None:
+    """The scenario that planning by period plans for ``scenario``, and its possible
+    placements: ``scenario`` itself where only the switches link its periods, the scenario
+    without its courses and vacancies where they alone do (courses and moves are then chosen by
+    estimate), else ``None``."""
     planned = scenario if not decompose.linking_features(scenario) else spanning.without_spanning(scenario)
-    if planned is None:
-        return None
-    allowed = possible_placements(planned)
-    return (planned, allowed) if int(allowed.sum()) > decompose.BY_PERIOD_ABOVE else None
+    return None if planned is None else (planned, possible_placements(planned))
+
+
+def _plan_by_period(
+    scenario: Scenario,
+    planned: Scenario,
+    allowed: BoolArray,
+    time_limit: float,
+    started: float,
+    run: _Run,
+    *,
+    start: Plan | None = None,
+) -> Result:
+    """:func:`solve` by period of ``scenario``, where ``planned`` and ``allowed`` are its
+    :func:`_plannable` scenario and possible placements."""
+    if planned is scenario:
+        return _solve_by_period(scenario, time_limit, started, run, allowed, start=start)
+    return _solve_with_spanning_by_period(scenario, planned, allowed, time_limit, started, run, start=start)
 
 
 #: The first note of a plan by period.
@@ -465,11 +482,7 @@ def _solve_with_spanning_by_period(
     allowed: BoolArray,
     time_limit: float,
     started: float,
-    seed: int,
-    num_workers: int | None,
-    log: bool,
-    parameters: dict[str, Any] | None,
-    progress: ProgressCallback | None,
+    run: _Run,
     *,
     start: Plan | None = None,
 ) -> Result:
@@ -480,14 +493,13 @@ def _solve_with_spanning_by_period(
     keep the cheaper of the two plans."""
     # Planning by period keeps time to referee its plan once; the kept plan is refereed twice.
     limit = time_limit - _referee_seconds(scenario)
-    settings = (seed, num_workers, log, parameters, progress, ObjectiveMode.WEIGHTED)
     if not spanning.anything_possible(scenario):
         # No one can train or move (e.g. nobody with a deadline): the whole time for one plan.
-        alone = _solve_by_period(without, limit, started, *settings, allowed, start=start)
+        alone = _solve_by_period(without, limit, started, run, allowed, start=start)
         nothing = "No course spell or permanent move is possible here, so none was tried"
         return _as_plan_with_decisions(scenario, alone, allowed, started, spanning.Decisions(), nothing)
     first_limit = time.perf_counter() - started + SPANNING_FIRST_SHARE * limit
-    first = _solve_by_period(without, first_limit, started, *settings, allowed, start=start)
+    first = _solve_by_period(without, first_limit, started, run, allowed, start=start)
     # Without a plan (no plan keeps the hard rules without them), the decisions are chosen
     # against the empty plan: a course may be what makes the required cover possible.
     decisions = spanning.choose(scenario, first.plan if first.plan is not None else Plan())
@@ -500,7 +512,7 @@ def _solve_with_spanning_by_period(
     # (the trainees' and movers' placements the decisions rule out are dropped). On the
     # benchmark pools this neither helped nor hurt (benchmarks/README.md, item 33).
     second = _solve_by_period(
-        planned, limit, started, *settings, planned_allowed, start=first.plan if first.plan is not None else start
+        planned, limit, started, run, planned_allowed, start=first.plan if first.plan is not None else start
     )
     fees = spanning.fees_units(scenario, decisions) / OBJECTIVE_SCALE
     if first.objective is None or (second.objective is not None and second.objective + fees <= first.objective):
@@ -552,18 +564,7 @@ def _no_worse_than(scenario: Scenario, planned: Result, warm_start: Plan, starte
 
 
 def _solve_by_period(
-    scenario: Scenario,
-    time_limit: float,
-    started: float,
-    seed: int,
-    num_workers: int | None,
-    log: bool,
-    parameters: dict[str, Any] | None,
-    progress: ProgressCallback | None,
-    mode: ObjectiveMode,
-    allowed: BoolArray,
-    *,
-    start: Plan | None = None,
+    scenario: Scenario, time_limit: float, started: float, run: _Run, allowed: BoolArray, *, start: Plan | None = None
 ) -> Result:
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
     ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
@@ -572,20 +573,21 @@ def _solve_by_period(
     referee = _referee_seconds(scenario)
     planning = max(0.0, (time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE) - referee)
     terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
+    mode = ObjectiveMode.WEIGHTED  # the only mode planned by period
 
     def configure(solver: cp_model.CpSolver, seconds: float) -> None:
         # No max_lp here: on period models CP-SAT's defaults found better plans in the same time,
         # and the bound comes from the LP relaxation anyway.
-        _configure(solver, seconds, seed, num_workers, log, parameters)
+        _configure(solver, seconds, run.seed, run.num_workers, run.log, run.parameters)
 
     def on_period(k: int, units: float) -> None:
-        if progress is not None:
+        if run.progress is not None:
             elapsed = time.perf_counter() - started
-            progress(Progress(1, 1, terms, elapsed, time_limit, units / OBJECTIVE_SCALE, None))
+            run.progress(Progress(1, 1, terms, elapsed, time_limit, units / OBJECTIVE_SCALE, None))
 
     outcome = decompose.plan_by_period(
         scenario, time_limit=planning, run=lambda solver, model: _run(solver, model, None),
-        configure=configure, on_period=on_period, allowed=allowed, threads=num_workers,
+        configure=configure, on_period=on_period, allowed=allowed, threads=run.num_workers,
         start=None if start is None else decompose.start_array(scenario, start),
     )  # fmt: skip
     runtime = time.perf_counter() - started
@@ -711,16 +713,8 @@ def solve(
         planned_scenario, allowed = by_period
         # Keep time to measure the warm start against the plan (_no_worse_than).
         limit = time_limit - (_referee_seconds(scenario) if warm_start is not None else 0.0)
-        if planned_scenario is scenario:
-            planned = _solve_by_period(
-                scenario, limit, started, seed, num_workers, log, parameters, progress, mode, allowed,
-                start=warm_start,
-            )  # fmt: skip
-        else:
-            planned = _solve_with_spanning_by_period(
-                scenario, planned_scenario, allowed, limit, started, seed, num_workers, log, parameters, progress,
-                start=warm_start,
-            )  # fmt: skip
+        run = _Run(seed, num_workers, log, parameters, progress)
+        planned = _plan_by_period(scenario, planned_scenario, allowed, limit, started, run, start=warm_start)
         return planned if warm_start is None else _no_worse_than(scenario, planned, warm_start, started)
     build_started = time.perf_counter()
     built = build_model(scenario, anchor=anchor)
@@ -735,10 +729,8 @@ def solve(
         )
     start = _start(scenario, warm_start, anchor)
     if warm_start is None and anchor is None and mode is ObjectiveMode.WEIGHTED:
-        start = _start_by_period(
-            scenario, start, min(START_SHARE * time_limit, START_SECONDS), seed, num_workers,
-            _within(progress, started, time_limit), notes,
-        )  # fmt: skip
+        quiet = _Run(seed, num_workers, False, None, _within(progress, started, time_limit))
+        start = _start_by_period(scenario, start, min(START_SHARE * time_limit, START_SECONDS), quiet, notes)
     notes += hint_plan(built, start)
     levels = _levels(built, mode)
 
