@@ -1,10 +1,14 @@
-"""Re-planning from an earlier plan (``solve(..., warm_start=plan)``) against planning from scratch.
+"""Re-planning from an earlier plan (``solve(..., warm_start=plan)`` and ``anchor=``) against planning from scratch.
 
     python benchmarks/warm_start.py --suite large          # 2,000 workers, 60 s per solve
     python benchmarks/warm_start.py --suite medium --seconds 10
+    python benchmarks/warm_start.py --suite large --anchor-only   # the first plan, then the last row
 
 A coordinator re-plans each month with last month's plan at hand. This plans the pool once
-(``first plan``), then plans two pools again in the same time, from scratch and from that plan:
+(``first plan``), then plans two pools again in the same time: from scratch, from that plan as
+a warm start, and re-planned with it as the plan in force (``Anchor``: the periods before the
+change frozen, :data:`werkdeling.replan.DEFAULT_CHANGE_PENALTY` points per changed
+worker-period, as :func:`werkdeling.replan` does):
 
 * ``same pool``: the pool itself;
 * ``demand +10 % from period N``: the pool with every employer's demand 10 % higher from the
@@ -12,7 +16,7 @@ A coordinator re-plans each month with last month's plan at hand. This plans the
 
 Each solve runs in a process of its own, so ``peak MB`` is that solve's own peak memory (the
 scenario's generation included). ``changed`` counts the worker-periods placed otherwise than
-in the first plan. Every plan is checked and costed by the validator.
+in the first plan; ``objective`` leaves out the change penalty. Every plan is checked and costed by the validator.
 """
 
 from __future__ import annotations
@@ -58,16 +62,25 @@ def _pool(instance: Instance, changed: bool) -> Any:
     return type(scenario).model_validate(data)
 
 
-def _solve(instance: dict[str, Any], changed: bool, warm_start: str | None) -> dict[str, Any]:
-    """One solve of the pool (``changed``: see :func:`_pool`), from ``warm_start`` (a plan as
-    JSON) if given, in a process of its own."""
+def _solve(instance: dict[str, Any], changed: bool, earlier: str | None, how: str) -> dict[str, Any]:
+    """One solve of the pool (``changed``: see :func:`_pool`) in a process of its own: from
+    scratch, or with the ``earlier`` plan (as JSON) as a warm start (``how="warm"``) or as the
+    plan in force, frozen before the change (``how="anchor"``)."""
     from werkdeling import Plan, solve, validate
     from werkdeling.evaluation.diff import diff_plans
+    from werkdeling.model import Anchor
+    from werkdeling.replan.replan import DEFAULT_CHANGE_PENALTY
 
     scenario = _pool(Instance(**instance), changed)
-    start = Plan.model_validate_json(warm_start) if warm_start is not None else None
+    start = Plan.model_validate_json(earlier) if earlier is not None else None
+    anchor = None
+    if how == "anchor" and start is not None:
+        frozen = round(FROM_SHARE * scenario.horizon.periods)
+        anchor = Anchor(plan=start, frozen_periods=frozen, change_penalty=DEFAULT_CHANGE_PENALTY)
     began = time.perf_counter()
-    result = solve(scenario, time_limit=instance["time_limit"], seed=0, warm_start=start)
+    result = solve(
+        scenario, time_limit=instance["time_limit"], seed=0, warm_start=start if how == "warm" else None, anchor=anchor
+    )
     seconds = time.perf_counter() - began
     row: dict[str, Any] = {"seconds": seconds, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     if result.plan is not None:
@@ -100,6 +113,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_pool_arguments(parser, suite="large")
     parser.add_argument("--seconds", type=float, help="time limit of each solve (default: the instance's)")
+    parser.add_argument(
+        "--anchor-only",
+        action="store_true",
+        help="only the first plan and the changed pool re-planned with it as the plan in force (e.g. for older code)",
+    )
     args = parser.parse_args()
     instance = with_time_limit(parser, pool_instance(parser, args, 10.0), args.seconds, "--seconds")
     first = round(FROM_SHARE * instance.periods) + 1
@@ -108,18 +126,22 @@ def main() -> None:
     spawn = multiprocessing.get_context("spawn")
     fields = asdict(instance)
 
-    def run(changed: bool, warm_start: str | None) -> dict[str, Any]:
+    def run(changed: bool, earlier: str | None, how: str) -> dict[str, Any]:
         # A fresh process per solve: its peak memory is its own.
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
-            return pool.submit(_solve, fields, changed, warm_start).result()
+            return pool.submit(_solve, fields, changed, earlier, how).result()
 
-    base = run(False, None)
+    base = run(False, None, "scratch")
     print(_line("first plan", base), flush=True)
     if "plan" not in base:
         return
     for changed, pool in ((False, "same pool"), (True, f"demand +{MORE_DEMAND - 1:.0%} from period {first}")):
-        print(_line(f"{pool}, from scratch", run(changed, None)), flush=True)
-        print(_line(f"{pool}, from the first plan", run(changed, base["plan"])), flush=True)
+        if args.anchor_only and not changed:
+            continue
+        if not args.anchor_only:
+            print(_line(f"{pool}, from scratch", run(changed, base["plan"], "scratch")), flush=True)
+            print(_line(f"{pool}, from the first plan", run(changed, base["plan"], "warm")), flush=True)
+        print(_line(f"{pool}, re-planned (anchor)", run(changed, base["plan"], "anchor")), flush=True)
 
 
 if __name__ == "__main__":

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from werkdeling import Plan, Scenario, Status, solve, validate
+from werkdeling import Plan, Scenario, Status, decompose, solve, validate
 from werkdeling.errors import InputError
 from werkdeling.evaluation import diff_plans
 from werkdeling.model import Anchor, AnchorError
+from werkdeling.model.eligibility import possible_placements
+from werkdeling.period_anchor import period_anchor
 from werkdeling.plan import Placement, TrainingSpell
 from werkdeling.replan import Disruption, load_disruption, replan
+from werkdeling.scenario import OBJECTIVE_SCALE
 
 from .conftest import employer, hours, north, scenario, worker
 from .test_properties import FAMILIES, programme_scenarios, scenarios
@@ -170,35 +174,41 @@ def test_disruption_files_read_dates_as_period_labels(tmp_path: Any) -> None:
         load_disruption(path)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(scenarios(min_workers=1), st.data())
-def test_replanning_never_changes_frozen_periods_nor_beats_scratch_on_changes(
-    data: dict[str, Any], draw: st.DataObject
-) -> None:
+def planned_then_absent(data: dict[str, Any], draw: st.DataObject) -> tuple[Scenario, Plan, Disruption]:
+    """The drawn scenario, its plan, and a drawn worker's absence from a drawn period on."""
     s = Scenario.model_validate(data)
     first = solve(s, time_limit=20, num_workers=1)
     assert first.plan is not None
     labels = s.horizon.labels
     ill = draw.draw(st.sampled_from([w.id for w in s.workers]))
     start = draw.draw(st.integers(0, len(labels) - 1))
-    change = disruption({"kind": "absent", "worker": ill, "periods": [f"{labels[start]}..{labels[-1]}"]})
+    return s, first.plan, disruption({"kind": "absent", "worker": ill, "periods": [f"{labels[start]}..{labels[-1]}"]})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(min_workers=1), st.data())
+def test_replanning_never_changes_frozen_periods_nor_beats_scratch_on_changes(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    s, first, change = planned_then_absent(data, draw)
+    labels = s.horizon.labels
     penalty = draw.draw(st.sampled_from([0, 1, 100]))
-    replanned = replan(s, first.plan, change, change_penalty=penalty, time_limit=20, num_workers=1)
+    replanned = replan(s, first, change, change_penalty=penalty, time_limit=20, num_workers=1)
     new = replanned.result.plan
     assert replanned.result.status is Status.OPTIMAL and new is not None
     assert validate(replanned.scenario, new).is_valid
     frozen = set(labels[: replanned.frozen_periods])
-    assert {p for p in first.plan.placements if p.period in frozen} == {p for p in new.placements if p.period in frozen}
+    assert {p for p in first.placements if p.period in frozen} == {p for p in new.placements if p.period in frozen}
     scratch = solve(replanned.scenario, time_limit=20, num_workers=1)
     assert scratch.plan is not None and scratch.objective is not None and replanned.result.objective is not None
     # When scratch's plan keeps the frozen periods it is a candidate re-plan, so (both optimal)
     # re-plan cost + penalty <= scratch cost + penalty, while scratch's cost is the lower: with a
     # positive penalty the re-plan changes no more placements than scratch.
     keeps_frozen = {p for p in scratch.plan.placements if p.period in frozen} == {
-        p for p in first.plan.placements if p.period in frozen
+        p for p in first.placements if p.period in frozen
     }
     if penalty and keeps_frozen:
-        assert replanned.changes.changed_placements <= diff_plans(first.plan, scratch.plan).changed_placements
+        assert replanned.changes.changed_placements <= diff_plans(first, scratch.plan).changed_placements
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -281,3 +291,99 @@ def test_a_course_running_into_an_absence_is_re_planned_as_a_whole() -> None:
     late = disruption({"kind": "absent", "worker": "an", "periods": ["2027-02"]}, start="2027-02")
     with pytest.raises(AnchorError, match="training of 'an' starting 2027-01 is frozen but no longer possible"):
         replan(s, plan, late, time_limit=10, num_workers=1)
+
+
+@pytest.mark.parametrize("strategy", ["whole", "by_period"])
+def test_a_frozen_placement_that_became_impossible_is_the_same_error_by_period(strategy: str) -> None:
+    s, plan = two_farms()
+    ill = disruption({"kind": "absent", "worker": "an", "periods": ["2027-01"]}).apply(s)
+    with pytest.raises(AnchorError, match="'an' with 'east' \\(picker\\) in 2027-01 is in a frozen period"):
+        solve(ill, anchor=Anchor(plan=plan, frozen_periods=2), strategy=strategy, time_limit=5)
+
+
+def test_replanning_by_period_makes_the_one_change_the_whole_model_makes() -> None:
+    s, plan = two_farms()
+    change = disruption({"kind": "absent", "worker": "an", "periods": ["2027-03"]})
+    whole = replan(s, plan, change, time_limit=20, num_workers=1, strategy="whole")
+    by_period = replan(s, plan, change, time_limit=20, num_workers=1, strategy="by_period")
+    # As in the first test: with 100 points per change, the optimum only takes 'an' out in
+    # March; moving 'bo' or swapping back to the nearest farms costs more in changes than it saves.
+    assert whole.result.status is Status.OPTIMAL
+    assert any("period by period" in note for note in by_period.result.notes)
+    assert by_period.changes.lines(s.horizon.labels) == ["'an' 2027-03: 'east' (picker) -> not placed"]
+    assert by_period.result.objective == pytest.approx(whole.result.objective)
+    assert by_period.result.change_cost == whole.result.change_cost == 100
+    # The bound holds the change penalty too: with the two frozen months' own costs and the
+    # open months' LPs it cannot exceed the optimum, cost plus changes.
+    assert by_period.result.bound is not None
+    assert by_period.result.bound <= whole.result.objective + 100 + 1e-9  # type: ignore[operator]
+
+
+def test_replanning_a_large_pool_plans_by_period_unless_a_placement_is_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    s, plan = two_farms()
+    monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)  # every pool counts as large
+    anchored = solve(s, anchor=Anchor(plan=plan, frozen_periods=1, change_penalty=10), time_limit=5, num_workers=1)
+    assert any("period by period" in note for note in anchored.notes)
+    assert anchored.changes is not None and anchored.changes.changed_placements == 0
+    forced = Placement(worker="an", period="2027-02", employer="west", role="picker", hours=100)
+    whole = solve(s, anchor=Anchor(plan=plan, forced=(forced,)), time_limit=5, num_workers=1)
+    assert not any("period by period" in note for note in whole.notes)
+    assert whole.plan is not None and forced in whole.plan.placements
+    with pytest.raises(InputError, match="takes no forced placements"):
+        solve(s, anchor=Anchor(plan=plan, forced=(forced,)), strategy="by_period", time_limit=5)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scenarios(min_workers=1), st.data())
+def test_replanning_by_period_keeps_frozen_periods_and_never_beats_the_bound_or_the_optimum(
+    data: dict[str, Any], draw: st.DataObject
+) -> None:
+    s, first, change = planned_then_absent(data, draw)
+    labels = s.horizon.labels
+    start = change.frozen_periods(s)
+    revised = change.apply(s)
+    anchor = Anchor(plan=first, frozen_periods=start, change_penalty=draw.draw(st.sampled_from([0, 1, 100])))
+    whole = solve(revised, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
+    # solve() raises SolverError unless the validator's cost plus the penalty per change that
+    # diff_plans counts equals what the period models expected, and unless frozen periods kept.
+    by_period = solve(revised, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None
+    assert by_period.plan is not None and by_period.objective is not None and by_period.bound is not None
+    assert validate(revised, by_period.plan).is_valid
+    frozen = set(labels[:start])
+    assert {p for p in first.placements if p.period in frozen} == {
+        p for p in by_period.plan.placements if p.period in frozen
+    }
+    optimum = whole.objective + whole.change_cost
+    assert by_period.bound <= optimum + 1e-9
+    assert by_period.objective + by_period.change_cost >= optimum - 1e-9
+    if s.weights.switches == 0:
+        # Nothing links the periods then, the changes included: each period's best is the optimum.
+        assert by_period.objective + by_period.change_cost == pytest.approx(optimum, abs=1e-9)
+
+
+def test_the_anchor_as_costs_per_placement_counts_each_kind_of_change() -> None:
+    s, plan = two_farms()
+    rows = [p for p in plan.placements if not (p.worker == "bo" and p.period == "2027-04")]
+    # 'an' in March at 50 h: no placement makes that again (a month is 100 h), so it is a change.
+    rows = [p.model_copy(update={"hours": 50}) if (p.worker, p.period) == ("an", "2027-03") else p for p in rows]
+    anchor = Anchor(plan=Plan(placements=tuple(rows)), frozen_periods=1, change_penalty=10)
+    allowed = possible_placements(s)
+    kept = period_anchor(s, anchor, allowed)
+    an, bo = s.worker_index["an"], s.worker_index["bo"]
+    west, east = (s.quantities.slot_index[(s.employer_index[e], "picker")] for e in ("west", "east"))
+    workers, slots = np.array([an, an, bo, bo]), np.array([west, east, west, east])
+    units = 10 * OBJECTIVE_SCALE
+    # February: each keeps their place for `-units` (no change), elsewhere it is a change either way.
+    assert kept.extra(1, workers, slots).tolist() == [0, -units, -units, 0]
+    # March: 'an' changes whatever happens; April: placing 'bo' anywhere is a change.
+    assert kept.extra(2, workers, slots).tolist() == [0, 0, -units, 0]
+    assert kept.extra(3, workers, slots).tolist() == [0, -units, units, units]
+    assert kept.extra(0, workers, slots).tolist() == [0, 0, 0, 0]  # frozen: not planned
+    assert kept.fixed[[an, bo], 0].tolist() == [east, west]
+    # With everyone unplaced from February: 'an' changes 3 worker-periods and 'bo' 2.
+    assert kept.constant_units == 5 * units
+    whole = solve(s, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
+    by_period = solve(s, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None and by_period.objective is not None
+    assert by_period.objective + by_period.change_cost == pytest.approx(whole.objective + whole.change_cost)

@@ -324,7 +324,7 @@ def test_planning_by_period_begins_from_a_warm_start_and_never_returns_a_dearer_
     assert started.objective <= good.objective + 1e-6
     assert validate(s, started.plan).objective == pytest.approx(started.objective)
     assert any(
-        re.fullmatch(r"the start plan was taken in \d+ of 12 period\(s\) of the first pass; .*", n)
+        re.fullmatch(r"the start plan was taken in \d+ of 12 period\(s\) planned in the first pass; .*", n)
         for n in started.notes
     )
     # The warm start itself where it costs less than the plan made, with the bound kept.

@@ -41,6 +41,11 @@ of a plan is a sum of a cost per period plus the switch count, and:
   window at a time, everyone in it free and the rest of the plan fixed
   (:func:`_replan_windows`): it moves several workers for a few periods together.
 
+* **An anchor.** Re-planning from a plan in force (:mod:`werkdeling.period_anchor`) keeps the
+  frozen periods' columns and adds the change penalty to each candidate's cost, so the first
+  pass, the pattern LPs and the sweeps need nothing else; the switch pricing, the whole-path
+  moves and the windows, which do not know frozen periods, are left out.
+
 Each period's cost is taken against the period left empty, so the plan's cost is ``E`` (the
 cost of the empty plan) plus the sum of those changes, which the caller checks against the
 validator, and the bound is ``E`` plus the sum of the periods' LP optima against empty.
@@ -84,6 +89,7 @@ from werkdeling.model.build import BuiltModel, build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.path_search import repath
 from werkdeling.patterns import PatternLp, SlotCounts, pattern_lp, slot_counts
+from werkdeling.period_anchor import PeriodAnchor
 from werkdeling.plan import Plan
 from werkdeling.relaxation import FloatArray, period_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
@@ -335,6 +341,7 @@ def plan_by_period(
     allowed: BoolArray | None = None,
     threads: int | None = None,
     start: IntArray | None = None,
+    anchor: PeriodAnchor | None = None,
 ) -> ByPeriod:
     """Plan ``scenario`` period by period (see the module docstring).
 
@@ -349,6 +356,12 @@ def plan_by_period(
     second plan to search from: where its column costs no more than the plan searched from the
     rounded LP, the period takes it, searched on (:func:`_or_start`). It does not change the
     bound.
+
+    With an ``anchor`` (:mod:`werkdeling.period_anchor`), the frozen periods keep the anchor
+    plan's columns and each candidate's cost includes what it changes in the change count, so
+    ``expected_units`` and the bound include the change penalty. The switches are then not
+    priced (the bound is the sum of the periods' LPs, the frozen periods' own costs and the
+    pattern LPs) and no windows are re-planned: those steps do not know the frozen periods.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -356,7 +369,7 @@ def plan_by_period(
     threads = threads if threads is not None and threads >= 1 else (os.cpu_count() or 1)
     periods = scenario.horizon.periods
     empty = validate_measured(scenario, measure(scenario, resolve(scenario, Plan())))
-    empty_units = empty.objective_units
+    empty_units = empty.objective_units + (0 if anchor is None else anchor.constant_units)
     slot_employer = np.array([slot.employer for slot in scenario.quantities.slots], dtype=np.int64)
     home = _home_employers(scenario)
     if allowed is None:
@@ -375,7 +388,7 @@ def plan_by_period(
     # Each period's candidates and LP prices, for the bound with switches (None: no switch
     # cost, or too large to keep; the possible placements bound the candidates from above).
     switch = term_units(scenario, Term.SWITCHES)
-    pricings: list[PeriodPricing] | None = [] if switch > 0 else None
+    pricings: list[PeriodPricing] | None = [] if switch > 0 and anchor is None else None
     # Where they would not fit, the switches are priced after the first pass on the groups a
     # cheapest path can take at prices near the LPs' (lagrangian.restricted).
     few: list[PeriodPricing] | None = None
@@ -387,7 +400,7 @@ def plan_by_period(
     from_start = 0  # the periods that took their column of ``start``
     # Crowded periods' LPs are solved a period ahead in a child process (werkdeling.ahead),
     # where this run may use more than one core.
-    ahead = LpAhead(scenario, allowed) if threads > 1 and periods > 1 and ahead_available() else None
+    ahead = LpAhead(scenario, allowed) if anchor is None and threads > 1 and periods > 1 and ahead_available() else None
     # With switches and every candidate kept, the last share of the time goes to CP-SAT on
     # windows of periods (_replan_windows), after the bound is final.
     windowed = (
@@ -405,8 +418,27 @@ def plan_by_period(
             period_started = time.perf_counter()
             label = scenario.horizon.labels[k]
             last = _last_employers(plan, home, slot_employer, k)
-            costs = period_costs(scenario, allowed, k, last)
+            costs = period_costs(scenario, allowed, k, last, anchor=anchor)
             modelled = time.perf_counter()
+            if anchor is not None and not anchor.open[k]:
+                held = anchor.fixed[:, k]
+                if not costs.feasible(held):
+                    notes.append(f"period {label} is frozen, but the plan in force breaks a hard rule there")
+                    return ByPeriod(None, expected, None, infeasible=True, notes=notes)
+                units, switches, support = _frozen_period(costs, held)
+                # Its own cost bounds the period, the switches into it too where every period
+                # before it is frozen: only then are they fixed.
+                own = units if not anchor.open[:k].any() else units - switches
+                lp_total += own
+                lp_bounds.append(own)
+                lp_supports.append(support)
+                crowded_periods.append(True)  # no pattern LP for a frozen period
+                reports.append(PeriodReport(label, modelled - period_started, 0.0, 0.0, switches, "frozen"))
+                plan[:, k] = held
+                expected += units
+                if on_period is not None:
+                    on_period(k, expected)
+                continue
             crowded = len(costs.worker) > PRUNE_ABOVE
             # The min-cost flow solves the LP exactly and fastest; GLOP where a head count binds.
             relaxed = None if ahead is None else ahead.take(k)
@@ -478,7 +510,7 @@ def plan_by_period(
             if not feasible or len(costs.worker) <= CP_SAT_UP_TO:
                 found, interrupted, infeasible = _cp_sat_period(
                     scenario, k, last, allowed, costs, chosen if feasible else None, relaxed.values,
-                    max(0.05, share - (time.perf_counter() - period_started)), run, configure,
+                    max(0.05, share - (time.perf_counter() - period_started)), run, configure, anchor,
                 )  # fmt: skip
                 if found is None and not feasible:
                     if interrupted:
@@ -507,9 +539,10 @@ def plan_by_period(
         if ahead is not None:
             ahead.close()
     if start is not None:
+        planned = periods if anchor is None else int(anchor.open.sum())
         notes.append(
-            f"the start plan was taken in {from_start} of {periods} period(s) of the first pass; the rounded LP in "
-            "the rest"
+            f"the start plan was taken in {from_start} of {planned} period(s) planned in the first pass; the rounded "
+            "LP in the rest"
         )
 
     # Priced on threads of their own while the pattern LPs and the sweeps improve the plan on
@@ -530,7 +563,7 @@ def plan_by_period(
             later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
                 scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
                 [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
-                now + PATTERN_SHARE * max(0.0, finish - now),
+                now + PATTERN_SHARE * max(0.0, finish - now), anchor,
             )  # fmt: skip
             if stopped:
                 notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
@@ -555,7 +588,7 @@ def plan_by_period(
                 full = _price_beside(pricer, expected - empty_units, finish)
                 del pricer
             swept, stopped = _sweep(
-                scenario, allowed, plan, home, slot_employer, now + share * max(0.0, finish - now)
+                scenario, allowed, plan, home, slot_employer, now + share * max(0.0, finish - now), anchor
             )  # fmt: skip
             expected += swept
             if on_period is not None and swept < 0:
@@ -620,6 +653,15 @@ def plan_by_period(
     outcome.window_units = window_change
     outcome.windows = windows
     return outcome
+
+
+def _frozen_period(costs: PeriodCosts, column: IntArray) -> tuple[int, int, IntArray]:
+    """A frozen period's cost with the anchor plan's ``column``, the switches' part of it, and
+    the candidates it places (every placement of a frozen column is one, see
+    :func:`werkdeling.period_anchor.period_anchor`)."""
+    placed = np.flatnonzero(column >= 0)
+    support = costs.lookup(placed, column[placed])
+    return costs.cost(column), int(costs.switch_cost[support].sum()), support
 
 
 def start_array(scenario: Scenario, plan: Plan) -> IntArray:
@@ -695,6 +737,7 @@ def _pattern_bounds(
     crowded: list[bool],
     pricings: list[PeriodPricing] | None,
     deadline: float,
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[float, int, int, bool]:
     """Solve periods' pattern LPs (:func:`~werkdeling.patterns.pattern_lp`), the period furthest
     above its LP first, until ``deadline``; crowded periods and those too large for the pattern
@@ -710,7 +753,8 @@ def _pattern_bounds(
 
     Returns what they added to the sum of the periods' LP bounds (units), how many were solved,
     what their plans changed the cost by (units, at most 0), and whether the user stopped it
-    (Ctrl-C; what the periods solved by then added stays, and the plan stays whole)."""
+    (Ctrl-C; what the periods solved by then added stays, and the plan stays whole). With an
+    ``anchor``, the costs include its change penalty; its frozen periods are marked ``crowded``."""
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
     order = sorted(range(len(reports)), key=lambda k: -reports[k].above_lp_units)
     order = [k for k in order if not crowded[k]]
@@ -718,7 +762,7 @@ def _pattern_bounds(
     for k in order:
         if time.perf_counter() >= deadline:
             break
-        costs = period_costs(scenario, allowed, k, nobody)
+        costs = period_costs(scenario, allowed, k, nobody, anchor=anchor)
         counts = slot_counts(costs)
         if counts is None:
             continue
@@ -730,7 +774,7 @@ def _pattern_bounds(
             # The bound first, so Ctrl-C during the period's re-planning keeps it.
             solved += 1
             gained += _pattern_gain(pricings, k, counts, found, lp_bounds[k])
-            change += _pattern_plan(scenario, allowed, plan, home, slot_employer, k, found.values, deadline)
+            change += _pattern_plan(scenario, allowed, plan, home, slot_employer, k, found.values, deadline, anchor)
         except KeyboardInterrupt:
             return gained, solved, change, True
     return gained, solved, change, False
@@ -758,6 +802,7 @@ def _pattern_plan(
     period: int,
     values: FloatArray,
     deadline: float,
+    anchor: PeriodAnchor | None = None,
 ) -> int:
     """Replace ``period``'s plan in ``plan`` by the rounded, repaired and searched pattern LP
     solution ``values`` (per candidate placement) where that keeps every rule and costs less,
@@ -766,7 +811,7 @@ def _pattern_plan(
     period LP's rounding does not: without switches, the search from it ends 4,057 points above
     the 500-worker benchmark months' pattern bounds, the search from the rounded period LP
     7,851 (``benchmarks/exact_periods.py``)."""
-    costs = _costs_between(scenario, allowed, plan, home, slot_employer, period)
+    costs = _costs_between(scenario, allowed, plan, home, slot_employer, period, anchor)
     start = repair(costs, _rounded(costs, values, scenario, allowed, period))
     found, _ = improve(costs, start, seconds=max(0.0, deadline - time.perf_counter()))
     change = costs.cost(found) - costs.cost(plan[:, period])
@@ -1053,12 +1098,18 @@ def _next_employers(plan: IntArray, slot_employer: IntArray, period: int) -> Int
 
 
 def _costs_between(
-    scenario: Scenario, allowed: BoolArray, plan: IntArray, home: IntArray, slot_employer: IntArray, period: int
+    scenario: Scenario,
+    allowed: BoolArray,
+    plan: IntArray,
+    home: IntArray,
+    slot_employer: IntArray,
+    period: int,
+    anchor: PeriodAnchor | None = None,
 ) -> PeriodCosts:
     """The costs of ``period`` with the plan's other periods kept: switches are counted from the
     employer each worker last worked for before it and to the one they work for next."""
     last = _last_employers(plan, home, slot_employer, period)
-    return period_costs(scenario, allowed, period, last, _next_employers(plan, slot_employer, period))
+    return period_costs(scenario, allowed, period, last, _next_employers(plan, slot_employer, period), anchor)
 
 
 @dataclass(frozen=True)
@@ -1101,12 +1152,19 @@ def _finish_pricing(beside: _Beside, stopped: bool, notes: list[str]) -> bool:
 
 
 def _sweep(
-    scenario: Scenario, allowed: BoolArray, plan: IntArray, home: IntArray, slot_employer: IntArray, deadline: float
+    scenario: Scenario,
+    allowed: BoolArray,
+    plan: IntArray,
+    home: IntArray,
+    slot_employer: IntArray,
+    deadline: float,
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[int, bool]:
     """Improve ``plan`` in place, period after period, now that every period is planned: a period
     planned early could not see the switches its choices cause later. Sweeps repeat until one
     changes nothing or the deadline passes; returns the change of the objective (units), and
-    whether the user stopped it (Ctrl-C; the plan stays whole)."""
+    whether the user stopped it (Ctrl-C; the plan stays whole). An ``anchor``'s frozen periods
+    are left as they are."""
     change = 0
     while time.perf_counter() < deadline:
         before = change
@@ -1114,7 +1172,9 @@ def _sweep(
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 return change, False
-            costs = _costs_between(scenario, allowed, plan, home, slot_employer, k)
+            if anchor is not None and not anchor.open[k]:
+                continue
+            costs = _costs_between(scenario, allowed, plan, home, slot_employer, k, anchor)
             if len(costs.worker) > PRUNE_ABOVE:
                 costs = costs.restricted(costs.cheapest(KEEP_CHEAPEST, keep=plan[:, k]))
             try:
@@ -1139,15 +1199,23 @@ def _cp_sat_period(
     seconds: float,
     run: Runner,
     configure: Callable[[cp_model.CpSolver, float], None],
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[IntArray | None, bool, bool]:
     """CP-SAT on the period model from ``start`` (see :func:`_plan_period`): its plan, whether
-    the user stopped it, and whether it proved that the period has no plan."""
+    the user stopped it, and whether it proved that the period has no plan. With an ``anchor``,
+    its objective includes what each placement changes in the change count."""
     built = build_model(
         scenario, periods=(period,), last_employers={w: int(e) if e >= 0 else None for w, e in enumerate(last)},
         allowed=allowed,
     )  # fmt: skip
-    built.model.minimize(built.objective())
     x = built.variables.x
+    objective = built.objective()
+    if anchor is not None:
+        extra = anchor.extra(period, costs.worker, costs.slot)
+        changing = np.flatnonzero(extra).tolist()
+        placements = [x[(int(costs.worker[i]), period, int(costs.slot[i]))] for i in changing]
+        objective += cp_model.LinearExpr.weighted_sum(placements, extra[changing].tolist())
+    built.model.minimize(objective)
     by_index = np.zeros(len(built.model.proto.variables), dtype=np.float64)
     for i, (w, s) in enumerate(zip(costs.worker.tolist(), costs.slot.tolist(), strict=True)):
         by_index[x[(w, period, s)].index] = lp_values[i]

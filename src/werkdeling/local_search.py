@@ -26,6 +26,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +36,9 @@ from werkdeling.scenario import Scenario, Term
 from werkdeling.scenario.programmes import PreferenceKind
 from werkdeling.scenario.scenario import BoolArray, IntArray
 from werkdeling.scenario.settings import TERM_QUANTITY
+
+if TYPE_CHECKING:
+    from werkdeling.period_anchor import PeriodAnchor
 
 #: Unplaced, in an assignment array.
 IDLE = -1
@@ -196,12 +200,15 @@ def period_costs(
     period: int,
     last: IntArray,
     following: IntArray | None = None,
+    anchor: PeriodAnchor | None = None,
 ) -> PeriodCosts:
     """The :class:`PeriodCosts` of ``period``.
 
     ``last[w]`` is the employer worker ``w`` last worked for before the period (``-1``: none, so
     the first placement is no switch); ``following[w]`` the one they work for next after it, for
     a search that keeps later periods as they are (``None`` or ``-1``: nothing planned after).
+    With an ``anchor``, each placement's cost includes what it changes in the anchor plan's
+    change count (:meth:`~werkdeling.period_anchor.PeriodAnchor.extra`).
     """
     q = scenario.quantities
     capacity = q.capacity_minutes[:, period].astype(np.int64)
@@ -226,6 +233,8 @@ def period_costs(
     switches -= (before_w >= 0) & (after_w >= 0) & (before_w != after_w)
     cost += switch * switches
     cost += _preference_costs(scenario, period, worker, employer)
+    if anchor is not None:
+        cost += anchor.extra(period, worker, slot)
 
     over_units = term_units(scenario, Term.OVERSTAFFING)
     over = np.array([over_units * scenario.employers[e].overstaffing_cost for e in slot_employer], dtype=np.int64)

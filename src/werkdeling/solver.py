@@ -17,10 +17,10 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from werkdeling import decompose, spanning
+from werkdeling import decompose, period_anchor, spanning
 from werkdeling.errors import InputError, SolverError
 from werkdeling.evaluation.costs import cost_breakdown_of
-from werkdeling.evaluation.diff import diff_plans
+from werkdeling.evaluation.diff import RowKey, diff_plans, row_key
 from werkdeling.evaluation.kpis import kpis_of
 from werkdeling.evaluation.measure import Measurement, measure, resolve
 from werkdeling.evaluation.validation import ValidationReport, validate_measured
@@ -28,7 +28,7 @@ from werkdeling.heuristic import greedy_plan
 from werkdeling.model import Anchor, BuiltModel, build_model
 from werkdeling.model.build import read_plan
 from werkdeling.model.eligibility import possible_placements
-from werkdeling.plan import Plan
+from werkdeling.plan import Placement, Plan
 from werkdeling.result import Result, Stage, Status, gap_pct
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.scenario import BoolArray
@@ -352,16 +352,20 @@ def _by_period(
     if strategy is Strategy.WHOLE:
         return None
     if strategy is Strategy.BY_PERIOD:
-        if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
-            raise InputError(["strategy 'by_period' works in weighted mode without an anchor plan"])
+        if mode is not ObjectiveMode.WEIGHTED:
+            raise InputError(["strategy 'by_period' works in weighted mode only"])
+        if anchor is not None and not period_anchor.supported(anchor):
+            raise InputError(["strategy 'by_period' takes no forced placements; use strategy 'whole' or 'auto'"])
         if linking := decompose.linking_features(scenario):
             raise InputError([
                 "strategy 'by_period': this scenario cannot be planned period by period because of "
                 + ", ".join(linking) + "; use strategy 'whole' or 'auto'"
             ])  # fmt: skip
         return scenario, possible_placements(scenario)
-    if anchor is not None or mode is not ObjectiveMode.WEIGHTED:
+    if mode is not ObjectiveMode.WEIGHTED:
         return None
+    if anchor is not None and (not period_anchor.supported(anchor) or decompose.linking_features(scenario)):
+        return None  # planning by period keeps an anchor only where nothing but the switches links periods
     plannable = _plannable(scenario)
     return plannable if plannable is not None and int(plannable[1].sum()) > decompose.BY_PERIOD_ABOVE else None
 
@@ -384,11 +388,15 @@ def _plan_by_period(
     run: _Run,
     *,
     start: Plan | None = None,
+    anchor: Anchor | None = None,
 ) -> Result:
     """:func:`solve` by period of ``scenario``, where ``planned`` and ``allowed`` are its
-    :func:`_plannable` scenario and possible placements."""
+    :func:`_plannable` scenario and possible placements; an ``anchor`` needs ``planned`` to be
+    ``scenario`` (see :func:`_by_period`)."""
     if planned is scenario:
-        return _solve_by_period(scenario, time_limit, started, run, allowed, start=start)
+        return _solve_by_period(scenario, time_limit, started, run, allowed, start=start, anchor=anchor)
+    if anchor is not None:
+        raise ValueError("an anchor is planned by period only where nothing but the switches links the periods")
     return _solve_with_spanning_by_period(scenario, planned, allowed, time_limit, started, run, start=start)
 
 
@@ -564,12 +572,21 @@ def _no_worse_than(scenario: Scenario, planned: Result, warm_start: Plan, starte
 
 
 def _solve_by_period(
-    scenario: Scenario, time_limit: float, started: float, run: _Run, allowed: BoolArray, *, start: Plan | None = None
+    scenario: Scenario,
+    time_limit: float,
+    started: float,
+    run: _Run,
+    allowed: BoolArray,
+    *,
+    start: Plan | None = None,
+    anchor: Anchor | None = None,
 ) -> Result:
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
     ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
     placements took part of ``time_limit`` already, and refereeing the plan takes some after.
-    Each period's search may begin from ``start`` (see ``plan_by_period``)."""
+    Each period's search may begin from ``start`` (see ``plan_by_period``). With an ``anchor``
+    (no forced placements), the frozen periods keep its plan and the objective includes its change
+    penalty (:mod:`werkdeling.period_anchor`)."""
     referee = _referee_seconds(scenario)
     planning = max(0.0, (time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE) - referee)
     terms = tuple(t for t in Term if scenario.weights.of(t) > 0)
@@ -585,13 +602,16 @@ def _solve_by_period(
             elapsed = time.perf_counter() - started
             run.progress(Progress(1, 1, terms, elapsed, time_limit, units / OBJECTIVE_SCALE, None))
 
+    kept = None if anchor is None else period_anchor.period_anchor(scenario, anchor, allowed)
     outcome = decompose.plan_by_period(
         scenario, time_limit=planning, run=lambda solver, model: _run(solver, model, None),
         configure=configure, on_period=on_period, allowed=allowed, threads=run.num_workers,
-        start=None if start is None else decompose.start_array(scenario, start),
+        start=None if start is None else decompose.start_array(scenario, start), anchor=kept,
     )  # fmt: skip
     runtime = time.perf_counter() - started
     notes = [BY_PERIOD_NOTE, *outcome.notes]
+    if kept is not None and anchor is not None:
+        notes.insert(1, _anchor_note(anchor, kept))
     if outcome.plan is None:
         status = Status.INFEASIBLE if outcome.infeasible else Status.UNKNOWN
         stage = Stage(terms=terms, status=status, objective=None, bound=None, runtime=runtime)
@@ -600,19 +620,45 @@ def _solve_by_period(
             terms={}, kpis=None, stages=(stage,), notes=tuple(notes),
         )  # fmt: skip
     measured, report = refereed(scenario, outcome.plan, "planning by period gave")
-    if report.objective_units != outcome.expected_units:
+    changes = None if anchor is None else diff_plans(anchor.plan, outcome.plan)
+    change_units = 0
+    if anchor is not None and changes is not None:
+        change_units = anchor.change_penalty * OBJECTIVE_SCALE * changes.changed_placements
+    total = report.objective_units + change_units
+    if total != outcome.expected_units:
         raise SolverError(
-            f"objective mismatch: period models {outcome.expected_units} units, plan {report.objective_units} "
-            "units; please report this"
+            f"objective mismatch: period models {outcome.expected_units} units, plan {total} units; please report this"
         )
+    if anchor is not None and not _keeps_frozen(scenario, anchor, outcome.plan):
+        raise SolverError("planning by period changed a frozen period; please report this")
     bound = outcome.bound_units / OBJECTIVE_SCALE if outcome.bound_units is not None else None
-    status = Status.OPTIMAL if outcome.bound_units == report.objective_units else Status.FEASIBLE
-    stage = Stage(terms=terms, status=status, objective=report.objective, bound=bound, runtime=runtime)
+    status = Status.OPTIMAL if outcome.bound_units == total else Status.FEASIBLE
+    stage = Stage(terms=terms, status=status, objective=total / OBJECTIVE_SCALE, bound=bound, runtime=runtime)
     return Result(
         status=status, mode=mode, plan=outcome.plan, objective=report.objective, bound=bound, runtime=runtime,
         terms=report.terms, kpis=kpis_of(scenario, measured), costs=cost_breakdown_of(scenario, measured),
-        stages=(stage,), notes=tuple(notes),
+        changes=changes, change_cost=change_units / OBJECTIVE_SCALE, stages=(stage,), notes=tuple(notes),
     )  # fmt: skip
+
+
+def _anchor_note(anchor: Anchor, kept: period_anchor.PeriodAnchor) -> str:
+    """The note on a plan by period that stays close to ``anchor``."""
+    return (
+        f"re-planned from the plan in force: {int(kept.frozen.sum())} frozen period(s) kept as planned, and "
+        f"{anchor.change_penalty} point(s) per changed "
+        "worker-period in each period's costs; the switches are not priced here, so the bound is the sum of the "
+        "open periods' LP relaxations and the frozen periods' own costs"
+    )
+
+
+def _keeps_frozen(scenario: Scenario, anchor: Anchor, plan: Plan) -> bool:
+    """Whether ``plan`` has exactly the anchor plan's placements in its frozen periods."""
+    positions = scenario.horizon.positions
+
+    def frozen(placements: tuple[Placement, ...]) -> list[tuple[str, str, RowKey]]:
+        return sorted((p.worker, p.period, row_key(p)) for p in placements if anchor.is_frozen(positions[p.period]))
+
+    return frozen(anchor.plan.placements) == frozen(plan.placements)
 
 
 def _configure(
@@ -689,16 +735,20 @@ def solve(
         keep it, forced placements are made, and each changed worker-period costs
         ``anchor.change_penalty`` on top of the scenario's objective (in the last stage in
         lexicographic mode). ``Result.changes`` then lists the changes; ``Result.objective``
-        stays the scenario's own cost. It is also the warm start unless one is given.
+        stays the scenario's own cost. It is also the warm start unless one is given. Without
+        forced placements it is planned by period where ``strategy`` would plan by period
+        (:mod:`werkdeling.period_anchor`): frozen periods keep their columns and the change
+        penalty is a cost per placement in each period.
     strategy
         ``whole``: one model of the whole horizon. ``by_period``: plan period by period, with
         a proven bound from each period's LP relaxation (see :mod:`werkdeling.decompose`; only
         for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
         default) plans by period when the scenario allows it, has more than
-        ``decompose.BY_PERIOD_ABOVE`` possible placements and neither an anchor nor
-        lexicographic mode; else as a whole. Where courses (``trainings``) and vacancies are
-        all that links the periods and there are that many placements without them, ``auto``
-        chooses courses and permanent moves by estimate and plans by period with them fixed
+        ``decompose.BY_PERIOD_ABOVE`` possible placements, is solved in weighted mode and has no
+        anchor with forced placements; else as a whole. Where courses (``trainings``) and
+        vacancies are all that links the periods, there are that many placements without them
+        and there is no anchor, ``auto`` chooses courses and permanent moves by estimate and
+        plans by period with them fixed
         (:mod:`werkdeling.spanning`): the model that could place them exactly would not even be
         built in the time limit. A note says so, and the result has no bound (the bound by
         period holds only for what was fixed). ``whole`` still places them exactly there, given
@@ -714,6 +764,13 @@ def solve(
         # Keep time to measure the warm start against the plan (_no_worse_than).
         limit = time_limit - (_referee_seconds(scenario) if warm_start is not None else 0.0)
         run = _Run(seed, num_workers, log, parameters, progress)
+        if anchor is not None:
+            # The plan in force is the start: where keeping a period's placements costs no
+            # more, the period keeps them (decompose._or_start).
+            start = warm_start if warm_start is not None else anchor.plan
+            return _plan_by_period(
+                scenario, planned_scenario, allowed, time_limit, started, run, start=start, anchor=anchor
+            )
         planned = _plan_by_period(scenario, planned_scenario, allowed, limit, started, run, start=warm_start)
         return planned if warm_start is None else _no_worse_than(scenario, planned, warm_start, started)
     build_started = time.perf_counter()

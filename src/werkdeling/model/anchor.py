@@ -11,19 +11,24 @@ Used for re-planning after a disruption and for "who can cover this?". With an :
   is still possible as it was; ``placed[w,p]`` when there was none; 1 when it can no longer be
   made as it was. With splits, a changed amount counts too: ``changed = max(d_s)`` with
   ``d_s = (a_s != old minutes)`` for the old slots and ``d_s = x_s`` for the others.
+
+Planning by period keeps an anchor without forced placements in its own terms
+(:mod:`werkdeling.period_anchor`); both raise the same errors (:func:`frozen_problems`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from werkdeling.errors import InputError
-from werkdeling.evaluation.measure import resolve
+from werkdeling.evaluation.measure import Resolved, ResolvedRow, resolve
 from werkdeling.model.variables import Expr, PlanVars
 from werkdeling.plan import Placement, Plan
+from werkdeling.scenario import Scenario
 from werkdeling.scenario.scenario import hours_to_minutes
 
 
@@ -60,51 +65,70 @@ class AnchorError(InputError):
     """The anchor plan or a forced placement cannot be kept in this scenario."""
 
 
-def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
-    scenario = pv.scenario
+def frozen_problems(
+    scenario: Scenario,
+    anchor: Anchor,
+    resolved: Resolved,
+    fits: Callable[[ResolvedRow], bool],
+    spells: Collection[tuple[int, int, int]],
+    moves: Collection[tuple[int, int, int, int]],
+) -> list[str]:
+    """What keeps the anchor plan's frozen periods from being kept as they are: rows that name
+    something not in ``scenario`` or do not ``fit`` (a placement no longer possible), and courses
+    ``(worker, training, start)`` and permanent moves ``(worker, employer, vacancy, period)``
+    not among the possible ``spells`` and ``moves``. ``resolved`` is the anchor plan resolved."""
     labels = scenario.horizon.labels
     frozen = anchor.is_frozen
-    resolved = resolve(scenario, anchor.plan)
     problems = []
-    keep: dict[tuple[int, int, int], int] = {}
     for row in resolved.rows:
-        if not frozen(row.period):
-            continue
-        key = (row.worker, row.period, row.slot)
-        if key not in pv.x:
-            fits = False
-        elif pv.split:
-            fits = row.minutes in _domain(pv.amounts[key])
-        else:
-            fits = row.minutes == int(scenario.quantities.capacity_minutes[row.worker, row.period])
-        if not fits:
+        if frozen(row.period) and not fits(row):
             p = row.placement
             problems.append(
                 f"placement of '{p.worker}' with '{p.employer}' ({p.role}) in {p.period} is in a frozen period "
                 "but no longer possible; unfreeze that period (an earlier 'from') or correct the plan"
             )
-        keep[key] = row.minutes
     positions = scenario.horizon.positions
+    resolved_rows = {row.index for row in resolved.rows}
     for i, placement in enumerate(anchor.plan.placements):
         k = positions.get(placement.period)
         if k is None:
             problems.append(f"row {i + 1}: period '{placement.period}' is not in the horizon")
-        elif frozen(k) and not any(r.index == i for r in resolved.rows):
+        elif frozen(k) and i not in resolved_rows:
             problems.append(
                 f"row {i + 1}: '{placement.worker}' with '{placement.employer}' ({placement.role}) in "
                 f"{placement.period} names something not in the scenario, in a frozen period"
             )
     frozen_spells = {(s.worker, s.training, s.start) for s in resolved.spells if frozen(s.start)}
     frozen_moves = {(m.worker, m.employer, m.vacancy, m.period) for m in resolved.moves if frozen(m.period)}
-    for w, _, start in frozen_spells - set(pv.training):
+    for w, _, start in sorted(frozen_spells - set(spells)):
         problems.append(
             f"training of '{scenario.workers[w].id}' starting {labels[start]} is frozen but no longer possible; "
             f"let the plan change from {labels[start]} ('from' in the change file) so it can be re-planned"
         )
-    for w, _, _, start in frozen_moves - set(pv.permanent):
+    for w, _, _, start in sorted(frozen_moves - set(moves)):
         problems.append(
             f"permanent move of '{scenario.workers[w].id}' in {labels[start]} is frozen but no longer possible"
         )
+    return problems
+
+
+def _fix_frozen(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
+    scenario = pv.scenario
+    frozen = anchor.is_frozen
+    resolved = resolve(scenario, anchor.plan)
+
+    def fits(row: ResolvedRow) -> bool:
+        key = (row.worker, row.period, row.slot)
+        if key not in pv.x:
+            return False
+        if pv.split:
+            return row.minutes in _domain(pv.amounts[key])
+        return row.minutes == int(scenario.quantities.capacity_minutes[row.worker, row.period])
+
+    problems = frozen_problems(scenario, anchor, resolved, fits, pv.training, pv.permanent)
+    keep = {(row.worker, row.period, row.slot): row.minutes for row in resolved.rows if frozen(row.period)}
+    frozen_spells = {(s.worker, s.training, s.start) for s in resolved.spells if frozen(s.start)}
+    frozen_moves = {(m.worker, m.employer, m.vacancy, m.period) for m in resolved.moves if frozen(m.period)}
     if problems:
         raise AnchorError(problems)
     # Fixed through the variables' domains rather than constraints: presolve then drops them

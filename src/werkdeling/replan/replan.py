@@ -3,7 +3,9 @@
 The disruption is applied to the scenario; periods before it keep the old plan (frozen); the old
 plan is the warm start; and each changed worker-period costs ``change_penalty`` points on top of
 the scenario's objective, so the solver only moves people where it pays (see
-:mod:`werkdeling.model.anchor`). The result lists the changes in words.
+:mod:`werkdeling.model.anchor`). Large pools that nothing but the switches links are re-planned
+period by period (:mod:`werkdeling.period_anchor`), like any large pool. The result lists the
+changes in words.
 """
 
 from __future__ import annotations
