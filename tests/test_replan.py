@@ -387,3 +387,24 @@ def test_the_anchor_as_costs_per_placement_counts_each_kind_of_change() -> None:
     by_period = solve(s, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
     assert whole.status is Status.OPTIMAL and whole.objective is not None and by_period.objective is not None
     assert by_period.objective + by_period.change_cost == pytest.approx(whole.objective + whole.change_cost)
+
+
+@pytest.mark.parametrize("penalty", [0, 30])
+def test_a_window_re_planned_by_period_keeps_both_frozen_ends(penalty: int) -> None:
+    s, plan = two_farms()
+    s = s.replace(weights={"switches": 0})  # else the agreed (far) places are kept anyway
+    # Only February and March may change. Each worker saves 22 points of travel a month at the
+    # nearest farm (see test_replan_keeps_the_agreed_plan...): with no penalty both move there
+    # in both months (4 changes), with 30 points per change the agreed plan is kept. The whole
+    # model agrees either way, and January and April stay as agreed.
+    anchor = Anchor(plan=plan, frozen_periods=1, open_until=3, change_penalty=penalty)
+    whole = solve(s, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
+    by_period = solve(s, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None and by_period.plan is not None
+    assert by_period.objective == pytest.approx(whole.objective)
+    assert by_period.changes is not None and whole.changes is not None
+    assert by_period.changes.changed_placements == whole.changes.changed_placements == (4 if penalty == 0 else 0)
+    ends = {"2027-01", "2027-04"}
+    assert {p for p in by_period.plan.placements if p.period in ends} == {
+        p for p in plan.placements if p.period in ends
+    }
