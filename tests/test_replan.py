@@ -379,10 +379,21 @@ def test_the_anchor_as_costs_per_placement_counts_each_kind_of_change() -> None:
     # March: 'an' changes whatever happens; April: placing 'bo' anywhere is a change.
     assert kept.extra(2, workers, slots).tolist() == [0, 0, -units, 0]
     assert kept.extra(3, workers, slots).tolist() == [0, -units, units, units]
-    assert kept.extra(0, workers, slots).tolist() == [0, 0, 0, 0]  # frozen: not planned
+    # January is frozen: its placements are its only candidates, each kept for `keep`, more than
+    # dropping one could gain: the largest placement cost's size (500 points of paid idle time
+    # saved less 22.2 of travel: 477.8 points), no overstaffing, two switches (50 each), one unit.
+    keep = kept.keep_units
+    assert keep == round((477.8 + 2 * 50) * OBJECTIVE_SCALE) + 1
+    assert kept.extra(0, workers, slots).tolist() == [0, -keep, -keep, 0]
     assert kept.fixed[[an, bo], 0].tolist() == [east, west]
-    # With everyone unplaced from February: 'an' changes 3 worker-periods and 'bo' 2.
-    assert kept.constant_units == 5 * units
+    frozen = kept.restrict(allowed)[:, 0, :]
+    assert frozen.sum() == 2 and frozen[an, east] and frozen[bo, west]
+    dropped = np.full_like(kept.fixed, -1)  # nobody anywhere: January gets its placements back
+    assert kept.keeps(dropped)[:, 0].tolist() == kept.fixed[:, 0].tolist()
+    assert (kept.keeps(dropped)[:, 1:] == -1).all()
+    # With everyone unplaced from February: 'an' changes 3 worker-periods and 'bo' 2; the two
+    # frozen placements' `keep` comes back in the constant.
+    assert kept.constant_units == 5 * units + 2 * keep
     whole = solve(s, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
     by_period = solve(s, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
     assert whole.status is Status.OPTIMAL and whole.objective is not None and by_period.objective is not None

@@ -41,10 +41,11 @@ of a plan is a sum of a cost per period plus the switch count, and:
   window at a time, everyone in it free and the rest of the plan fixed
   (:func:`_replan_windows`): it moves several workers for a few periods together.
 
-* **An anchor.** Re-planning from a plan in force (:mod:`werkdeling.period_anchor`) keeps the
-  frozen periods' columns and adds the change penalty to each candidate's cost, so the first
-  pass, the pattern LPs and the sweeps need nothing else; the switch pricing, the whole-path
-  moves and the windows, which do not know frozen periods, are left out.
+* **An anchor.** Re-planning from a plan in force (:mod:`werkdeling.period_anchor`) adds the
+  change penalty to each candidate's cost, and leaves a frozen period only its placements,
+  each kept at a price no drop can beat; every step above then keeps the frozen periods and
+  prices the changes with nothing of its own, but the windows, whose CP-SAT models do not take
+  the anchor, are left out.
 
 Each period's cost is taken against the period left empty, so the plan's cost is ``E`` (the
 cost of the empty plan) plus the sum of those changes, which the caller checks against the
@@ -357,11 +358,12 @@ def plan_by_period(
     rounded LP, the period takes it, searched on (:func:`_or_start`). It does not change the
     bound.
 
-    With an ``anchor`` (:mod:`werkdeling.period_anchor`), the frozen periods keep the anchor
-    plan's columns and each candidate's cost includes what it changes in the change count, so
-    ``expected_units`` and the bound include the change penalty. The switches are then not
-    priced (the bound is the sum of the periods' LPs, the frozen periods' own costs and the
-    pattern LPs) and no windows are re-planned: those steps do not know the frozen periods.
+    With an ``anchor`` (:mod:`werkdeling.period_anchor`), each candidate's cost includes what
+    it changes in the change count, and a frozen period's only candidates are its placements,
+    each kept at a price no drop can beat; ``expected_units`` and the bound include the change
+    penalty. Any frozen placement a step dropped is put back at the end. No windows are
+    re-planned (their CP-SAT models do not take the anchor), and no LP is solved ahead in a
+    child process.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -374,6 +376,8 @@ def plan_by_period(
     home = _home_employers(scenario)
     if allowed is None:
         allowed = possible_placements(scenario)
+    if anchor is not None:
+        allowed = anchor.restrict(allowed)
     # The slot of each worker in each period; IDLE for none.
     plan = np.full((len(scenario.workers), periods), IDLE, dtype=np.int64)
     # The periods whose pattern LP was solved, and what those LPs added to their LP bounds.
@@ -388,7 +392,7 @@ def plan_by_period(
     # Each period's candidates and LP prices, for the bound with switches (None: no switch
     # cost, or too large to keep; the possible placements bound the candidates from above).
     switch = term_units(scenario, Term.SWITCHES)
-    pricings: list[PeriodPricing] | None = [] if switch > 0 and anchor is None else None
+    pricings: list[PeriodPricing] | None = [] if switch > 0 else None
     # Where they would not fit, the switches are priced after the first pass on the groups a
     # cheapest path can take at prices near the LPs' (lagrangian.restricted).
     few: list[PeriodPricing] | None = None
@@ -405,6 +409,7 @@ def plan_by_period(
     # windows of periods (_replan_windows), after the bound is final.
     windowed = (
         pricings is not None
+        and anchor is None
         and periods > 1
         and _largest_window(allowed) <= WINDOW_CANDIDATES
         and WINDOW_SHARE * time_limit >= MIN_WINDOW_SECONDS * len(_window_starts(periods, min(WINDOW_PERIODS, periods)))
@@ -420,25 +425,6 @@ def plan_by_period(
             last = _last_employers(plan, home, slot_employer, k)
             costs = period_costs(scenario, allowed, k, last, anchor=anchor)
             modelled = time.perf_counter()
-            if anchor is not None and not anchor.open[k]:
-                held = anchor.fixed[:, k]
-                if not costs.feasible(held):
-                    notes.append(f"period {label} is frozen, but the plan in force breaks a hard rule there")
-                    return ByPeriod(None, expected, None, infeasible=True, notes=notes)
-                units, switches, support = _frozen_period(costs, held)
-                # Its own cost bounds the period, the switches into it too where every period
-                # before it is frozen: only then are they fixed.
-                own = units if not anchor.open[:k].any() else units - switches
-                lp_total += own
-                lp_bounds.append(own)
-                lp_supports.append(support)
-                crowded_periods.append(True)  # no pattern LP for a frozen period
-                reports.append(PeriodReport(label, modelled - period_started, 0.0, 0.0, switches, "frozen"))
-                plan[:, k] = held
-                expected += units
-                if on_period is not None:
-                    on_period(k, expected)
-                continue
             crowded = len(costs.worker) > PRUNE_ABOVE
             # The min-cost flow solves the LP exactly and fastest; GLOP where a head count binds.
             relaxed = None if ahead is None else ahead.take(k)
@@ -539,9 +525,8 @@ def plan_by_period(
         if ahead is not None:
             ahead.close()
     if start is not None:
-        planned = periods if anchor is None else int(anchor.open.sum())
         notes.append(
-            f"the start plan was taken in {from_start} of {planned} period(s) planned in the first pass; the rounded "
+            f"the start plan was taken in {from_start} of {periods} period(s) planned in the first pass; the rounded "
             "LP in the rest"
         )
 
@@ -618,7 +603,7 @@ def plan_by_period(
     elif pricings is not None and not stopped:
         best, plan, cost, repath_change, stopped = _price_and_replan(
             scenario, allowed, pricings, home, slot_employer, plan, expected - empty_units, lp_total,
-            finish, notes, threads, full,
+            finish, notes, threads, full, anchor,
         )  # fmt: skip
         path_change = empty_units + cost - expected - repath_change
         if on_period is not None and empty_units + cost < expected:
@@ -639,6 +624,11 @@ def plan_by_period(
             )
         if stopped:
             notes.append("stopped by the user while re-planning windows of periods; the best plan is kept")
+    if anchor is not None and not np.array_equal(kept := anchor.keeps(plan), plan):
+        # A step dropped a frozen placement; putting it back costs less (period_anchor).
+        restored = _plan_cost(scenario, allowed, kept, home, slot_employer, anchor)
+        if restored is not None and empty_units + restored <= expected:
+            plan, expected = kept, empty_units + restored
     bound = empty_units + best
     # Objectives are whole units, so the bound rounds up; the margin absorbs GLOP's tolerances.
     bound_units = math.ceil(bound - 1e-7 * max(1.0, abs(bound)))
@@ -653,15 +643,6 @@ def plan_by_period(
     outcome.window_units = window_change
     outcome.windows = windows
     return outcome
-
-
-def _frozen_period(costs: PeriodCosts, column: IntArray) -> tuple[int, int, IntArray]:
-    """A frozen period's cost with the anchor plan's ``column``, the switches' part of it, and
-    the candidates it places (every placement of a frozen column is one, see
-    :func:`werkdeling.period_anchor.period_anchor`)."""
-    placed = np.flatnonzero(column >= 0)
-    support = costs.lookup(placed, column[placed])
-    return costs.cost(column), int(costs.switch_cost[support].sum()), support
 
 
 def start_array(scenario: Scenario, plan: Plan) -> IntArray:
@@ -753,8 +734,8 @@ def _pattern_bounds(
 
     Returns what they added to the sum of the periods' LP bounds (units), how many were solved,
     what their plans changed the cost by (units, at most 0), and whether the user stopped it
-    (Ctrl-C; what the periods solved by then added stays, and the plan stays whole). With an
-    ``anchor``, the costs include its change penalty; its frozen periods are marked ``crowded``."""
+    (Ctrl-C; what the periods solved by then added stays, and the plan stays whole). An
+    ``anchor``'s costs are in every period's arrays."""
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
     order = sorted(range(len(reports)), key=lambda k: -reports[k].above_lp_units)
     order = [k for k in order if not crowded[k]]
@@ -834,6 +815,7 @@ def _price_and_replan(
     notes: list[str],
     threads: int,
     beside: _Beside | None = None,
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[float, IntArray, int, int, bool]:
     """Improve the plan by whole-path moves (:func:`_repath_and_sweep`, at most
     :data:`REPATH_SHARE` of the time left), then price the switches for the bound
@@ -847,20 +829,21 @@ def _price_and_replan(
     given changed its cost by (:func:`_repath_and_sweep`, before any plan from priced paths) and
     whether the user stopped it with Ctrl-C, and adds notes. With ``beside``
     (:func:`_price_beside`), its steps go on beside the whole-path moves, and the rounds take
-    them on from where they stopped, on ``threads`` threads."""
+    them on from where they stopped, on ``threads`` threads. An ``anchor``'s costs are in every
+    period's arrays."""
     switch = term_units(scenario, Term.SWITCHES)
     pricer = beside.pricer if beside is not None else SwitchPricing(pricings, home, switch, threads=threads)
     first = cost
     stopped = False
     planned_from: Evaluation | None = None
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
-    spaces = [period_costs(scenario, allowed, k, nobody) for k in range(len(pricings))]
+    spaces = [period_costs(scenario, allowed, k, nobody, anchor=anchor) for k in range(len(pricings))]
     repathed = cost  # the cost after the whole-path moves, before planning from priced paths
     try:
         now = time.perf_counter()
         candidate, units, stopped = _repath_and_sweep(
             scenario, allowed, pricings, spaces, pricer, home, slot_employer, plan,
-            now + REPATH_SHARE * max(0.0, deadline - now),
+            now + REPATH_SHARE * max(0.0, deadline - now), anchor,
         )  # fmt: skip
         if candidate is not None and units < cost:
             plan, cost = candidate, units
@@ -884,7 +867,7 @@ def _price_and_replan(
                 break
             planned_from = following
             candidate, units, stopped = _plan_from_paths(
-                scenario, allowed, pricings, spaces, pricer, planned_from.picks, home, slot_employer, deadline
+                scenario, allowed, pricings, spaces, pricer, planned_from.picks, home, slot_employer, deadline, anchor
             )  # fmt: skip
             if candidate is not None and units < cost:
                 plan, cost = candidate, units
@@ -924,6 +907,7 @@ def _plan_from_paths(
     home: IntArray,
     slot_employer: IntArray,
     deadline: float,
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[IntArray | None, int, bool]:
     """A plan from each worker's priced path (``picks`` of a
     :class:`~werkdeling.lagrangian.Evaluation`): the paths' placements, workers taken out where a
@@ -936,11 +920,9 @@ def _plan_from_paths(
         placed = np.flatnonzero(chosen >= 0)
         plan[placed, k] = period.slot[chosen[placed]]
     for k in range(len(pricings)):
-        costs = period_costs(
-            scenario, allowed, k, _last_employers(plan, home, slot_employer, k), _next_employers(plan, slot_employer, k)
-        )
+        costs = _costs_between(scenario, allowed, plan, home, slot_employer, k, anchor)
         plan[:, k] = repair(costs, plan[:, k])
-    return _repath_and_sweep(scenario, allowed, pricings, spaces, pricer, home, slot_employer, plan, deadline)
+    return _repath_and_sweep(scenario, allowed, pricings, spaces, pricer, home, slot_employer, plan, deadline, anchor)
 
 
 def _repath_and_sweep(
@@ -953,6 +935,7 @@ def _repath_and_sweep(
     slot_employer: IntArray,
     start: IntArray,
     deadline: float,
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[IntArray | None, int, bool]:
     """``start`` improved by whole-path moves (:func:`~werkdeling.path_search.repath`, on the
     candidates of ``pricings``; ``spaces`` are the periods' arrays without switches) and then the
@@ -962,16 +945,30 @@ def _repath_and_sweep(
     stopped = False
     while time.perf_counter() < deadline:
         moved = repath(pricings, spaces, pricer.states, home, pricer.switch, plan, deadline)
-        swept, stopped = _sweep(scenario, allowed, plan, home, slot_employer, deadline)
+        swept, stopped = _sweep(scenario, allowed, plan, home, slot_employer, deadline, anchor)
         if stopped or (not moved and not swept):
             break
+    units = _plan_cost(scenario, allowed, plan, home, slot_employer, anchor)
+    return (None, 0, stopped) if units is None else (plan, units, stopped)
+
+
+def _plan_cost(
+    scenario: Scenario,
+    allowed: BoolArray,
+    plan: IntArray,
+    home: IntArray,
+    slot_employer: IntArray,
+    anchor: PeriodAnchor | None,
+) -> int | None:
+    """``plan``'s cost against the empty plan (units), switches and ``anchor`` included;
+    ``None`` where it leaves a hard required cover unmet."""
     units = 0
-    for k in range(len(pricings)):
-        costs = period_costs(scenario, allowed, k, _last_employers(plan, home, slot_employer, k))
+    for k in range(plan.shape[1]):
+        costs = period_costs(scenario, allowed, k, _last_employers(plan, home, slot_employer, k), anchor=anchor)
         if not costs.feasible(plan[:, k]):
-            return None, 0, stopped
+            return None
         units += costs.cost(plan[:, k])
-    return plan, units, stopped
+    return units
 
 
 #: Most of a period's time (after its arrays and LP) the local search on the rounded LP may take;
@@ -1163,8 +1160,8 @@ def _sweep(
     """Improve ``plan`` in place, period after period, now that every period is planned: a period
     planned early could not see the switches its choices cause later. Sweeps repeat until one
     changes nothing or the deadline passes; returns the change of the objective (units), and
-    whether the user stopped it (Ctrl-C; the plan stays whole). An ``anchor``'s frozen periods
-    are left as they are."""
+    whether the user stopped it (Ctrl-C; the plan stays whole). An ``anchor``'s costs are in
+    every period's arrays."""
     change = 0
     while time.perf_counter() < deadline:
         before = change
@@ -1172,8 +1169,6 @@ def _sweep(
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
                 return change, False
-            if anchor is not None and not anchor.open[k]:
-                continue
             costs = _costs_between(scenario, allowed, plan, home, slot_employer, k, anchor)
             if len(costs.worker) > PRUNE_ABOVE:
                 costs = costs.restricted(costs.cheapest(KEEP_CHEAPEST, keep=plan[:, k]))

@@ -12,10 +12,20 @@ in at most one slot per period, so the change count is linear in the period's pl
 
 So each candidate placement's cost moves by ``-penalty``, ``+penalty`` or 0
 (:meth:`PeriodAnchor.extra`), and the plan's change cost is :attr:`PeriodAnchor.constant_units`
-plus those moves: the period models, their LPs and their searches need nothing else. Frozen
-periods are not planned at all: they keep the anchor plan's column (:attr:`PeriodAnchor.fixed`).
-Forced placements are not supported here; :func:`werkdeling.solve` builds the whole model for
-them.
+plus those moves.
+
+A frozen period keeps the anchor plan's column. Its only candidates are that column's
+placements (:meth:`PeriodAnchor.restrict`), each cheaper by :attr:`PeriodAnchor.keep_units`
+(put back in the constant), which is more than leaving it can gain: more than its own cost,
+its slot's overstaffing cost and two switches. Frozen periods are then planned like the
+others, and every step of planning by period (its LPs, the switch pricing, the whole-path
+moves, the sweeps) keeps them as they are, with no step of its own: a frozen worker can only
+be dropped, at a loss. What makes them exact also keeps the bound valid: it is a bound on
+plans that may drop a frozen placement at that price, which includes every plan that keeps
+them. :func:`werkdeling.decompose.plan_by_period` puts back any frozen placement a step
+dropped before it returns (each such drop costs more than it gains, so this only lowers the
+cost). Forced placements are not supported here; :func:`werkdeling.solve` builds the whole model
+for them.
 """
 
 from __future__ import annotations
@@ -26,9 +36,10 @@ import numpy as np
 
 from werkdeling.evaluation.diff import diff_plans
 from werkdeling.evaluation.measure import ResolvedRow, resolve
+from werkdeling.local_search import period_costs, term_units
 from werkdeling.model.anchor import Anchor, AnchorError, frozen_problems
 from werkdeling.plan import Plan
-from werkdeling.scenario import OBJECTIVE_SCALE, Scenario
+from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.scenario import BoolArray, IntArray
 
 #: No placement in the anchor plan (as ``IDLE`` in :mod:`werkdeling.local_search`).
@@ -50,16 +61,32 @@ class PeriodAnchor:
     fixed: IntArray
     #: Objective units per changed worker-period.
     penalty_units: int
-    #: The change cost of the plan empty in the open periods (and frozen elsewhere), in units.
+    #: What keeping a frozen placement saves (units): more than dropping it can gain.
+    keep_units: int
+    #: The change cost of the empty plan, plus ``keep_units`` per frozen placement (units).
     constant_units: int
 
     def extra(self, period: int, worker: IntArray, slot: IntArray) -> IntArray:
-        """What the change penalty adds to each candidate placement's cost in ``period``
-        (``worker[i]`` in ``slot[i]``), against leaving the worker unplaced."""
-        if not self.open[period] or self.penalty_units == 0:
+        """What the anchor adds to each candidate placement's cost in ``period`` (``worker[i]``
+        in ``slot[i]``), against leaving the worker unplaced: the change penalty in an open
+        period, ``-keep_units`` for a frozen placement."""
+        if not self.open[period]:
+            return np.where(self.fixed[worker, period] == slot, -self.keep_units, 0).astype(np.int64)
+        if self.penalty_units == 0:
             return np.zeros(len(worker), dtype=np.int64)
         old = self.old[worker, period]
         return np.where(old == NONE, self.penalty_units, np.where(old == slot, -self.penalty_units, 0)).astype(np.int64)
+
+    def restrict(self, allowed: BoolArray) -> BoolArray:
+        """``allowed`` (worker, period, slot) with only the frozen placements in frozen periods."""
+        return _restricted(allowed, self.open, self.fixed)
+
+    def keeps(self, plan: IntArray) -> IntArray:
+        """``plan`` (a slot or ``NONE`` per worker and period) with its frozen periods as fixed:
+        a step may drop a frozen placement (see the module docstring), never add one."""
+        kept = plan.copy()
+        kept[:, ~self.open] = self.fixed[:, ~self.open]
+        return kept
 
     @property
     def frozen(self) -> BoolArray:
@@ -108,5 +135,30 @@ def period_anchor(scenario: Scenario, anchor: Anchor, allowed: BoolArray) -> Per
     # including rows that name something not in the scenario (counted as the validator does).
     kept = Plan(placements=tuple(r.placement for r in resolved.rows if not open_[r.period]))
     penalty_units = anchor.change_penalty * OBJECTIVE_SCALE
+    keep_units = _keep_units(scenario, _restricted(allowed, open_, fixed), open_)
     constant = penalty_units * diff_plans(anchor.plan, kept).changed_placements
-    return PeriodAnchor(old, open_, fixed, penalty_units, constant)
+    constant += keep_units * int((fixed[:, ~open_] >= 0).sum())
+    return PeriodAnchor(old, open_, fixed, penalty_units, keep_units, constant)
+
+
+def _restricted(allowed: BoolArray, open_: BoolArray, fixed: IntArray) -> BoolArray:
+    restricted = allowed.copy()
+    for k in np.flatnonzero(~open_).tolist():
+        restricted[:, k, :] = False
+        placed = np.flatnonzero(fixed[:, k] >= 0)
+        restricted[placed, k, fixed[placed, k]] = True
+    return restricted
+
+
+def _keep_units(scenario: Scenario, allowed: BoolArray, open_: BoolArray) -> int:
+    """More than dropping any frozen placement can gain: its cost without switches (travel,
+    preferences, paid idle time saved), its slot's overstaffing cost, and two switches (the
+    worker's path may switch into and out of the period)."""
+    nobody = np.full(len(scenario.workers), NONE, dtype=np.int64)
+    most = 0
+    for k in np.flatnonzero(~open_).tolist():
+        costs = period_costs(scenario, allowed, k, nobody)
+        if len(costs.worker):
+            over = costs.over[costs.slot] * costs.capacity[costs.worker]
+            most = max(most, int((np.abs(costs.placement_cost) + over).max()))
+    return most + 2 * term_units(scenario, Term.SWITCHES) + 1

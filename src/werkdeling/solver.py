@@ -645,9 +645,8 @@ def _anchor_note(anchor: Anchor, kept: period_anchor.PeriodAnchor) -> str:
     """The note on a plan by period that stays close to ``anchor``."""
     return (
         f"re-planned from the plan in force: {int(kept.frozen.sum())} frozen period(s) kept as planned, and "
-        f"{anchor.change_penalty} point(s) per changed "
-        "worker-period in each period's costs; the switches are not priced here, so the bound is the sum of the "
-        "open periods' LP relaxations and the frozen periods' own costs"
+        f"{anchor.change_penalty} point(s) per changed worker-period in each period's costs; the bound includes "
+        "the change penalty"
     )
 
 
