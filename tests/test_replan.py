@@ -3,6 +3,7 @@ change penalty is counted exactly, and fewer placements change than when solving
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -319,18 +320,38 @@ def test_replanning_by_period_makes_the_one_change_the_whole_model_makes() -> No
     assert by_period.result.bound <= whole.result.objective + 100 + 1e-9  # type: ignore[operator]
 
 
-def test_replanning_a_large_pool_plans_by_period_unless_a_placement_is_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_replanning_a_large_pool_plans_by_period_with_forced_placements_too(monkeypatch: pytest.MonkeyPatch) -> None:
     s, plan = two_farms()
     monkeypatch.setattr(decompose, "BY_PERIOD_ABOVE", 0)  # every pool counts as large
     anchored = solve(s, anchor=Anchor(plan=plan, frozen_periods=1, change_penalty=10), time_limit=5, num_workers=1)
     assert any("period by period" in note for note in anchored.notes)
     assert anchored.changes is not None and anchored.changes.changed_placements == 0
+    # Forcing 'an' to 'west' in February: 'bo' must leave 'west' (a change each), as in
+    # test_change_penalty_is_part_of_the_objective_the_solver_reports; by period as a whole.
     forced = Placement(worker="an", period="2027-02", employer="west", role="picker", hours=100)
-    whole = solve(s, anchor=Anchor(plan=plan, forced=(forced,)), time_limit=5, num_workers=1)
-    assert not any("period by period" in note for note in whole.notes)
-    assert whole.plan is not None and forced in whole.plan.placements
-    with pytest.raises(InputError, match="takes no forced placements"):
-        solve(s, anchor=Anchor(plan=plan, forced=(forced,)), strategy="by_period", time_limit=5)
+    anchor = Anchor(plan=plan, frozen_periods=1, change_penalty=30, forced=(forced,))
+    by_period = solve(s, anchor=anchor, time_limit=5, num_workers=1)
+    assert any("period by period" in note for note in by_period.notes)
+    whole = solve(s, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
+    assert whole.status is Status.OPTIMAL and whole.objective is not None and by_period.objective is not None
+    assert by_period.plan is not None and forced in by_period.plan.placements
+    assert by_period.objective + by_period.change_cost == pytest.approx(whole.objective + whole.change_cost)
+    assert by_period.changes is not None and by_period.changes.changed_placements >= 2
+
+
+@pytest.mark.parametrize("strategy", ["whole", "by_period"])
+def test_a_forced_placement_that_cannot_be_made_is_the_same_error_by_period(strategy: str) -> None:
+    s, plan = two_farms()
+    nowhere = Placement(worker="an", period="2027-02", employer="west", role="baker", hours=100)
+    with pytest.raises(AnchorError, match="employer 'west' has no demand for role 'baker'"):
+        solve(s, anchor=Anchor(plan=plan, forced=(nowhere,)), strategy=strategy, time_limit=5)
+    ill = disruption({"kind": "absent", "worker": "an", "periods": ["2027-02"]}).apply(s)
+    absent = Placement(worker="an", period="2027-02", employer="west", role="picker", hours=100)
+    with pytest.raises(AnchorError, match="'an' cannot work for 'west' as 'picker' in 2027-02"):
+        solve(ill, anchor=Anchor(plan=plan, forced=(absent,)), strategy=strategy, time_limit=5)
+    frozen = Placement(worker="an", period="2027-01", employer="west", role="picker", hours=100)
+    with pytest.raises(AnchorError, match="2027-01 is frozen; 'an' cannot be moved there"):
+        solve(s, anchor=Anchor(plan=plan, frozen_periods=1, forced=(frozen,)), strategy=strategy, time_limit=5)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -342,15 +363,28 @@ def test_replanning_by_period_keeps_frozen_periods_and_never_beats_the_bound_or_
     labels = s.horizon.labels
     start = change.frozen_periods(s)
     revised = change.apply(s)
-    anchor = Anchor(plan=first, frozen_periods=start, change_penalty=draw.draw(st.sampled_from([0, 1, 100])))
-    whole = solve(revised, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
+    frozen = set(labels[:start])
+    # Sometimes one of the first plan's later placements is forced (the ill worker's cannot be).
+    later = [p for p in first.placements if p.period not in frozen]
+    forced = (draw.draw(st.sampled_from(later)),) if later and draw.draw(st.booleans()) else ()
+    penalty = draw.draw(st.sampled_from([0, 1, 100]))
+    anchor = Anchor(plan=first, frozen_periods=start, change_penalty=penalty, forced=forced)
+    try:
+        whole = solve(revised, anchor=anchor, strategy="whole", time_limit=20, num_workers=1)
+    except AnchorError as error:
+        with pytest.raises(AnchorError, match=re.escape(str(error).splitlines()[-1])):
+            solve(revised, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
+        return
     # solve() raises SolverError unless the validator's cost plus the penalty per change that
-    # diff_plans counts equals what the period models expected, and unless frozen periods kept.
+    # diff_plans counts equals what the period models expected, and unless frozen periods and
+    # forced placements are kept.
     by_period = solve(revised, anchor=anchor, strategy="by_period", time_limit=20, num_workers=1)
+    if whole.status is Status.INFEASIBLE:  # a forced placement can leave a hard cover unmet
+        assert by_period.plan is None
+        return
     assert whole.status is Status.OPTIMAL and whole.objective is not None
     assert by_period.plan is not None and by_period.objective is not None and by_period.bound is not None
     assert validate(revised, by_period.plan).is_valid
-    frozen = set(labels[:start])
     assert {p for p in first.placements if p.period in frozen} == {
         p for p in by_period.plan.placements if p.period in frozen
     }
@@ -381,9 +415,10 @@ def test_the_anchor_as_costs_per_placement_counts_each_kind_of_change() -> None:
     assert kept.extra(3, workers, slots).tolist() == [0, -units, units, units]
     # January is frozen: its placements are its only candidates, each kept for `keep`, more than
     # dropping one could gain: the largest placement cost's size (500 points of paid idle time
-    # saved less 22.2 of travel: 477.8 points), no overstaffing, two switches (50 each), one unit.
+    # saved less 22.2 of travel: 477.8 points), no overstaffing, two switches (50 each), a
+    # change (10) and one unit.
     keep = kept.keep_units
-    assert keep == round((477.8 + 2 * 50) * OBJECTIVE_SCALE) + 1
+    assert keep == round((477.8 + 2 * 50 + 10) * OBJECTIVE_SCALE) + 1
     assert kept.extra(0, workers, slots).tolist() == [0, -keep, -keep, 0]
     assert kept.fixed[[an, bo], 0].tolist() == [east, west]
     frozen = kept.restrict(allowed)[:, 0, :]
@@ -419,3 +454,34 @@ def test_a_window_re_planned_by_period_keeps_both_frozen_ends(penalty: int) -> N
     assert {p for p in by_period.plan.placements if p.period in ends} == {
         p for p in plan.placements if p.period in ends
     }
+
+
+def test_ctrl_c_before_a_forced_placements_period_returns_no_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    s, plan = two_farms()
+    searched = decompose.improve
+    calls = []
+
+    def stop_in_the_second_period(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) > 1:
+            raise KeyboardInterrupt  # as Ctrl-C in the second period's search
+        return searched(*args, **kwargs)
+
+    monkeypatch.setattr(decompose, "improve", stop_in_the_second_period)
+    forced = Placement(worker="an", period="2027-04", employer="west", role="picker", hours=100)
+    result = solve(s, anchor=Anchor(plan=plan, forced=(forced,)), strategy="by_period", time_limit=5, num_workers=1)
+    # The plan so far has January only: without April's forced placement it is no re-plan.
+    assert calls == [1, 1] and result.plan is None and result.status is Status.UNKNOWN
+    assert "the plan so far leaves out frozen or forced placements of later periods, so none is returned" in (
+        result.notes
+    )
+
+
+def test_forced_placements_over_a_slots_maximum_are_a_clear_error_by_period() -> None:
+    s, plan = two_farms()
+    # 'west' takes 100 h of pickers; two 100-h workers forced there cannot both be placed. The
+    # whole model proves it infeasible; by period it is named before planning.
+    both = tuple(Placement(worker=w, period="2027-02", employer="west", role="picker", hours=100) for w in ("an", "bo"))
+    assert solve(s, anchor=Anchor(plan=plan, forced=both), strategy="whole", time_limit=5).status is Status.INFEASIBLE
+    with pytest.raises(AnchorError, match="forced placements in 2027-02 alone break a slot's maximum hours"):
+        solve(s, anchor=Anchor(plan=plan, forced=both), strategy="by_period", time_limit=5)

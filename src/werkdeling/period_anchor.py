@@ -14,18 +14,17 @@ So each candidate placement's cost moves by ``-penalty``, ``+penalty`` or 0
 (:meth:`PeriodAnchor.extra`), and the plan's change cost is :attr:`PeriodAnchor.constant_units`
 plus those moves.
 
-A frozen period keeps the anchor plan's column. Its only candidates are that column's
-placements (:meth:`PeriodAnchor.restrict`), each cheaper by :attr:`PeriodAnchor.keep_units`
-(put back in the constant), which is more than leaving it can gain: more than its own cost,
-its slot's overstaffing cost and two switches. Frozen periods are then planned like the
-others, and every step of planning by period (its LPs, the switch pricing, the whole-path
-moves, the sweeps) keeps them as they are, with no step of its own: a frozen worker can only
-be dropped, at a loss. What makes them exact also keeps the bound valid: it is a bound on
-plans that may drop a frozen placement at that price, which includes every plan that keeps
-them. :func:`werkdeling.decompose.plan_by_period` puts back any frozen placement a step
-dropped before it returns (each such drop costs more than it gains, so this only lowers the
-cost). Forced placements are not supported here; :func:`werkdeling.solve` builds the whole model
-for them.
+A frozen period keeps the anchor plan's column, and a forced placement must be made: such a
+worker-period is *held*. Its only candidate is its placement (none for a worker idle in a
+frozen period; :meth:`PeriodAnchor.restrict`), cheaper by :attr:`PeriodAnchor.keep_units`
+(put back in the constant), which is more than dropping it can gain: more than its own cost,
+its slot's overstaffing cost, two switches and a change. Held worker-periods are then planned
+like the others, and every step of planning by period (its LPs, the switch pricing, the
+whole-path moves, the sweeps) keeps them, with no code of its own: a held worker can only be
+dropped, at a loss. The bound stays valid: it bounds plans that may drop a held placement at
+that price, which include every plan that keeps them.
+:func:`werkdeling.decompose.plan_by_period` puts back any held placement a step dropped before
+it returns (each such drop costs more than it gains, so this only lowers the cost).
 """
 
 from __future__ import annotations
@@ -37,7 +36,7 @@ import numpy as np
 from werkdeling.evaluation.diff import diff_plans
 from werkdeling.evaluation.measure import ResolvedRow, resolve
 from werkdeling.local_search import period_costs, term_units
-from werkdeling.model.anchor import Anchor, AnchorError, frozen_problems
+from werkdeling.model.anchor import Anchor, AnchorError, forced_problems, frozen_problems
 from werkdeling.plan import Plan
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.scenario import BoolArray, IntArray
@@ -57,7 +56,10 @@ class PeriodAnchor:
     old: IntArray
     #: ``(periods,)``: whether the period may change.
     open: BoolArray
-    #: ``(workers, periods)``: the slot of each worker in each frozen period (``NONE``: none).
+    #: ``(workers, periods)``: whether the worker's placement in the period is held (frozen
+    #: periods, forced placements).
+    held: BoolArray
+    #: ``(workers, periods)``: the slot of each held worker-period (``NONE``: none).
     fixed: IntArray
     #: Objective units per changed worker-period.
     penalty_units: int
@@ -69,23 +71,23 @@ class PeriodAnchor:
     def extra(self, period: int, worker: IntArray, slot: IntArray) -> IntArray:
         """What the anchor adds to each candidate placement's cost in ``period`` (``worker[i]``
         in ``slot[i]``), against leaving the worker unplaced: the change penalty in an open
-        period, ``-keep_units`` for a frozen placement."""
-        if not self.open[period]:
-            return np.where(self.fixed[worker, period] == slot, -self.keep_units, 0).astype(np.int64)
-        if self.penalty_units == 0:
-            return np.zeros(len(worker), dtype=np.int64)
-        old = self.old[worker, period]
-        return np.where(old == NONE, self.penalty_units, np.where(old == slot, -self.penalty_units, 0)).astype(np.int64)
+        period, and ``-keep_units`` for a held placement."""
+        held = self.held[worker, period] & (self.fixed[worker, period] == slot)
+        extra = np.where(held, -self.keep_units, 0).astype(np.int64)
+        if self.open[period] and self.penalty_units:
+            old = self.old[worker, period]
+            extra += np.where(old == NONE, self.penalty_units, np.where(old == slot, -self.penalty_units, 0))
+        return extra
 
     def restrict(self, allowed: BoolArray) -> BoolArray:
-        """``allowed`` (worker, period, slot) with only the frozen placements in frozen periods."""
-        return _restricted(allowed, self.open, self.fixed)
+        """``allowed`` (worker, period, slot) with only their placement for held worker-periods."""
+        return _restricted(allowed, self.held, self.fixed)
 
     def keeps(self, plan: IntArray) -> IntArray:
-        """``plan`` (a slot or ``NONE`` per worker and period) with its frozen periods as fixed:
-        a step may drop a frozen placement (see the module docstring), never add one."""
+        """``plan`` (a slot or ``NONE`` per worker and period) with its held worker-periods as
+        fixed: a step may drop a held placement (see the module docstring), never add one."""
         kept = plan.copy()
-        kept[:, ~self.open] = self.fixed[:, ~self.open]
+        kept[self.held] = self.fixed[self.held]
         return kept
 
     @property
@@ -93,36 +95,39 @@ class PeriodAnchor:
         return ~self.open
 
 
-def supported(anchor: Anchor) -> bool:
-    """Whether planning by period can keep ``anchor``: it has no forced placements."""
-    return not anchor.forced
-
-
 def period_anchor(scenario: Scenario, anchor: Anchor, allowed: BoolArray) -> PeriodAnchor:
     """``anchor`` for planning ``scenario`` by period, whose possible placements are
     ``allowed``. Raises :class:`~werkdeling.model.AnchorError` where a frozen placement is no
-    longer possible, with the same messages as the whole model."""
-    if not supported(anchor):
-        raise ValueError("planning by period does not take forced placements")
+    longer possible or a forced one cannot be made, with the same messages as the whole model."""
     workers, periods = len(scenario.workers), scenario.horizon.periods
     q = scenario.quantities
     capacity = q.capacity_minutes
     maximum = np.array([[int(m) for m in slot.maximum] for slot in q.slots], dtype=np.int64).reshape(-1, periods)
 
-    def fits(row: ResolvedRow) -> bool:
+    def possible(row: ResolvedRow) -> bool:
         minutes = int(capacity[row.worker, row.period])
-        return bool(
-            allowed[row.worker, row.period, row.slot]
-            and 0 < minutes == row.minutes
-            and minutes <= maximum[row.slot, row.period]
-        )
+        return bool(allowed[row.worker, row.period, row.slot] and 0 < minutes <= maximum[row.slot, row.period])
+
+    def fits(row: ResolvedRow) -> bool:
+        return possible(row) and row.minutes == int(capacity[row.worker, row.period])
 
     resolved = resolve(scenario, anchor.plan)
-    if problems := frozen_problems(scenario, anchor, resolved, fits, (), ()):
-        raise AnchorError(problems)
+    forced = resolve(scenario, Plan(placements=anchor.forced))
+    problems = frozen_problems(scenario, anchor, resolved, fits, (), ())
+    problems += forced_problems(anchor, forced, possible)
     open_ = np.array([not anchor.is_frozen(k) for k in range(periods)], dtype=np.bool_)
-    old = np.full((workers, periods), NONE, dtype=np.int64)
+    held = np.zeros((workers, periods), dtype=np.bool_)
+    held[:, ~open_] = True
     fixed = np.full((workers, periods), NONE, dtype=np.int64)
+    for row in forced.rows:
+        w, k = row.worker, row.period
+        if held[w, k] and fixed[w, k] not in (NONE, row.slot):
+            p = row.placement
+            problems.append(f"'{p.worker}' is forced into two placements in {p.period}; a worker has one per period")
+        held[w, k], fixed[w, k] = True, row.slot
+    if problems:
+        raise AnchorError(problems)
+    old = np.full((workers, periods), NONE, dtype=np.int64)
     for row in resolved.rows:
         w, k = row.worker, row.period
         if not open_[k]:
@@ -135,30 +140,40 @@ def period_anchor(scenario: Scenario, anchor: Anchor, allowed: BoolArray) -> Per
     # including rows that name something not in the scenario (counted as the validator does).
     kept = Plan(placements=tuple(r.placement for r in resolved.rows if not open_[r.period]))
     penalty_units = anchor.change_penalty * OBJECTIVE_SCALE
-    keep_units = _keep_units(scenario, _restricted(allowed, open_, fixed), open_)
+    keep_units = _keep_units(scenario, _restricted(allowed, held, fixed), held, fixed) + penalty_units
     constant = penalty_units * diff_plans(anchor.plan, kept).changed_placements
-    constant += keep_units * int((fixed[:, ~open_] >= 0).sum())
-    return PeriodAnchor(old, open_, fixed, penalty_units, keep_units, constant)
+    constant += keep_units * int((held & (fixed >= 0)).sum())
+    return PeriodAnchor(old, open_, held, fixed, penalty_units, keep_units, constant)
 
 
-def _restricted(allowed: BoolArray, open_: BoolArray, fixed: IntArray) -> BoolArray:
+def _restricted(allowed: BoolArray, held: BoolArray, fixed: IntArray) -> BoolArray:
     restricted = allowed.copy()
-    for k in np.flatnonzero(~open_).tolist():
-        restricted[:, k, :] = False
-        placed = np.flatnonzero(fixed[:, k] >= 0)
-        restricted[placed, k, fixed[placed, k]] = True
+    w, k = np.nonzero(held)
+    restricted[w, k, :] = False
+    placed = fixed[w, k] >= 0
+    restricted[w[placed], k[placed], fixed[w[placed], k[placed]]] = True
     return restricted
 
 
-def _keep_units(scenario: Scenario, allowed: BoolArray, open_: BoolArray) -> int:
-    """More than dropping any frozen placement can gain: its cost without switches (travel,
-    preferences, paid idle time saved), its slot's overstaffing cost, and two switches (the
-    worker's path may switch into and out of the period)."""
+def _keep_units(scenario: Scenario, allowed: BoolArray, held: BoolArray, fixed: IntArray) -> int:
+    """More than dropping a held placement can gain, the change it may avoid aside: the most
+    any candidate of a period with one costs without switches (travel, preferences, paid idle
+    time saved) and its slot's overstaffing cost, and two switches (the worker's path may switch
+    into and out of the period). Raises :class:`~werkdeling.model.AnchorError` where the held
+    placements of a period alone break a slot's maximum or an employer's limits."""
     nobody = np.full(len(scenario.workers), NONE, dtype=np.int64)
     most = 0
-    for k in np.flatnonzero(~open_).tolist():
+    problems = []
+    for k in np.flatnonzero(held.any(axis=0)).tolist():
         costs = period_costs(scenario, allowed, k, nobody)
+        if not costs.within_limits(np.where(held[:, k], fixed[:, k], NONE)):
+            problems.append(
+                f"the frozen and forced placements in {scenario.horizon.labels[k]} alone break a slot's maximum hours "
+                "or an employer's limit on shared workers or coaching; force fewer placements there"
+            )
         if len(costs.worker):
             over = costs.over[costs.slot] * costs.capacity[costs.worker]
             most = max(most, int((np.abs(costs.placement_cost) + over).max()))
+    if problems:
+        raise AnchorError(problems)
     return most + 2 * term_units(scenario, Term.SWITCHES) + 1

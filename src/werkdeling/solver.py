@@ -284,10 +284,10 @@ def _start_by_period(scenario: Scenario, start: Plan, seconds: float, run: _Run,
     return planned.plan
 
 
-def _keeps_forced(anchor: Anchor) -> bool:
-    """Whether the plan in force has every forced placement (hours aside)."""
-    has = {(p.worker, p.period, p.employer, p.role) for p in anchor.plan.placements}
-    return all((f.worker, f.period, f.employer, f.role) in has for f in anchor.forced)
+def _has_forced(forced: tuple[Placement, ...], plan: Plan) -> bool:
+    """Whether ``plan`` has every ``forced`` placement (hours aside)."""
+    has = {(p.worker, p.period, p.employer, p.role) for p in plan.placements}
+    return all((f.worker, f.period, f.employer, f.role) in has for f in forced)
 
 
 def _complete_hint(built: BuiltModel, seconds: float) -> None:
@@ -354,8 +354,6 @@ def _by_period(
     if strategy is Strategy.BY_PERIOD:
         if mode is not ObjectiveMode.WEIGHTED:
             raise InputError(["strategy 'by_period' works in weighted mode only"])
-        if anchor is not None and not period_anchor.supported(anchor):
-            raise InputError(["strategy 'by_period' takes no forced placements; use strategy 'whole' or 'auto'"])
         if linking := decompose.linking_features(scenario):
             raise InputError([
                 "strategy 'by_period': this scenario cannot be planned period by period because of "
@@ -364,7 +362,7 @@ def _by_period(
         return scenario, possible_placements(scenario)
     if mode is not ObjectiveMode.WEIGHTED:
         return None
-    if anchor is not None and (not period_anchor.supported(anchor) or decompose.linking_features(scenario)):
+    if anchor is not None and decompose.linking_features(scenario):
         return None  # planning by period keeps an anchor only where nothing but the switches links periods
     plannable = _plannable(scenario)
     return plannable if plannable is not None and int(plannable[1].sum()) > decompose.BY_PERIOD_ABOVE else None
@@ -612,6 +610,10 @@ def _solve_by_period(
     notes = [BY_PERIOD_NOTE, *outcome.notes]
     if kept is not None and anchor is not None:
         notes.insert(1, _anchor_note(anchor, kept))
+    partial = outcome.plan if outcome.stopped else None
+    if anchor is not None and partial is not None and not _keeps_anchor(scenario, anchor, partial):
+        notes.append("the plan so far leaves out frozen or forced placements of later periods, so none is returned")
+        outcome.plan = None
     if outcome.plan is None:
         status = Status.INFEASIBLE if outcome.infeasible else Status.UNKNOWN
         stage = Stage(terms=terms, status=status, objective=None, bound=None, runtime=runtime)
@@ -619,6 +621,12 @@ def _solve_by_period(
             status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
             terms={}, kpis=None, stages=(stage,), notes=tuple(notes),
         )  # fmt: skip
+    if anchor is not None and not _keeps_anchor(scenario, anchor, outcome.plan):
+        # Held placements alone keep the limits (period_anchor checks), so a plan can always keep
+        # them: one that does not is a bug, like a plan that breaks a rule.
+        raise SolverError(
+            "planning by period changed a frozen period or left out a forced placement; please report this"
+        )
     measured, report = refereed(scenario, outcome.plan, "planning by period gave")
     changes = None if anchor is None else diff_plans(anchor.plan, outcome.plan)
     change_units = 0
@@ -629,8 +637,6 @@ def _solve_by_period(
         raise SolverError(
             f"objective mismatch: period models {outcome.expected_units} units, plan {total} units; please report this"
         )
-    if anchor is not None and not _keeps_frozen(scenario, anchor, outcome.plan):
-        raise SolverError("planning by period changed a frozen period; please report this")
     bound = outcome.bound_units / OBJECTIVE_SCALE if outcome.bound_units is not None else None
     status = Status.OPTIMAL if outcome.bound_units == total else Status.FEASIBLE
     stage = Stage(terms=terms, status=status, objective=total / OBJECTIVE_SCALE, bound=bound, runtime=runtime)
@@ -650,14 +656,15 @@ def _anchor_note(anchor: Anchor, kept: period_anchor.PeriodAnchor) -> str:
     )
 
 
-def _keeps_frozen(scenario: Scenario, anchor: Anchor, plan: Plan) -> bool:
-    """Whether ``plan`` has exactly the anchor plan's placements in its frozen periods."""
+def _keeps_anchor(scenario: Scenario, anchor: Anchor, plan: Plan) -> bool:
+    """Whether ``plan`` has exactly the anchor plan's placements in its frozen periods, and every
+    forced placement (hours aside)."""
     positions = scenario.horizon.positions
 
     def frozen(placements: tuple[Placement, ...]) -> list[tuple[str, str, RowKey]]:
         return sorted((p.worker, p.period, row_key(p)) for p in placements if anchor.is_frozen(positions[p.period]))
 
-    return frozen(anchor.plan.placements) == frozen(plan.placements)
+    return frozen(anchor.plan.placements) == frozen(plan.placements) and _has_forced(anchor.forced, plan)
 
 
 def _configure(
@@ -734,17 +741,17 @@ def solve(
         keep it, forced placements are made, and each changed worker-period costs
         ``anchor.change_penalty`` on top of the scenario's objective (in the last stage in
         lexicographic mode). ``Result.changes`` then lists the changes; ``Result.objective``
-        stays the scenario's own cost. It is also the warm start unless one is given. Without
-        forced placements it is planned by period where ``strategy`` would plan by period
-        (:mod:`werkdeling.period_anchor`): frozen periods keep their columns and the change
-        penalty is a cost per placement in each period.
+        stays the scenario's own cost. It is also the warm start unless one is given. It is
+        planned by period where ``strategy`` would plan by period and nothing but the switches
+        links the periods (:mod:`werkdeling.period_anchor`): frozen periods and forced
+        placements become fixed candidates, and the change penalty a cost per placement.
     strategy
         ``whole``: one model of the whole horizon. ``by_period``: plan period by period, with
         a proven bound from each period's LP relaxation (see :mod:`werkdeling.decompose`; only
         for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
         default) plans by period when the scenario allows it, has more than
-        ``decompose.BY_PERIOD_ABOVE`` possible placements, is solved in weighted mode and has no
-        anchor with forced placements; else as a whole. Where courses (``trainings``) and
+        ``decompose.BY_PERIOD_ABOVE`` possible placements and is solved in weighted mode; else
+        as a whole. Where courses (``trainings``) and
         vacancies are all that links the periods, there are that many placements without them
         and there is no anchor, ``auto`` chooses courses and permanent moves by estimate and
         plans by period with them fixed
@@ -847,7 +854,7 @@ def solve(
     runtime = time.perf_counter() - started
     if plan is None or last_solver is None:
         status = stages[0].status if stages[0].status is Status.INFEASIBLE else Status.UNKNOWN
-        in_force = anchor is not None and warm_start is None and _keeps_forced(anchor)
+        in_force = anchor is not None and warm_start is None and _has_forced(anchor.forced, anchor.plan)
         if status is Status.UNKNOWN and (anchor is None or in_force) and start.placements:
             # Out of time before CP-SAT's first plan: the plan it started from, where it keeps
             # every rule, is returned rather than nothing. With an anchor that is the plan in

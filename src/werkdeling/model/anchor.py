@@ -12,8 +12,8 @@ Used for re-planning after a disruption and for "who can cover this?". With an :
   made as it was. With splits, a changed amount counts too: ``changed = max(d_s)`` with
   ``d_s = (a_s != old minutes)`` for the old slots and ``d_s = x_s`` for the others.
 
-Planning by period keeps an anchor without forced placements in its own terms
-(:mod:`werkdeling.period_anchor`); both raise the same errors (:func:`frozen_problems`).
+Planning by period keeps an anchor in its own terms (:mod:`werkdeling.period_anchor`); both
+raise the same errors (:func:`frozen_problems`, :func:`forced_problems`).
 """
 
 from __future__ import annotations
@@ -157,21 +157,25 @@ def _domain(var: cp_model.IntVar) -> set[int]:
     return {v for lo, hi in zip(bounds[::2], bounds[1::2], strict=True) for v in range(lo, hi + 1)}
 
 
-def _force(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
-    scenario = pv.scenario
-    resolved = resolve(scenario, Plan(placements=anchor.forced))
+def forced_problems(anchor: Anchor, resolved: Resolved, possible: Callable[[ResolvedRow], bool]) -> list[str]:
+    """What keeps the anchor's forced placements (``resolved``) from being made: names not in
+    the scenario, placements not ``possible``, and placements in frozen periods."""
     problems = list(resolved.unknown)
     for row in resolved.rows:
-        key = (row.worker, row.period, row.slot)
         p = row.placement
-        if key not in pv.x:
+        if not possible(row):
             problems.append(f"'{p.worker}' cannot work for '{p.employer}' as '{p.role}' in {p.period}")
         elif anchor.is_frozen(row.period):
             problems.append(f"{p.period} is frozen; '{p.worker}' cannot be moved there")
-        else:
-            model.add(pv.x[key] == 1)
-    if problems:
+    return problems
+
+
+def _force(model: cp_model.CpModel, pv: PlanVars, anchor: Anchor) -> None:
+    resolved = resolve(pv.scenario, Plan(placements=anchor.forced))
+    if problems := forced_problems(anchor, resolved, lambda row: (row.worker, row.period, row.slot) in pv.x):
         raise AnchorError(problems)
+    for row in resolved.rows:
+        model.add(pv.x[(row.worker, row.period, row.slot)] == 1)
 
 
 def _changed(model: cp_model.CpModel, pv: PlanVars, w: int, p: int, old: list[tuple[int, int]]) -> Expr:
