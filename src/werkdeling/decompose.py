@@ -44,8 +44,8 @@ of a plan is a sum of a cost per period plus the switch count, and:
 * **An anchor.** Re-planning from a plan in force (:mod:`werkdeling.period_anchor`) adds the
   change penalty to each candidate's cost, and leaves a frozen period only its placements,
   each kept at a price no drop can beat; every step above then keeps the frozen periods and
-  prices the changes with nothing of its own, but the windows, whose CP-SAT models do not take
-  the anchor, are left out.
+  prices the changes with nothing of its own (the CP-SAT models of periods and windows add
+  the same costs to their objectives).
 
 Each period's cost is taken against the period left empty, so the plan's cost is ``E`` (the
 cost of the empty plan) plus the sum of those changes, which the caller checks against the
@@ -88,6 +88,7 @@ from werkdeling.lagrangian import (
 from werkdeling.local_search import IDLE, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.build import BuiltModel, build_model, placement_of
 from werkdeling.model.eligibility import possible_placements
+from werkdeling.model.variables import Expr
 from werkdeling.path_search import repath
 from werkdeling.patterns import PatternLp, SlotCounts, pattern_lp, slot_counts
 from werkdeling.period_anchor import PeriodAnchor
@@ -361,9 +362,8 @@ def plan_by_period(
     With an ``anchor`` (:mod:`werkdeling.period_anchor`), each candidate's cost includes what
     it changes in the change count, and a frozen period's only candidates are its placements,
     each kept at a price no drop can beat; ``expected_units`` and the bound include the change
-    penalty. Any frozen placement a step dropped is put back at the end. No windows are
-    re-planned (their CP-SAT models do not take the anchor), and no LP is solved ahead in a
-    child process.
+    penalty. Any frozen placement a step dropped is put back at the end. No LP is solved ahead
+    in a child process, which does not take the anchor.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -409,7 +409,6 @@ def plan_by_period(
     # windows of periods (_replan_windows), after the bound is final.
     windowed = (
         pricings is not None
-        and anchor is None
         and periods > 1
         and _largest_window(allowed) <= WINDOW_CANDIDATES
         and WINDOW_SHARE * time_limit >= MIN_WINDOW_SECONDS * len(_window_starts(periods, min(WINDOW_PERIODS, periods)))
@@ -612,7 +611,7 @@ def plan_by_period(
     window_change = windows = 0
     if windowed and not stopped:
         window_change, windows, stopped = _replan_windows(
-            scenario, allowed, plan, home, slot_employer, started + time_limit, run, configure
+            scenario, allowed, plan, home, slot_employer, started + time_limit, run, configure, anchor
         )
         expected += window_change
         if on_period is not None and window_change < 0:
@@ -1204,19 +1203,31 @@ def _cp_sat_period(
         allowed=allowed,
     )  # fmt: skip
     x = built.variables.x
-    objective = built.objective()
-    if anchor is not None:
-        extra = anchor.extra(period, costs.worker, costs.slot)
-        changing = np.flatnonzero(extra).tolist()
-        placements = [x[(int(costs.worker[i]), period, int(costs.slot[i]))] for i in changing]
-        objective += cp_model.LinearExpr.weighted_sum(placements, extra[changing].tolist())
-    built.model.minimize(objective)
+    built.model.minimize(_objective(built, anchor))
     by_index = np.zeros(len(built.model.proto.variables), dtype=np.float64)
     for i, (w, s) in enumerate(zip(costs.worker.tolist(), costs.slot.tolist(), strict=True)):
         by_index[x[(w, period, s)].index] = lp_values[i]
     hint = {} if start is None else {x[(w, period, int(s))].index: 1 for w, s in enumerate(start) if s >= 0}
     found, interrupted, infeasible = _plan_period(built, hint, by_index, seconds, run, configure)
     return (None if found is None else _assignment(built, found[1], period)), interrupted, infeasible
+
+
+def _objective(built: BuiltModel, anchor: PeriodAnchor | None) -> Expr:
+    """A period or window model's objective, with what each placement adds in ``anchor``'s
+    terms (:meth:`~werkdeling.period_anchor.PeriodAnchor.extra`), so it changes by exactly what
+    the plan's cost does."""
+    objective = built.objective()
+    if anchor is None:
+        return objective
+    keys = np.array(list(built.variables.x), dtype=np.int64).reshape(-1, 3)
+    placements, weights = [], []
+    for k in np.unique(keys[:, 1]).tolist():
+        here = keys[keys[:, 1] == k]
+        extra = anchor.extra(k, here[:, 0], here[:, 2])
+        for i in np.flatnonzero(extra).tolist():
+            placements.append(built.variables.x[(int(here[i, 0]), k, int(here[i, 2]))])
+            weights.append(int(extra[i]))
+    return objective + cp_model.LinearExpr.weighted_sum(placements, weights)
 
 
 def _assignment(built: BuiltModel, values: list[int], period: int) -> IntArray:
@@ -1252,12 +1263,14 @@ def _window_model(
     slot_employer: IntArray,
     window: range,
     free: BoolArray | None = None,
+    anchor: PeriodAnchor | None = None,
 ) -> BuiltModel:
     """The period model of ``window``, its objective set and ``plan``'s placements there as its
     hint. It counts the switches into the window, within it and to the employer each worker works
     for next after it (:mod:`werkdeling.model.switching`), so its objective changes by exactly
     what the plan's does. Only the workers marked in ``free`` (default: all) may change; the
     others keep their placements in the window (a neighbourhood, ``benchmarks/window_search.py``).
+    With an ``anchor``, its costs are in the objective (:func:`_objective`).
     """
     last = _last_employers(plan, home, slot_employer, window.start)
     following = _next_employers(plan, slot_employer, window.stop - 1)
@@ -1274,7 +1287,7 @@ def _window_model(
         next_employers={w: int(e) for w, e in enumerate(following) if e >= 0}, allowed=allowed,
     )  # fmt: skip
     model = built.model
-    model.minimize(built.objective())
+    model.minimize(_objective(built, anchor))
     x = built.variables.x
     placed = [x[(w, k, int(plan[w, k]))] for k in window for w in np.flatnonzero(plan[:, k] >= 0).tolist()]
     if kept is not None:
@@ -1333,6 +1346,7 @@ def _replan_windows(
     deadline: float,
     run: Runner,
     configure: Callable[[cp_model.CpSolver, float], None],
+    anchor: PeriodAnchor | None = None,
 ) -> tuple[int, int, bool]:
     """Improve ``plan`` in place with CP-SAT on windows of :data:`WINDOW_PERIODS` consecutive
     periods (:func:`_window_model`, every worker free), the rest of the plan fixed, until
@@ -1351,7 +1365,7 @@ def _replan_windows(
             if deadline - time.perf_counter() < MIN_WINDOW_SECONDS:
                 break
             window = range(start, start + width)
-            built = _window_model(scenario, allowed, plan, home, slot_employer, window)
+            built = _window_model(scenario, allowed, plan, home, slot_employer, window, anchor=anchor)
 
             def seconds(windows_left: int = len(starts) - i) -> float:
                 # An even share of the time left, but never less than a window needs to gain.

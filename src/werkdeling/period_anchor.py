@@ -24,7 +24,10 @@ whole-path moves, the sweeps) keeps them, with no code of its own: a held worker
 dropped, at a loss. The bound stays valid: it bounds plans that may drop a held placement at
 that price, which include every plan that keeps them.
 :func:`werkdeling.decompose.plan_by_period` puts back any held placement a step dropped before
-it returns (each such drop costs more than it gains, so this only lowers the cost).
+it returns (each such drop costs more than it gains, so this only lowers the cost). Only a
+forced placement can still be missing then (a frozen period has no other candidates): where a
+hard required cover made a search trade it away and putting it back breaks a limit;
+:func:`werkdeling.solve` then returns no plan and says so.
 """
 
 from __future__ import annotations
@@ -156,10 +159,13 @@ def _restricted(allowed: BoolArray, held: BoolArray, fixed: IntArray) -> BoolArr
 
 
 def _keep_units(scenario: Scenario, allowed: BoolArray, held: BoolArray, fixed: IntArray) -> int:
-    """More than dropping a held placement can gain, the change it may avoid aside: the most
-    any candidate of a period with one costs without switches (travel, preferences, paid idle
-    time saved) and its slot's overstaffing cost, and two switches (the worker's path may switch
-    into and out of the period). Raises :class:`~werkdeling.model.AnchorError` where the held
+    """More than dropping a held placement can gain, the change it may avoid aside, even where
+    another worker takes its place in the same move: in any period with one, two candidates'
+    costs without switches (travel, preferences, paid idle time saved), a worker's minutes at
+    the highest soft rate a slot's minute costs (overstaffing, required and desired shortfall),
+    and two switches (the path may switch into and out of the period). A hard required cover is
+    not priced here: where a plan by period still drops a forced placement, :func:`werkdeling.solve`
+    says so (module docstring). Raises :class:`~werkdeling.model.AnchorError` where the held
     placements of a period alone break a slot's maximum or an employer's limits."""
     nobody = np.full(len(scenario.workers), NONE, dtype=np.int64)
     most = 0
@@ -172,8 +178,8 @@ def _keep_units(scenario: Scenario, allowed: BoolArray, held: BoolArray, fixed: 
                 "or an employer's limit on shared workers or coaching; force fewer placements there"
             )
         if len(costs.worker):
-            over = costs.over[costs.slot] * costs.capacity[costs.worker]
-            most = max(most, int((np.abs(costs.placement_cost) + over).max()))
+            rate = int(costs.over.max(initial=0)) + costs.short_required + costs.short_desired
+            most = max(most, 2 * int(np.abs(costs.placement_cost).max()) + int(costs.capacity.max()) * rate)
     if problems:
         raise AnchorError(problems)
     return most + 2 * term_units(scenario, Term.SWITCHES) + 1

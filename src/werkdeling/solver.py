@@ -610,9 +610,13 @@ def _solve_by_period(
     notes = [BY_PERIOD_NOTE, *outcome.notes]
     if kept is not None and anchor is not None:
         notes.insert(1, _anchor_note(anchor, kept))
-    partial = outcome.plan if outcome.stopped else None
-    if anchor is not None and partial is not None and not _keeps_anchor(scenario, anchor, partial):
-        notes.append("the plan so far leaves out frozen or forced placements of later periods, so none is returned")
+    if anchor is not None and outcome.plan is not None and not _keeps_anchor(scenario, anchor, outcome.plan):
+        notes.append(
+            "the plan so far leaves out frozen or forced placements of later periods, so none is returned"
+            if outcome.stopped
+            else "planning by period found no plan that makes every forced placement within the hard rules (see "
+            "werkdeling.period_anchor); strategy 'whole' decides whether there is one"
+        )
         outcome.plan = None
     if outcome.plan is None:
         status = Status.INFEASIBLE if outcome.infeasible else Status.UNKNOWN
@@ -621,12 +625,6 @@ def _solve_by_period(
             status=status, mode=mode, plan=None, objective=None, bound=None, runtime=runtime,
             terms={}, kpis=None, stages=(stage,), notes=tuple(notes),
         )  # fmt: skip
-    if anchor is not None and not _keeps_anchor(scenario, anchor, outcome.plan):
-        # Held placements alone keep the limits (period_anchor checks), so a plan can always keep
-        # them: one that does not is a bug, like a plan that breaks a rule.
-        raise SolverError(
-            "planning by period changed a frozen period or left out a forced placement; please report this"
-        )
     measured, report = refereed(scenario, outcome.plan, "planning by period gave")
     changes = None if anchor is None else diff_plans(anchor.plan, outcome.plan)
     change_units = 0
