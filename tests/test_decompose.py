@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from tests.test_lagrangian import limited, pricings
 from tests.test_properties import SETTINGS, scenarios
-from werkdeling import Placement, Plan, Scenario, Status, decompose, solve, validate
+from werkdeling import Placement, Plan, Scenario, Status, decompose, solve, solver, validate
 from werkdeling import ahead as ahead_module
 from werkdeling.ahead import LpAhead
 from werkdeling.errors import InputError
@@ -157,6 +157,23 @@ def test_rules_that_link_periods_are_named_and_refuse_planning_by_period() -> No
     ]
     with pytest.raises(InputError, match="weighted mode only"):
         solve(base, strategy="by_period", mode="lexicographic", time_limit=5, num_workers=1)
+
+
+def test_auto_plans_a_small_pool_by_period_when_the_time_is_too_short_for_the_whole_model() -> None:
+    s = generate_scenario(4, 16, seed=3)
+    placements = int(possible_placements(s).sum())
+    assert placements <= decompose.BY_PERIOD_ABOVE
+    # Under 1 ms per possible placement (the most the whole model's start by period may take)
+    # the whole model could only return its start, so auto plans by period outright.
+    short = solve(s, time_limit=0.5 * solver.START_SECONDS_PER_PLACEMENT * placements, num_workers=1)
+    assert any(note.startswith("planned period by period") for note in short.notes)
+    assert short.plan is not None and validate(s, short.plan).is_valid
+    longer = solve(s, time_limit=2 * solver.START_SECONDS_PER_PLACEMENT * placements, num_workers=1)
+    assert not any(note.startswith("planned period by period") for note in longer.notes)
+    # Not where courses link the periods: planning by period would choose them by estimate.
+    with_course = generate_scenario(3, 8, seed=2, training=True)
+    tiny = solve(with_course, time_limit=0.01, num_workers=1)
+    assert not any(note.startswith("planned period by period") for note in tiny.notes)
 
 
 def test_auto_plans_large_separable_pools_by_period(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -67,7 +67,7 @@ def test_out_of_time_before_a_first_plan_returns_the_plan_it_started_from_with_a
     # The start is the plan by period, here made with no time to search (each period's rounded
     # LP), which costs less than the greedy plan; CP-SAT has no time to find one of its own.
     s = generate_scenario(5, 20, seed=1)
-    result = solve(s, time_limit=0)
+    result = solve(s, time_limit=0, strategy="whole")  # auto would plan by period (too short)
     assert result.status.value == "feasible" and result.plan is not None and result.bound is None
     assert result.objective == validate(s, result.plan).objective < validate(s, greedy_plan(s)).objective
     assert any(note.startswith("start: the plan by period, made in ") for note in result.notes)

@@ -357,7 +357,8 @@ def test_the_whole_model_of_a_pool_nothing_links_starts_from_its_plan_by_period(
     assert not decompose.linking_features(s)
     assert int(solver.possible_placements(s).sum()) <= decompose.BY_PERIOD_ABOVE
     reports: list[solver.Progress] = []
-    result = solve(s, time_limit=2, num_workers=1, progress=reports.append)
+    # 2 s is under 1 ms per possible placement here, where auto plans by period outright.
+    result = solve(s, time_limit=2, num_workers=1, progress=reports.append, strategy="whole")
     assert result.plan is not None and result.objective is not None
     assert solver.BY_PERIOD_NOTE not in result.notes  # the whole model's result
     note = next(n for n in result.notes if n.startswith("start: the plan by period, made in "))
@@ -381,7 +382,7 @@ def test_re_planning_out_of_time_keeps_the_plan_in_force_where_it_keeps_every_ru
     in_force = solve(s, time_limit=5, num_workers=1).plan
     assert in_force is not None and in_force.placements
     anchor = Anchor(plan=in_force, frozen_periods=2, change_penalty=10)
-    kept = solve(s, time_limit=0, num_workers=1, anchor=anchor)
+    kept = solve(s, time_limit=0, num_workers=1, anchor=anchor, strategy="whole")  # not by period (too short)
     assert kept.status is Status.FEASIBLE and kept.plan == in_force and kept.bound is None
     assert kept.objective == validate(s, in_force).objective
     assert kept.changes is not None and kept.changes.changed_placements == 0 and kept.change_cost == 0
@@ -389,5 +390,7 @@ def test_re_planning_out_of_time_keeps_the_plan_in_force_where_it_keeps_every_ru
     # Not where a forced placement is missing from it: then there is no plan to give.
     first, *rest = in_force.placements
     without_first = Plan(placements=tuple(rest))
-    missing = solve(s, time_limit=0, num_workers=1, anchor=Anchor(plan=without_first, forced=(first,)))
+    missing = solve(
+        s, time_limit=0, num_workers=1, anchor=Anchor(plan=without_first, forced=(first,)), strategy="whole"
+    )
     assert missing.status is Status.UNKNOWN and missing.plan is None

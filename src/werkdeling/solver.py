@@ -339,7 +339,7 @@ class Strategy(StrEnum):
 
 
 def _by_period(
-    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None
+    scenario: Scenario, strategy: Strategy, mode: ObjectiveMode, anchor: Anchor | None, time_limit: float
 ) -> tuple[Scenario, BoolArray] | None:
     """The scenario :func:`solve` plans period by period and its possible placements, else
     ``None``; ``auto`` needs them to count, and the period models reuse them. That scenario is
@@ -348,7 +348,12 @@ def _by_period(
     whole-horizon model that could place them is then too large to build, let alone search,
     within a time limit. For the 2,000-worker benchmark pool with training, building it took
     149 s and 7.3 GB, and a 60-s solve took 240 s and 15 GB, for a plan 9.5 % above the one
-    planned by period in the same 60 s (``benchmarks/README.md``, item 30)."""
+    planned by period in the same 60 s (``benchmarks/README.md``, item 30).
+
+    ``auto`` also plans a smaller pool by period where nothing but the switches links its
+    periods and ``time_limit`` is under :data:`START_SECONDS_PER_PLACEMENT` per possible
+    placement, the time its plan by period may take as the whole model's start: the whole model
+    would get less than that start needs, and could only return it (item 37)."""
     if strategy is Strategy.WHOLE:
         return None
     if strategy is Strategy.BY_PERIOD:
@@ -365,7 +370,13 @@ def _by_period(
     if anchor is not None and decompose.linking_features(scenario):
         return None  # planning by period keeps an anchor only where nothing but the switches links periods
     plannable = _plannable(scenario)
-    return plannable if plannable is not None and int(plannable[1].sum()) > decompose.BY_PERIOD_ABOVE else None
+    if plannable is None:
+        return None
+    placements = int(plannable[1].sum())
+    if placements > decompose.BY_PERIOD_ABOVE:
+        return plannable
+    short = plannable[0] is scenario and time_limit < START_SECONDS_PER_PLACEMENT * placements
+    return plannable if short else None
 
 
 def _plannable(scenario: Scenario) -> tuple[Scenario, BoolArray] | None:
@@ -747,9 +758,10 @@ def solve(
         ``whole``: one model of the whole horizon. ``by_period``: plan period by period, with
         a proven bound from each period's LP relaxation (see :mod:`werkdeling.decompose`; only
         for scenarios without rules that link periods, else ``InputError``). ``auto`` (the
-        default) plans by period when the scenario allows it, has more than
-        ``decompose.BY_PERIOD_ABOVE`` possible placements and is solved in weighted mode; else
-        as a whole. Where courses (``trainings``) and
+        default) plans by period when the scenario allows it, is solved in weighted mode and
+        has more than ``decompose.BY_PERIOD_ABOVE`` possible placements, or nothing but the
+        switches links its periods and ``time_limit`` is under ``START_SECONDS_PER_PLACEMENT``
+        (1 ms) per possible placement; else as a whole. Where courses (``trainings``) and
         vacancies are all that links the periods, there are that many placements without them
         and there is no anchor, ``auto`` chooses courses and permanent moves by estimate and
         plans by period with them fixed
@@ -763,7 +775,7 @@ def solve(
     """
     started = time.perf_counter()
     mode = ObjectiveMode(mode) if mode is not None else scenario.objective.mode
-    if (by_period := _by_period(scenario, Strategy(strategy), mode, anchor)) is not None:
+    if (by_period := _by_period(scenario, Strategy(strategy), mode, anchor, time_limit)) is not None:
         planned_scenario, allowed = by_period
         # Keep time to measure the warm start against the plan (_no_worse_than).
         limit = time_limit - (_referee_seconds(scenario) if warm_start is not None else 0.0)
