@@ -486,3 +486,11 @@ def test_forced_placements_over_a_slots_maximum_are_a_clear_error_by_period() ->
     assert solve(s, anchor=Anchor(plan=plan, forced=both), strategy="whole", time_limit=5).status is Status.INFEASIBLE
     with pytest.raises(AnchorError, match="forced placements in 2027-02 alone break a slot's maximum hours"):
         solve(s, anchor=Anchor(plan=plan, forced=both), strategy="by_period", time_limit=5)
+
+
+def test_two_placements_of_a_worker_in_a_frozen_period_are_named_by_period() -> None:
+    s, plan = two_farms()
+    twice = Placement(worker="an", period="2027-01", employer="west", role="picker", hours=100)
+    doubled = Plan(placements=(*plan.placements, twice))
+    with pytest.raises(AnchorError, match="'an' has two placements in 2027-01, a frozen period"):
+        solve(s, anchor=Anchor(plan=doubled, frozen_periods=1), strategy="by_period", time_limit=5)

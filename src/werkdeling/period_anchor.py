@@ -17,8 +17,8 @@ plus those moves.
 A frozen period keeps the anchor plan's column, and a forced placement must be made: such a
 worker-period is *held*. Its only candidate is its placement (none for a worker idle in a
 frozen period; :meth:`PeriodAnchor.restrict`), cheaper by :attr:`PeriodAnchor.keep_units`
-(put back in the constant), which is more than dropping it can gain: more than its own cost,
-its slot's overstaffing cost, two switches and a change. Held worker-periods are then planned
+(put back in the constant), which is more than dropping it can gain, even where another
+worker takes its place in the same move (:func:`_keep_units`). Held worker-periods are then planned
 like the others, and every step of planning by period (its LPs, the switch pricing, the
 whole-path moves, the sweeps) keeps them, with no code of its own: a held worker can only be
 dropped, at a loss. The bound stays valid: it bounds plans that may drop a held placement at
@@ -66,9 +66,9 @@ class PeriodAnchor:
     fixed: IntArray
     #: Objective units per changed worker-period.
     penalty_units: int
-    #: What keeping a frozen placement saves (units): more than dropping it can gain.
+    #: What keeping a held placement saves (units): more than dropping it can gain.
     keep_units: int
-    #: The change cost of the empty plan, plus ``keep_units`` per frozen placement (units).
+    #: The change cost of the empty plan, plus ``keep_units`` per held placement (units).
     constant_units: int
 
     def extra(self, period: int, worker: IntArray, slot: IntArray) -> IntArray:
@@ -128,6 +128,14 @@ def period_anchor(scenario: Scenario, anchor: Anchor, allowed: BoolArray) -> Per
             p = row.placement
             problems.append(f"'{p.worker}' is forced into two placements in {p.period}; a worker has one per period")
         held[w, k], fixed[w, k] = True, row.slot
+    frozen_rows = np.zeros((workers, periods), dtype=np.int64)
+    for row in resolved.rows:
+        frozen_rows[row.worker, row.period] += not open_[row.period]
+    for w, k in zip(*np.nonzero(frozen_rows > 1), strict=True):
+        problems.append(
+            f"'{scenario.workers[w].id}' has two placements in {scenario.horizon.labels[k]}, a frozen period; "
+            "a worker has one per period"
+        )
     if problems:
         raise AnchorError(problems)
     old = np.full((workers, periods), NONE, dtype=np.int64)

@@ -593,8 +593,8 @@ def _solve_by_period(
     """:func:`solve` by :func:`werkdeling.decompose.plan_by_period`, refereed like any solve;
     ``started`` is when :func:`solve` began (``time.perf_counter()``): counting the possible
     placements took part of ``time_limit`` already, and refereeing the plan takes some after.
-    Each period's search may begin from ``start`` (see ``plan_by_period``). With an ``anchor``
-    (no forced placements), the frozen periods keep its plan and the objective includes its change
+    Each period's search may begin from ``start`` (see ``plan_by_period``). With an ``anchor``,
+    its frozen periods and forced placements are kept and the objective includes its change
     penalty (:mod:`werkdeling.period_anchor`)."""
     referee = _referee_seconds(scenario)
     planning = max(0.0, (time_limit - (time.perf_counter() - started)) * (1 - REFEREE_SHARE) - referee)
