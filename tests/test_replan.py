@@ -414,12 +414,12 @@ def test_the_anchor_as_costs_per_placement_counts_each_kind_of_change() -> None:
     assert kept.extra(2, workers, slots).tolist() == [0, 0, -units, 0]
     assert kept.extra(3, workers, slots).tolist() == [0, -units, units, units]
     # January is frozen: its placements are its only candidates, each kept for `keep`, more than
-    # dropping one could gain even with another worker taking its place: two placements' cost
-    # (500 points of paid idle time saved less 22.2 of travel: 477.8 points each), a month's
-    # 6,000 minutes at the highest soft rate (100 points an hour of required cover plus 10 of
-    # desired), two switches (50 each), a change (10) and one unit.
+    # dropping one could gain even with another worker taking its place: twice the largest
+    # candidate cost of the month ('an' at 'west' or 'bo' at 'east': 500 points of paid idle time
+    # saved, no travel), a month's 6,000 minutes at the highest soft rate (100 points an hour of
+    # required cover plus 10 of desired), two switches (50 each), a change (10) and one unit.
     keep = kept.keep_units
-    assert keep == round((2 * 477.8 + 2 * 50 + 10) * OBJECTIVE_SCALE) + 6000 * (100 + 10) + 1
+    assert keep == round((2 * 500 + 2 * 50 + 10) * OBJECTIVE_SCALE) + 6000 * (100 + 10) + 1
     assert kept.extra(0, workers, slots).tolist() == [0, -keep, -keep, 0]
     assert kept.fixed[[an, bo], 0].tolist() == [east, west]
     frozen = kept.restrict(allowed)[:, 0, :]
