@@ -128,25 +128,24 @@ def period_anchor(scenario: Scenario, anchor: Anchor, allowed: BoolArray) -> Per
             p = row.placement
             problems.append(f"'{p.worker}' is forced into two placements in {p.period}; a worker has one per period")
         held[w, k], fixed[w, k] = True, row.slot
-    frozen_rows = np.zeros((workers, periods), dtype=np.int64)
-    for row in resolved.rows:
-        frozen_rows[row.worker, row.period] += not open_[row.period]
-    for w, k in zip(*np.nonzero(frozen_rows > 1), strict=True):
-        problems.append(
-            f"'{scenario.workers[w].id}' has two placements in {scenario.horizon.labels[k]}, a frozen period; "
-            "a worker has one per period"
-        )
-    if problems:
-        raise AnchorError(problems)
     old = np.full((workers, periods), NONE, dtype=np.int64)
+    frozen_rows: set[tuple[int, int]] = set()
     for row in resolved.rows:
         w, k = row.worker, row.period
         if not open_[k]:
+            if (w, k) in frozen_rows:
+                p = row.placement
+                problems.append(
+                    f"'{p.worker}' has two placements in {p.period}, a frozen period; a worker has one per period"
+                )
+            frozen_rows.add((w, k))
             fixed[w, k] = row.slot
         elif old[w, k] != NONE or not fits(row):
             old[w, k] = LOST  # a second row, or one no candidate makes again: a change whatever happens
         else:
             old[w, k] = row.slot
+    if problems:
+        raise AnchorError(problems)
     # The plan empty in the open periods changes every worker-period the anchor plan has there,
     # including rows that name something not in the scenario (counted as the validator does).
     kept = Plan(placements=tuple(r.placement for r in resolved.rows if not open_[r.period]))
