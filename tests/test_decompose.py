@@ -26,9 +26,11 @@ from werkdeling.generate import generate_scenario
 from werkdeling.heuristic import fill_period, greedy_plan
 from werkdeling.lagrangian import Prices, SwitchPricing, evaluate, paths, pricing, switch_bound
 from werkdeling.local_search import period_costs, term_units
+from werkdeling.model import Anchor
 from werkdeling.model.build import build_model
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.patterns import pattern_lp, slot_counts
+from werkdeling.period_anchor import period_anchor
 from werkdeling.relaxation import period_lp, solve_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
@@ -779,6 +781,30 @@ def test_an_lp_solved_ahead_in_a_child_process_is_the_periods_lp_whatever_came_b
     np.testing.assert_array_equal(found.cover_prices, here.cover_prices)
 
 
+def test_an_lp_solved_ahead_takes_a_re_plans_anchor() -> None:
+    # A re-plan's costs per candidate include the change penalty (and the keeping price of a
+    # frozen period's placements); the child's LP must be the one the parent would solve.
+    s = generate_scenario(20, 150, seed=2)
+    allowed = possible_placements(s)
+    first = solve(s, strategy="by_period", time_limit=3, num_workers=1).plan
+    assert first is not None
+    anchor = period_anchor(s, Anchor(plan=first, frozen_periods=2, change_penalty=100), allowed)
+    allowed = anchor.restrict(allowed)
+    for period in (1, 5):  # a frozen period and an open one
+        ahead = LpAhead(s, allowed, anchor)
+        try:
+            ahead.start(period)
+            found = ahead.take(period)
+        finally:
+            ahead.close()
+        nobody = np.full(len(s.workers), -1, dtype=np.int64)
+        here = flow_lp(period_costs(s, allowed, period, nobody, anchor=anchor))
+        without = flow_lp(period_costs(s, allowed, period, nobody))
+        assert found is not None and here is not None and without is not None
+        assert found.bound == here.bound != without.bound  # the anchor's terms are in it
+        np.testing.assert_array_equal(found.values, here.values)
+
+
 def test_closing_stops_a_child_still_solving(monkeypatch: pytest.MonkeyPatch) -> None:
     s = generate_scenario(5, 20, seed=1)
     monkeypatch.setattr(ahead_module, "flow_lp", lambda costs: time.sleep(60))
@@ -818,6 +844,34 @@ def test_with_lps_solved_ahead_plans_are_refereed_and_bounded(
     report = validate(s, planned.plan)
     assert report.is_valid and report.objective == pytest.approx(planned.objective)
     assert planned.bound <= planned.objective
+
+
+def test_a_re_plan_with_lps_solved_ahead_keeps_its_anchor(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As above with a plan in force: the open periods' LPs come from the child, and solve()
+    # checks the plan's cost plus the penalty per change against what the periods expected.
+    s = generate_scenario(20, 150, seed=2)
+    first = solve(s, strategy="by_period", time_limit=3, num_workers=1).plan
+    assert first is not None
+    monkeypatch.setattr(decompose, "LP_AHEAD_ABOVE", 0)
+    taken: list[bool] = []
+    take = LpAhead.take
+
+    def counted(self: LpAhead, period: int) -> object:
+        found = take(self, period)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(LpAhead, "take", counted)
+    anchor = Anchor(plan=first, frozen_periods=3, change_penalty=100)
+    planned = solve(s, anchor=anchor, strategy="by_period", time_limit=5, num_workers=2)
+    assert taken == [False] + [True] * (s.horizon.periods - 1)
+    assert planned.plan is not None and planned.objective is not None and planned.bound is not None
+    assert validate(s, planned.plan).is_valid
+    frozen = set(s.horizon.labels[:3])
+    assert {p for p in first.placements if p.period in frozen} == {
+        p for p in planned.plan.placements if p.period in frozen
+    }
+    assert planned.bound <= planned.objective + planned.change_cost
 
 
 def _raises(*args: object) -> None:

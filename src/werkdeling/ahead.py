@@ -8,6 +8,8 @@ child process does: it inherits the scenario without copying it, builds the peri
 solves the flow and sends back the :class:`~werkdeling.relaxation.PeriodLp`, while the parent
 searches the period before. Where the flow does not apply (:func:`~werkdeling.flow_lp.flow_lp`
 returns ``None``) or the child fails, the parent solves that period's LP itself, as without it.
+A re-plan's anchor (:mod:`werkdeling.period_anchor`) goes to the child too: its costs per
+candidate do not depend on the periods before either.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from werkdeling.flow_lp import flow_lp
 from werkdeling.local_search import period_costs
+from werkdeling.period_anchor import PeriodAnchor
 from werkdeling.relaxation import PeriodLp
 from werkdeling.scenario import Scenario
 from werkdeling.scenario.scenario import BoolArray
@@ -38,11 +41,12 @@ class LpAhead:
     """One period's LP at a time in a forked child process: :meth:`start` it, :meth:`take` it
     when the period comes, and :meth:`close` at the end (it kills a child still running)."""
 
-    def __init__(self, scenario: Scenario, allowed: BoolArray) -> None:
+    def __init__(self, scenario: Scenario, allowed: BoolArray, anchor: PeriodAnchor | None = None) -> None:
         if not available():
             raise RuntimeError("solving LPs ahead needs a platform that can fork")
         self._scenario = scenario
         self._allowed = allowed
+        self._anchor = anchor
         self._running: tuple[int, BaseProcess, Connection] | None = None
 
     def start(self, period: int) -> None:
@@ -51,7 +55,9 @@ class LpAhead:
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(
-            target=_solve_in_child, args=(self._scenario, self._allowed, period, sender), daemon=True
+            target=_solve_in_child,
+            args=(self._scenario, self._allowed, self._anchor, period, sender),
+            daemon=True,
         )
         with warnings.catch_warnings():
             # Python 3.12+ warns that forking a process with threads may deadlock the child. The
@@ -93,12 +99,14 @@ def _end(child: BaseProcess, receiver: Connection, grace: float) -> None:
         child.join()
 
 
-def _solve_in_child(scenario: Scenario, allowed: BoolArray, period: int, sender: Connection) -> None:
+def _solve_in_child(
+    scenario: Scenario, allowed: BoolArray, anchor: PeriodAnchor | None, period: int, sender: Connection
+) -> None:
     """In the child: the period's LP, sent to the parent (``None`` where the flow does not apply)."""
     try:
         # The LP leaves the switches out, so any employers before the period give the same one.
         nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
-        sender.send(flow_lp(period_costs(scenario, allowed, period, nobody)))
+        sender.send(flow_lp(period_costs(scenario, allowed, period, nobody, anchor=anchor)))
     except BaseException:
         # Nothing sent: the parent solves the LP itself, and meets a real error there. Ctrl-C
         # reaches the whole process group, and the parent handles it.

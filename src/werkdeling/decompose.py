@@ -362,8 +362,7 @@ def plan_by_period(
     With an ``anchor`` (:mod:`werkdeling.period_anchor`), each candidate's cost includes what
     it changes in the change count, and a frozen period's only candidates are its placements,
     each kept at a price no drop can beat; ``expected_units`` and the bound include the change
-    penalty. Any frozen placement a step dropped is put back at the end. No LP is solved ahead
-    in a child process, which does not take the anchor.
+    penalty. Any frozen placement a step dropped is put back at the end.
     """
     if linking := linking_features(scenario):
         raise ValueError("this scenario cannot be planned period by period because of " + ", ".join(linking))
@@ -404,7 +403,7 @@ def plan_by_period(
     from_start = 0  # the periods that took their column of ``start``
     # Crowded periods' LPs are solved a period ahead in a child process (werkdeling.ahead),
     # where this run may use more than one core.
-    ahead = LpAhead(scenario, allowed) if anchor is None and threads > 1 and periods > 1 and ahead_available() else None
+    ahead = LpAhead(scenario, allowed, anchor) if threads > 1 and periods > 1 and ahead_available() else None
     # With switches and every candidate kept, the last share of the time goes to CP-SAT on
     # windows of periods (_replan_windows), after the bound is final.
     windowed = (
