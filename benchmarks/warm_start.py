@@ -3,6 +3,7 @@
     python benchmarks/warm_start.py --suite large          # 2,000 workers, 60 s per solve
     python benchmarks/warm_start.py --suite medium --seconds 10
     python benchmarks/warm_start.py --suite large --anchor-only   # the first plan, then the last row
+    python benchmarks/warm_start.py --suite huge --first-plan /tmp/huge.json --pools changed --methods scratch,anchor
 
 A coordinator re-plans each month with last month's plan at hand. This plans the pool once
 (``first plan``), then plans two pools again in the same time: from scratch, from that plan as
@@ -14,9 +15,14 @@ worker-period, as :func:`werkdeling.replan` does):
 * ``demand +10 % from period N``: the pool with every employer's demand 10 % higher from the
   middle of the horizon on, as after a month in which orders came in.
 
+``--first-plan FILE`` keeps the first plan in ``FILE`` (written once, then read), so that a
+second run, say of older code, re-plans from the same plan. ``--pools`` and ``--methods``
+choose the rows (``--anchor-only`` is ``--pools changed --methods anchor``).
+
 Each solve runs in a process of its own, so ``peak MB`` is that solve's own peak memory (the
 scenario's generation included). ``changed`` counts the worker-periods placed otherwise than
-in the first plan; ``objective`` leaves out the change penalty. Every plan is checked and costed by the validator.
+in the first plan; ``objective`` leaves out the change penalty. Every plan is checked and
+costed by the validator.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import os
 import resource
 import sys
 import time
@@ -118,7 +125,20 @@ def main() -> None:
         action="store_true",
         help="only the first plan and the changed pool re-planned with it as the plan in force (e.g. for older code)",
     )
+    parser.add_argument("--pools", default="same,changed", help="which pools to plan again: same, changed or both")
+    parser.add_argument(
+        "--methods", default="scratch,warm,anchor", help="how to plan them again: scratch, warm, anchor (any of them)"
+    )
+    parser.add_argument(
+        "--first-plan", type=Path, help="JSON file of the first plan: read where it exists, else planned and written"
+    )
     args = parser.parse_args()
+    pools, methods = (
+        _choices(parser, "--pools", args.pools, ("same", "changed")),
+        _choices(parser, "--methods", args.methods, ("scratch", "warm", "anchor")),
+    )
+    if args.anchor_only:
+        pools, methods = ["changed"], ["anchor"]
     instance = with_time_limit(parser, pool_instance(parser, args, 10.0), args.seconds, "--seconds")
     first = round(FROM_SHARE * instance.periods) + 1
     print(f"{instance.name}, {instance.time_limit:g} s per solve, 2 cores")
@@ -131,17 +151,34 @@ def main() -> None:
         with ProcessPoolExecutor(max_workers=1, mp_context=spawn) as pool:
             return pool.submit(_solve, fields, changed, earlier, how).result()
 
-    base = run(False, None, "scratch")
-    print(_line("first plan", base), flush=True)
-    if "plan" not in base:
-        return
+    if args.first_plan is not None and args.first_plan.exists():
+        earlier = args.first_plan.read_text(encoding="utf-8")
+        print(f"first plan: read from {args.first_plan}")
+    else:
+        base = run(False, None, "scratch")
+        print(_line("first plan", base), flush=True)
+        if "plan" not in base:
+            return
+        earlier = base["plan"]
+        if args.first_plan is not None:  # written whole or not at all
+            partial = args.first_plan.with_name(args.first_plan.name + ".partial")
+            partial.write_text(earlier, encoding="utf-8")
+            os.replace(partial, args.first_plan)
+    names = {"scratch": "from scratch", "warm": "from the first plan", "anchor": "re-planned (anchor)"}
     for changed, pool in ((False, "same pool"), (True, f"demand +{MORE_DEMAND - 1:.0%} from period {first}")):
-        if args.anchor_only and not changed:
+        if ("changed" if changed else "same") not in pools:
             continue
-        if not args.anchor_only:
-            print(_line(f"{pool}, from scratch", run(changed, base["plan"], "scratch")), flush=True)
-            print(_line(f"{pool}, from the first plan", run(changed, base["plan"], "warm")), flush=True)
-        print(_line(f"{pool}, re-planned (anchor)", run(changed, base["plan"], "anchor")), flush=True)
+        for how in methods:
+            print(_line(f"{pool}, {names[how]}", run(changed, earlier, how)), flush=True)
+
+
+def _choices(parser: argparse.ArgumentParser, option: str, given: str, known: tuple[str, ...]) -> list[str]:
+    """The comma-separated ``given`` values of ``option``, in ``known``'s order; exits with a
+    usage error naming any other."""
+    chosen = [value.strip() for value in given.split(",") if value.strip()]
+    if unknown := [value for value in chosen if value not in known]:
+        parser.error(f"{option}: unknown {', '.join(map(repr, unknown))}; choose from {', '.join(known)}")
+    return [value for value in known if value in chosen]
 
 
 if __name__ == "__main__":
