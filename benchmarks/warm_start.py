@@ -101,6 +101,7 @@ def _solve(instance: dict[str, Any], changed: bool, earlier: str | None, how: st
         }
         if start is not None:
             row["changed"] = diff_plans(start, result.plan).changed_placements
+    row["notes"] = list(result.notes)
     return row
 
 
@@ -132,6 +133,7 @@ def main() -> None:
     parser.add_argument(
         "--first-plan", type=Path, help="JSON file of the first plan: read where it exists, else planned and written"
     )
+    parser.add_argument("--notes", action="store_true", help="print each solve's notes under its row")
     args = parser.parse_args()
     pools, methods = (
         _choices(parser, "--pools", args.pools, ("same", "changed")),
@@ -161,6 +163,7 @@ def main() -> None:
             return
         earlier = base["plan"]
         if args.first_plan is not None:  # written whole or not at all
+            args.first_plan.parent.mkdir(parents=True, exist_ok=True)
             partial = args.first_plan.with_name(args.first_plan.name + ".partial")
             partial.write_text(earlier, encoding="utf-8")
             os.replace(partial, args.first_plan)
@@ -169,7 +172,10 @@ def main() -> None:
         if ("changed" if changed else "same") not in pools:
             continue
         for how in methods:
-            print(_line(f"{pool}, {names[how]}", run(changed, earlier, how)), flush=True)
+            row = run(changed, earlier, how)
+            print(_line(f"{pool}, {names[how]}", row), flush=True)
+            if args.notes:
+                print("".join(f"    {note}\n" for note in row["notes"]), end="", flush=True)
 
 
 def _choices(parser: argparse.ArgumentParser, option: str, given: str, known: tuple[str, ...]) -> list[str]:
