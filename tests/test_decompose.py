@@ -827,15 +827,7 @@ def test_with_lps_solved_ahead_plans_are_refereed_and_bounded(
     monkeypatch.setattr(decompose, "LP_AHEAD_ABOVE", 0)
     if child_fails:
         monkeypatch.setattr(ahead_module, "flow_lp", _raises)
-    taken: list[bool] = []
-    take = LpAhead.take
-
-    def counted(self: LpAhead, period: int) -> object:
-        found = take(self, period)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(LpAhead, "take", counted)
+    taken = _count_takes(monkeypatch)
     s = generate_scenario(20, 150, seed=2)
     planned = solve(s, strategy="by_period", time_limit=5, num_workers=2)
     periods = s.horizon.periods
@@ -853,15 +845,7 @@ def test_a_re_plan_with_lps_solved_ahead_keeps_its_anchor(monkeypatch: pytest.Mo
     first = solve(s, strategy="by_period", time_limit=3, num_workers=1).plan
     assert first is not None
     monkeypatch.setattr(decompose, "LP_AHEAD_ABOVE", 0)
-    taken: list[bool] = []
-    take = LpAhead.take
-
-    def counted(self: LpAhead, period: int) -> object:
-        found = take(self, period)
-        taken.append(found is not None)
-        return found
-
-    monkeypatch.setattr(LpAhead, "take", counted)
+    taken = _count_takes(monkeypatch)
     anchor = Anchor(plan=first, frozen_periods=3, change_penalty=100)
     planned = solve(s, anchor=anchor, strategy="by_period", time_limit=5, num_workers=2)
     assert taken == [False] + [True] * (s.horizon.periods - 1)
@@ -872,6 +856,20 @@ def test_a_re_plan_with_lps_solved_ahead_keeps_its_anchor(monkeypatch: pytest.Mo
         p for p in planned.plan.placements if p.period in frozen
     }
     assert planned.bound <= planned.objective + planned.change_cost
+
+
+def _count_takes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records, for each LpAhead.take, whether the child's LP came back."""
+    taken: list[bool] = []
+    take = LpAhead.take
+
+    def counted(self: LpAhead, period: int) -> object:
+        found = take(self, period)
+        taken.append(found is not None)
+        return found
+
+    monkeypatch.setattr(LpAhead, "take", counted)
+    return taken
 
 
 def _raises(*args: object) -> None:
