@@ -131,7 +131,9 @@ def main() -> None:
         "--methods", default="scratch,warm,anchor", help="how to plan them again: scratch, warm, anchor (any of them)"
     )
     parser.add_argument(
-        "--first-plan", type=Path, help="JSON file of the first plan: read where it exists, else planned and written"
+        "--first-plan",
+        type=Path,
+        help="JSON file of the first plan of this same pool: read where it exists, else planned and written",
     )
     parser.add_argument("--notes", action="store_true", help="print each solve's notes under its row")
     args = parser.parse_args()
