@@ -157,6 +157,68 @@ def test_starting_from_few_placements_prices_in_the_rest_to_the_same_optimum(see
     assert first.bound <= everything.objective + 1e-6
 
 
+@pytest.mark.parametrize("seed", [1, 4])
+def test_starting_from_the_lps_prices_reaches_the_same_optimum_in_fewer_rounds(seed: int) -> None:
+    # The patterns the period LP's prices choose are only extra columns: the optimum is the
+    # same. They are the ones the pattern LP's prices end near, so pricing takes fewer rounds
+    # (seed 1: 6 against 3; seed 4: 5 against 4; it fails if they change nothing).
+    costs, plan, _ = _period(seed, employers=10, workers=80)
+    counts, relaxed = slot_counts(costs), period_lp(costs)
+    assert counts is not None and relaxed is not None
+    plain = pattern_lp(costs, counts, plan, deadline=np.inf)
+    seeded = pattern_lp(costs, counts, plan, deadline=np.inf, cover_prices=relaxed.cover_prices)
+    assert plain is not None and seeded is not None and plain.complete and seeded.complete
+    assert seeded.objective == pytest.approx(plain.objective, rel=1e-9)
+    assert seeded.rounds < plain.rounds
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_pattern_lp_stopped_early_keeps_its_best_rounds_bound_and_prices(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Whatever round pricing stops at, the bound is the best any round proved (so it never falls
+    # as rounds are added), it is at most the complete LP's optimum, and the prices returned are
+    # that round's: the Lagrangian of the period at them, without switches, is that bound.
+    s = limited(generate_scenario(10, 80, seed=seed, periods=2))
+    allowed = possible_placements(s)
+    home = np.full(len(s.workers), -1, dtype=np.int64)
+    costs = period_costs(s, allowed, 1, home)
+    relaxed, counts = period_lp(costs), slot_counts(costs)
+    assert relaxed is not None and counts is not None
+    plan, _ = improve(costs, repair(costs, decompose._rounded(costs, relaxed.values, s, allowed, 1)))
+    complete = pattern_lp(costs, counts, plan, deadline=np.inf)
+    assert complete is not None and complete.complete and complete.rounds >= 4
+    bounds = []
+    for rounds in range(1, complete.rounds + 1):
+        monkeypatch.setattr("werkdeling.patterns.PATTERN_ROUNDS", rounds)
+        found = pattern_lp(costs, counts, plan, deadline=np.inf)
+        assert found is not None and found.rounds == rounds
+        bounds.append(found.bound)
+        period = with_patterns(pricing(costs, relaxed), counts, found)
+        value = evaluate([period], lp_prices([period]), paths([period], home), 0.0).value
+        assert value == pytest.approx(found.bound, rel=1e-9, abs=1e-3)
+    assert bounds == sorted(bounds)
+    assert bounds[-1] == pytest.approx(complete.objective, rel=1e-9)
+    assert bounds[0] < bounds[-1]
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_tolerance_stops_pricing_within_it_of_the_bound(seed: int) -> None:
+    # Stopped by the tolerance, the objective is within it of the bound, and the bound is still
+    # at most the complete LP's optimum. These small LPs are 2-7 % from their bound after 3
+    # rounds and complete after 5-6, so 10 % stops them early.
+    costs, plan, _ = _period(seed, employers=10, workers=80)
+    counts = slot_counts(costs)
+    assert counts is not None
+    complete = pattern_lp(costs, counts, plan, deadline=np.inf)
+    assert complete is not None and complete.complete
+    tolerance = 0.1
+    close = pattern_lp(costs, counts, plan, deadline=np.inf, tolerance=tolerance)
+    assert close is not None and close.rounds < complete.rounds
+    assert close.objective - close.bound <= tolerance * abs(close.objective)
+    assert close.bound <= complete.objective + 1e-6
+
+
 @pytest.mark.parametrize("seed", [2, 6])
 def test_the_pattern_prices_give_the_sum_of_the_pattern_lps_without_switches(seed: int) -> None:
     # The Lagrangian with whole workers in each slot, at each period's pattern LP duals and no

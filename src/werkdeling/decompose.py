@@ -386,6 +386,7 @@ def plan_by_period(
     lp_total = 0.0  # the periods' LP optima against the empty plan
     lp_bounds: list[float] = []
     lp_supports: list[IntArray] = []  # each period's candidates the LP places some of
+    lp_prices: list[FloatArray] = []  # each period's LP prices per slot and minute
     crowded_periods: list[bool] = []
     notes: list[str] = []
     # Each period's candidates and LP prices, for the bound with switches (None: no switch
@@ -442,6 +443,7 @@ def plan_by_period(
             lp_total += relaxed.bound
             lp_bounds.append(relaxed.bound)
             lp_supports.append(np.flatnonzero(relaxed.values > 1e-9))
+            lp_prices.append(relaxed.cover_prices)
             crowded_periods.append(crowded)
             if pricings is not None:
                 pricings.append(pricing(costs, relaxed))
@@ -456,7 +458,7 @@ def plan_by_period(
                 # In large periods the pattern LP's solution rounds to a better plan than the period
                 # LP's, and its bound is stronger; crowded periods keep the period LP (no time for both).
                 patterned = None if crowded or len(costs.worker) <= FIRST_PATTERN_ABOVE else _first_pattern_lp(
-                    costs, scenario, allowed, k, relaxed.values, lp_supports[k],
+                    costs, scenario, allowed, k, relaxed.values, lp_supports[k], relaxed.cover_prices,
                     period_started + FIRST_PATTERN_SHARE * share,
                 )  # fmt: skip
                 if patterned is not None:
@@ -544,7 +546,7 @@ def plan_by_period(
             # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
             now = time.perf_counter()
             later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
-                scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, reports,
+                scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, lp_prices, reports,
                 [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
                 now + PATTERN_SHARE * max(0.0, finish - now), anchor,
             )  # fmt: skip
@@ -687,12 +689,14 @@ def _first_pattern_lp(
     period: int,
     lp_values: FloatArray,
     lp_support: IntArray,
+    lp_prices: FloatArray,
     deadline: float,
 ) -> tuple[SlotCounts, PatternLp] | None:
     """The pattern LP of a period in the first pass, started from its rounded period LP (within
     the limits, see :func:`~werkdeling.local_search.repair`) and from its LP's placements and
-    each worker's and slot's :data:`KEEP_CHEAPEST` cheapest. ``None`` where the period is too
-    large for the pattern table or GLOP finds no optimum. The LP leaves the switches out, as the
+    each worker's and slot's :data:`KEEP_CHEAPEST` cheapest, with the patterns its LP's prices
+    (``lp_prices``) choose. ``None`` where the period is too large for the pattern table or GLOP
+    finds no optimum. The LP leaves the switches out, as the
     period LP does. A plan rounded from it that leaves a hard required cover unmet goes to
     CP-SAT, as one from the period LP does."""
     counts = slot_counts(costs)
@@ -700,7 +704,7 @@ def _first_pattern_lp(
         return None
     start = repair(costs, _rounded(costs, lp_values, scenario, allowed, period))
     columns = np.union1d(costs.cheapest(KEEP_CHEAPEST), lp_support)
-    found = pattern_lp(costs, counts, start, deadline, columns)
+    found = pattern_lp(costs, counts, start, deadline, columns, lp_prices, PATTERN_TOLERANCE)
     return None if found is None else (counts, found)
 
 
@@ -712,6 +716,7 @@ def _pattern_bounds(
     slot_employer: IntArray,
     lp_bounds: list[float],
     lp_supports: list[IntArray],
+    lp_prices: list[FloatArray],
     reports: list[PeriodReport],
     crowded: list[bool],
     pricings: list[PeriodPricing] | None,
@@ -721,7 +726,8 @@ def _pattern_bounds(
     """Solve periods' pattern LPs (:func:`~werkdeling.patterns.pattern_lp`), the period furthest
     above its LP first, until ``deadline``; crowded periods and those too large for the pattern
     table are left out. Each starts from the placements its LP used (``lp_supports``) and each
-    worker's and slot's :data:`KEEP_CHEAPEST` cheapest, and prices in the rest: on the
+    worker's and slot's :data:`KEEP_CHEAPEST` cheapest, with the patterns the LP's prices
+    (``lp_prices``) choose, and prices in the rest: on the
     2,000-worker benchmark August that took 1.2 s instead of 4.2 s with every candidate, to the
     same optimum. A period stopped by the deadline before its LP is complete keeps a bound below
     its LP's, so the first periods get all the time they need. Where one raises the period's
@@ -747,7 +753,7 @@ def _pattern_bounds(
             continue
         columns = np.union1d(costs.cheapest(KEEP_CHEAPEST), lp_supports[k])
         try:
-            found = pattern_lp(costs, counts, plan[:, k], deadline, columns)
+            found = pattern_lp(costs, counts, plan[:, k], deadline, columns, lp_prices[k], PATTERN_TOLERANCE)
             if found is None:
                 continue
             # The bound first, so Ctrl-C during the period's re-planning keeps it.
@@ -1004,6 +1010,12 @@ WINDOW_CANDIDATES = 10_000
 #: 52-week pool (14,000 per week) 4.03 % and 3.77 %: there, 52 pattern LPs in the first pass left
 #: less time for the switches' prices and the plans from the priced paths.
 FIRST_PATTERN_ABOVE = 30_000
+
+#: A pattern LP stops pricing once its objective is this close (relative) to the best bound a
+#: round proved (:func:`~werkdeling.patterns.pattern_lp`). On nine 2,000-worker benchmark months
+#: that took 28 % less time than pricing to the end and gave up 0.03 % of what the pattern LPs
+#: add to the bound, 6 points in 20,600 (``benchmarks/README.md``, item 39).
+PATTERN_TOLERANCE = 1e-6
 
 #: Share of a period's time in the first pass by which its pattern LP stops pricing (after its
 #: first round); the local search from its rounded solution gets the rest.
