@@ -1012,9 +1012,9 @@ WINDOW_CANDIDATES = 10_000
 FIRST_PATTERN_ABOVE = 30_000
 
 #: A pattern LP stops pricing once its objective is this close (relative) to the best bound a
-#: round proved (:func:`~werkdeling.patterns.pattern_lp`). On nine 2,000-worker benchmark months
-#: that took 28 % less time than pricing to the end and gave up 0.03 % of what the pattern LPs
-#: add to the bound, 6 points in 20,600 (``benchmarks/README.md``, item 39).
+#: round proved (:func:`~werkdeling.patterns.pattern_lp`). With the patterns of the LP's prices,
+#: the 2,000-worker benchmark months took 31.8 s instead of 57.6 s and gave up 85 of the 77,980
+#: points the pattern LPs add to the bound (``benchmarks/pattern_rounds.py``, item 39).
 PATTERN_TOLERANCE = 1e-6
 
 #: Share of a period's time in the first pass by which its pattern LP stops pricing (after its

@@ -210,10 +210,10 @@ def pattern_lp(
     (candidate indices) are the placements to start from (``None``: every candidate; the plan's
     own always join). ``cover_prices`` (the period LP's, per slot and minute) add the patterns
     each slot would choose at about those prices (:func:`_priced_counts`): the pattern LP's
-    prices end near them, and on the 2,000-worker benchmark months that took a third fewer
-    rounds. It stops once the LP's objective is within ``tolerance`` (relative) of the best
-    bound a round proved: the last rounds raised it by a few points in thousands. ``None`` if
-    GLOP fails.
+    prices end near them, and on the 2,000-worker benchmark months they cut the time to the end
+    by a quarter. It stops once the LP's objective is within ``tolerance`` (relative) of the
+    best bound a round proved: there, the last rounds raise the bound by a few points in
+    thousands (``benchmarks/pattern_rounds.py``). ``None`` if GLOP fails.
 
     Rows: one place per worker; per slot, its patterns' weights add up to 1; per slot and class,
     the patterns' count equals the placements'; the head counts and coaching capacities of
