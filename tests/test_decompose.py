@@ -467,6 +467,47 @@ def _plan_by_period(s: Scenario) -> decompose.ByPeriod:
     )  # fmt: skip
 
 
+def test_a_first_pass_pattern_lp_stopped_early_is_solved_again_and_its_gain_counts_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Here the first pass's pattern LPs stop after 2 rounds, as a period's time would stop them
+    # on a slow machine; on this pool 6 of the 12 end there short of their tolerance, two of
+    # them already above their LP's bound. The pattern LPs after the pass solve those again,
+    # from the bound the first proved: what the pattern LPs add to a period is the best of their
+    # bounds over its LP's, counted once.
+    s = generate_scenario(6, 30, seed=5)
+    monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
+    first_pass = decompose._first_pattern_lp
+
+    def two_rounds(*args: Any, **kwargs: Any) -> Any:
+        with monkeypatch.context() as patch:
+            patch.setattr("werkdeling.patterns.PATTERN_ROUNDS", 2)
+            return first_pass(*args, **kwargs)
+
+    monkeypatch.setattr(decompose, "_first_pattern_lp", two_rounds)
+    gains = decompose._pattern_gain
+    calls: dict[int, list[tuple[float, float, float, bool]]] = {}
+
+    def recorded(pricings: Any, period: int, counts: Any, found: Any, lp_bound: float) -> float:
+        gain = gains(pricings, period, counts, found, lp_bound)
+        calls.setdefault(period, []).append((lp_bound, found.bound, gain, found.within(decompose.PATTERN_TOLERANCE)))
+        return gain
+
+    monkeypatch.setattr(decompose, "_pattern_gain", recorded)
+    outcome = decompose.plan_by_period(s, time_limit=10, run=solve_to_the_end, configure=one_search_worker)
+    assert sorted(calls) == list(range(s.horizon.periods))
+    again = [k for k, made in calls.items() if len(made) == 2]
+    assert again and all(not calls[k][0][3] for k in again)  # exactly those that stopped short
+    assert all(len(made) == 1 for k, made in calls.items() if k not in again)
+    for k in again:
+        (lp_bound, first_bound, first_gain, _), (base, _, _, _) = calls[k]
+        assert base == lp_bound + first_gain == max(lp_bound, first_bound)
+    best = sum(max(0.0, max(bound for _, bound, _, _ in made) - made[0][0]) for made in calls.values())
+    assert outcome.pattern_bound_units == pytest.approx(best, rel=1e-12)
+    assert outcome.pattern_periods == s.horizon.periods
+    assert any(calls[k][0][2] > 0 for k in again)  # a first gain the second must not count again
+
+
 def test_ctrl_c_during_a_first_pass_pattern_lp_stops_in_that_period(monkeypatch: pytest.MonkeyPatch) -> None:
     # The first pass solves each period's pattern LP before its search; Ctrl-C there stops
     # planning at that period, as Ctrl-C in its search does.

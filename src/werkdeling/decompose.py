@@ -379,12 +379,16 @@ def plan_by_period(
         allowed = anchor.restrict(allowed)
     # The slot of each worker in each period; IDLE for none.
     plan = np.full((len(scenario.workers), periods), IDLE, dtype=np.int64)
-    # The periods whose pattern LP was solved, and what those LPs added to their LP bounds.
+    # The periods whose pattern LP reached its end in the first pass (the rest may get one after
+    # it), the periods whose pattern LP was solved or raised their bound, and what those LPs
+    # added to their LP bounds.
     pattern_done = [False] * periods
-    pattern_gain, pattern_periods = 0.0, 0
+    patterned_periods: set[int] = set()
+    pattern_gain = 0.0
     expected = empty_units
     lp_total = 0.0  # the periods' LP optima against the empty plan
-    lp_bounds: list[float] = []
+    # Each period's bound without switches: its LP's, or its pattern LP's where that is higher.
+    period_bounds: list[float] = []
     lp_supports: list[IntArray] = []  # each period's candidates the LP places some of
     lp_prices: list[FloatArray] = []  # each period's LP prices per slot and minute
     crowded_periods: list[bool] = []
@@ -441,7 +445,7 @@ def plan_by_period(
                 notes.append(f"period {label}: no plan keeps every hard rule, even fractionally")
                 return ByPeriod(None, expected, None, infeasible=True, notes=notes)
             lp_total += relaxed.bound
-            lp_bounds.append(relaxed.bound)
+            period_bounds.append(relaxed.bound)
             lp_supports.append(np.flatnonzero(relaxed.values > 1e-9))
             lp_prices.append(relaxed.cover_prices)
             crowded_periods.append(crowded)
@@ -464,9 +468,13 @@ def plan_by_period(
                 if patterned is not None:
                     counts, whole = patterned
                     values = whole.values
-                    pattern_done[k] = True
-                    pattern_periods += 1
-                    pattern_gain += _pattern_gain(pricings, k, counts, whole, relaxed.bound)
+                    gained = _pattern_gain(pricings, k, counts, whole, relaxed.bound)
+                    pattern_gain += gained
+                    period_bounds[k] += gained
+                    # One the period's time stopped before its end is solved again after the pass.
+                    pattern_done[k] = whole.within(PATTERN_TOLERANCE)
+                    if pattern_done[k] or gained > 0:
+                        patterned_periods.add(k)
                 searching = time.perf_counter()
                 left = max(0.0, share - (searching - period_started))
                 rounded = _rounded(costs, values, scenario, allowed, k)
@@ -541,19 +549,20 @@ def plan_by_period(
         beside = _price_beside(pricer, expected - empty_units, started + time_limit)
         del pricer
     try:
-        later_gain, later_periods, pattern_change = 0.0, 0, 0
+        later_gain, pattern_change = 0.0, 0
         if not stopped:
             # The pattern LPs first: on the benchmark pools they raise the bound most for their time.
             now = time.perf_counter()
             later_gain, later_periods, pattern_change, stopped = _pattern_bounds(
-                scenario, allowed, plan, home, slot_employer, lp_bounds, lp_supports, lp_prices, reports,
+                scenario, allowed, plan, home, slot_employer, period_bounds, lp_supports, lp_prices, reports,
                 [c or done for c, done in zip(crowded_periods, pattern_done, strict=True)], pricings,
                 now + PATTERN_SHARE * max(0.0, finish - now), anchor,
             )  # fmt: skip
             if stopped:
                 notes.append("stopped by the user during the pattern LPs at the end; every period is planned")
+            patterned_periods.update(later_periods)
         pattern_gain += later_gain
-        pattern_periods += later_periods
+        pattern_periods = len(patterned_periods)
         lp_total += pattern_gain
         expected += pattern_change
         if on_period is not None and pattern_change < 0:
@@ -714,7 +723,7 @@ def _pattern_bounds(
     plan: IntArray,
     home: IntArray,
     slot_employer: IntArray,
-    lp_bounds: list[float],
+    period_bounds: list[float],
     lp_supports: list[IntArray],
     lp_prices: list[FloatArray],
     reports: list[PeriodReport],
@@ -722,7 +731,7 @@ def _pattern_bounds(
     pricings: list[PeriodPricing] | None,
     deadline: float,
     anchor: PeriodAnchor | None = None,
-) -> tuple[float, int, int, bool]:
+) -> tuple[float, list[int], int, bool]:
     """Solve periods' pattern LPs (:func:`~werkdeling.patterns.pattern_lp`), the period furthest
     above its LP first, until ``deadline``; crowded periods and those too large for the pattern
     table are left out. Each starts from the placements its LP used (``lp_supports``) and each
@@ -731,19 +740,21 @@ def _pattern_bounds(
     2,000-worker benchmark August that took 1.2 s instead of 4.2 s with every candidate, to the
     same optimum. A period stopped by the deadline before its LP is complete keeps a bound below
     its LP's, so the first periods get all the time they need. Where one raises the period's
-    bound, its pricing (if any) is replaced in place (:func:`_pattern_gain`).
+    bound (``period_bounds``: its LP's, or what a pattern LP stopped early in the first pass
+    proved), its pricing (if any) is replaced in place (:func:`_pattern_gain`).
 
     Each pattern LP's solution, rounded and searched with the plan's other periods kept
     (:func:`_pattern_plan`), replaces the period's plan in ``plan`` where it costs less.
 
-    Returns what they added to the sum of the periods' LP bounds (units), how many were solved,
+    Returns what they added to the periods' bounds (units), which periods were solved,
     what their plans changed the cost by (units, at most 0), and whether the user stopped it
     (Ctrl-C; what the periods solved by then added stays, and the plan stays whole). An
     ``anchor``'s costs are in every period's arrays."""
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
     order = sorted(range(len(reports)), key=lambda k: -reports[k].above_lp_units)
     order = [k for k in order if not crowded[k]]
-    gained, solved, change = 0.0, 0, 0
+    gained, change = 0.0, 0
+    solved: list[int] = []
     for k in order:
         if time.perf_counter() >= deadline:
             break
@@ -757,8 +768,8 @@ def _pattern_bounds(
             if found is None:
                 continue
             # The bound first, so Ctrl-C during the period's re-planning keeps it.
-            solved += 1
-            gained += _pattern_gain(pricings, k, counts, found, lp_bounds[k])
+            solved.append(k)
+            gained += _pattern_gain(pricings, k, counts, found, period_bounds[k])
             change += _pattern_plan(scenario, allowed, plan, home, slot_employer, k, found.values, deadline, anchor)
         except KeyboardInterrupt:
             return gained, solved, change, True

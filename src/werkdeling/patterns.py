@@ -185,6 +185,15 @@ class PatternLp:
     coaching_prices: FloatArray
     values: FloatArray
 
+    def within(self, tolerance: float) -> bool:
+        """Whether pricing reached its end: complete, or the objective within ``tolerance``
+        (relative) of the bound, where :func:`pattern_lp` stops with that tolerance."""
+        return self.complete or _close(self.objective, self.bound, tolerance)
+
+
+def _close(objective: float, bound: float, tolerance: float) -> bool:
+    return objective - bound <= tolerance * max(1.0, abs(objective))
+
 
 #: Most pricing rounds of :func:`pattern_lp`.
 PATTERN_ROUNDS = 60
@@ -319,8 +328,9 @@ def pattern_lp(
         if bound > best_bound:
             best_bound, best_duals = bound, (prices, head, coaching)
         complete = bool((reduced >= _NEGATIVE).all() and (outside >= _NEGATIVE).all())
-        close = lp_value - best_bound <= tolerance * max(1.0, abs(lp_value))
-        if complete or close or rounds >= PATTERN_ROUNDS or time.perf_counter() >= deadline:
+        if complete or _close(lp_value, best_bound, tolerance):
+            break
+        if rounds >= PATTERN_ROUNDS or time.perf_counter() >= deadline:
             break
         for s in np.flatnonzero(reduced < _NEGATIVE).tolist():
             add(s, best[s])
