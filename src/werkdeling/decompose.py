@@ -15,7 +15,8 @@ of a plan is a sum of a cost per period plus the switch count, and:
   prices in the rest from the duals. A stronger
   LP (:mod:`werkdeling.patterns`) has each slot take whole workers of each capacity, at its
   exact cost: large periods (:data:`FIRST_PATTERN_ABOVE`) solve it as they are planned, the
-  others once every period is planned, furthest above their LPs first, in the time left. Then
+  others (and those whose time stopped it short) once every period is planned, furthest above
+  their LPs first, in the time left. Then
   :mod:`werkdeling.lagrangian` raises the bound: those LPs' prices price each worker's cheapest
   path through all periods, switches included, and subgradient steps improve the prices.
   Where every period's candidates would not fit (:data:`SWITCH_BOUND_BYTES`), those steps run
@@ -471,7 +472,7 @@ def plan_by_period(
                     gained = _pattern_gain(pricings, k, counts, whole, relaxed.bound)
                     pattern_gain += gained
                     period_bounds[k] += gained
-                    # One the period's time stopped before its end is solved again after the pass.
+                    # A pattern LP the period's time stopped short is solved again after the pass.
                     pattern_done[k] = whole.within(PATTERN_TOLERANCE)
                     if pattern_done[k] or gained > 0:
                         patterned_periods.add(k)
@@ -705,9 +706,8 @@ def _first_pattern_lp(
     the limits, see :func:`~werkdeling.local_search.repair`) and from its LP's placements and
     each worker's and slot's :data:`KEEP_CHEAPEST` cheapest, with the patterns its LP's prices
     (``lp_prices``) choose. ``None`` where the period is too large for the pattern table or GLOP
-    finds no optimum. The LP leaves the switches out, as the
-    period LP does. A plan rounded from it that leaves a hard required cover unmet goes to
-    CP-SAT, as one from the period LP does."""
+    finds no optimum. The LP leaves the switches out, as the period LP does. A plan rounded from
+    it that leaves a hard required cover unmet goes to CP-SAT, as one from the period LP does."""
     counts = slot_counts(costs)
     if counts is None:
         return None
@@ -736,12 +736,12 @@ def _pattern_bounds(
     above its LP first, until ``deadline``; crowded periods and those too large for the pattern
     table are left out. Each starts from the placements its LP used (``lp_supports``) and each
     worker's and slot's :data:`KEEP_CHEAPEST` cheapest, with the patterns the LP's prices
-    (``lp_prices``) choose, and prices in the rest: on the
-    2,000-worker benchmark August that took 1.2 s instead of 4.2 s with every candidate, to the
-    same optimum. A period stopped by the deadline before its LP is complete keeps a bound below
-    its LP's, so the first periods get all the time they need. Where one raises the period's
-    bound (``period_bounds``: its LP's, or what a pattern LP stopped early in the first pass
-    proved), its pricing (if any) is replaced in place (:func:`_pattern_gain`).
+    (``lp_prices``) choose, and prices in the rest: on the 2,000-worker benchmark August that
+    took 1.2 s instead of 4.2 s with every candidate, to the same optimum. A period stopped by
+    the deadline before its LP is complete keeps a bound below its LP's, so the first periods
+    get all the time they need. Where one raises the period's bound (``period_bounds``: its
+    LP's, or what a pattern LP stopped early in the first pass proved), its pricing (if any) is
+    replaced in place (:func:`_pattern_gain`).
 
     Each pattern LP's solution, rounded and searched with the plan's other periods kept
     (:func:`_pattern_plan`), replaces the period's plan in ``plan`` where it costs less.

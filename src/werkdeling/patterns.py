@@ -307,7 +307,8 @@ def pattern_lp(
         return found
 
     rounds, complete = 0, False
-    best_bound, best_duals = -np.inf, None
+    best_bound = -np.inf
+    best_duals: tuple[FloatArray, FloatArray, FloatArray] | None = None
     while True:
         rounds += 1
         if solver.Solve() != pywraplp.Solver.OPTIMAL:
@@ -325,7 +326,7 @@ def pattern_lp(
         outside += prices[costs.slot[missing], counts.klass[missing]]
         lp_value = objective.Value()
         bound = lp_value + float(np.minimum(0.0, reduced).sum()) + float(np.minimum(0.0, outside).sum())
-        if bound > best_bound:
+        if best_duals is None or bound > best_bound:
             best_bound, best_duals = bound, (prices, head, coaching)
         complete = bool((reduced >= _NEGATIVE).all() and (outside >= _NEGATIVE).all())
         if complete or _close(lp_value, best_bound, tolerance):
@@ -335,7 +336,6 @@ def pattern_lp(
         for s in np.flatnonzero(reduced < _NEGATIVE).tolist():
             add(s, best[s])
         place(missing[outside < _NEGATIVE])
-    assert best_duals is not None  # the first round always sets them
     prices, head, coaching = best_duals
     values = np.zeros(len(costs.worker), dtype=np.float64)
     for i, var in placement_vars:
