@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -877,6 +878,62 @@ def test_with_lps_solved_ahead_plans_are_refereed_and_bounded(
     report = validate(s, planned.plan)
     assert report.is_valid and report.objective == pytest.approx(planned.objective)
     assert planned.bound <= planned.objective
+
+
+def test_a_pattern_lp_solved_ahead_is_the_one_the_parent_would_solve(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The pattern LP leaves the switches out as the LP does, so the child's (no employer before
+    # the period) has the optimum the parent's would have, whatever came before; it comes only
+    # when asked for with a deadline, once, after the LP it came with.
+    monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)  # this pool's periods are small
+    s = generate_scenario(20, 150, seed=2)
+    allowed = possible_placements(s)
+    ahead = LpAhead(s, allowed, pattern=partial(decompose._pattern_ahead, s, allowed))
+    try:
+        ahead.start(1)
+        assert ahead.take(1) is not None and ahead.take_pattern(1) is None  # not asked for
+        ahead.start(1, pattern_until=time.perf_counter() + 60)
+        assert ahead.take_pattern(1) is None  # not before its LP is taken
+        relaxed = ahead.take(1)
+        assert ahead.take_pattern(2) is None  # another period
+        found = ahead.take_pattern(1)
+        assert ahead.take_pattern(1) is None  # taken once
+    finally:
+        ahead.close()
+    assert relaxed is not None and found is not None
+    nobody = np.full(len(s.workers), -1, dtype=np.int64)
+    for last in (nobody, decompose._home_employers(s)):
+        costs = period_costs(s, allowed, 1, last)
+        here = flow_lp(costs)
+        assert here is not None
+        direct = decompose._pattern_ahead(s, allowed, costs, here, 1, math.inf)
+        assert direct is not None and direct.bound > here.bound  # whole workers raise this month's bound
+        # The same optimum; from the same start (nobody before), the same solution and prices.
+        assert found.objective == pytest.approx(direct.objective, rel=1e-12)
+        if last is nobody:
+            np.testing.assert_array_equal(found.values, direct.values)
+            np.testing.assert_array_equal(found.place_prices, direct.place_prices)
+
+
+def test_with_pattern_lps_solved_ahead_plans_are_refereed_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every period but the first gets its LP and pattern LP from the child, and its search the
+    # period's whole share; the plan is the validator's and the bound has the pattern LPs in it.
+    monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
+    patterns: list[bool] = []
+    take_pattern = LpAhead.take_pattern
+
+    def counted(self: LpAhead, period: int) -> object:
+        found = take_pattern(self, period)
+        patterns.append(found is not None)
+        return found
+
+    monkeypatch.setattr(LpAhead, "take_pattern", counted)
+    s = generate_scenario(20, 150, seed=2)
+    outcome = decompose.plan_by_period(s, time_limit=5, run=solve_to_the_end, configure=one_search_worker, threads=2)
+    assert patterns == [False] + [True] * (s.horizon.periods - 1)
+    assert outcome.plan is not None and outcome.bound_units is not None
+    assert validate(s, outcome.plan).objective_units == outcome.expected_units
+    assert outcome.pattern_periods == s.horizon.periods and outcome.pattern_bound_units > 0
+    assert outcome.bound_units <= outcome.expected_units
 
 
 def test_a_re_plan_with_lps_solved_ahead_keeps_its_anchor(monkeypatch: pytest.MonkeyPatch) -> None:

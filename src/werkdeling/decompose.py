@@ -66,6 +66,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -94,7 +95,7 @@ from werkdeling.path_search import repath
 from werkdeling.patterns import PatternLp, SlotCounts, pattern_lp, slot_counts
 from werkdeling.period_anchor import PeriodAnchor
 from werkdeling.plan import Plan
-from werkdeling.relaxation import FloatArray, period_lp
+from werkdeling.relaxation import FloatArray, PeriodLp, period_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Scenario, Term
 from werkdeling.scenario.scenario import BoolArray, IntArray
 
@@ -409,7 +410,9 @@ def plan_by_period(
     from_start = 0  # the periods that took their column of ``start``
     # Crowded periods' LPs are solved a period ahead in a child process (werkdeling.ahead),
     # where this run may use more than one core.
-    ahead = LpAhead(scenario, allowed, anchor) if threads > 1 and periods > 1 and ahead_available() else None
+    ahead = None
+    if threads > 1 and periods > 1 and ahead_available():
+        ahead = LpAhead(scenario, allowed, anchor, partial(_pattern_ahead, scenario, allowed))
     # With switches and every candidate kept, the last share of the time goes to CP-SAT on
     # windows of periods (_replan_windows), after the bound is final.
     windowed = (
@@ -432,8 +435,13 @@ def plan_by_period(
             crowded = len(costs.worker) > PRUNE_ABOVE
             # The min-cost flow solves the LP exactly and fastest; GLOP where a head count binds.
             relaxed = None if ahead is None else ahead.take(k)
-            if ahead is not None and k + 1 < periods and possible[k + 1] > LP_AHEAD_ABOVE:
-                ahead.start(k + 1)  # beside this period's LP and search
+            pattern_taken = None if ahead is None else ahead.take_pattern(k)
+            if ahead is not None and k + 1 < periods:
+                if possible[k + 1] > LP_AHEAD_ABOVE:
+                    ahead.start(k + 1)  # beside this period's LP and search
+                elif FIRST_PATTERN_ABOVE < possible[k + 1] <= PRUNE_ABOVE:
+                    # Its pattern LP too, in about the time this period takes.
+                    ahead.start(k + 1, pattern_until=period_started + share)
             if relaxed is None:
                 relaxed = flow_lp(costs)
             if relaxed is None:
@@ -462,10 +470,12 @@ def plan_by_period(
             try:
                 # In large periods the pattern LP's solution rounds to a better plan than the period
                 # LP's, and its bound is stronger; crowded periods keep the period LP (no time for both).
-                patterned = None if crowded or len(costs.worker) <= FIRST_PATTERN_ABOVE else _first_pattern_lp(
-                    costs, scenario, allowed, k, relaxed.values, lp_supports[k], relaxed.cover_prices,
-                    period_started + FIRST_PATTERN_SHARE * share,
-                )  # fmt: skip
+                patterned = _taken_pattern(costs, pattern_taken)
+                if patterned is None and not crowded and len(costs.worker) > FIRST_PATTERN_ABOVE:
+                    patterned = _first_pattern_lp(
+                        costs, scenario, allowed, k, relaxed.values, lp_supports[k], relaxed.cover_prices,
+                        period_started + FIRST_PATTERN_SHARE * share,
+                    )  # fmt: skip
                 if patterned is not None:
                     counts, whole = patterned
                     values = whole.values
@@ -715,6 +725,30 @@ def _first_pattern_lp(
     columns = np.union1d(costs.cheapest(KEEP_CHEAPEST), lp_support)
     found = pattern_lp(costs, counts, start, deadline, columns, lp_prices, PATTERN_TOLERANCE)
     return None if found is None else (counts, found)
+
+
+def _pattern_ahead(
+    scenario: Scenario, allowed: BoolArray, costs: PeriodCosts, relaxed: PeriodLp, period: int, deadline: float
+) -> PatternLp | None:
+    """The first pass's pattern LP of a period, as a child process solves it beside the search
+    of the period before (:class:`~werkdeling.ahead.LpAhead`): only where the period is large
+    and not crowded, as :func:`plan_by_period` does it itself."""
+    if len(costs.worker) <= FIRST_PATTERN_ABOVE or len(costs.worker) > PRUNE_ABOVE:
+        return None
+    support = np.flatnonzero(relaxed.values > 1e-9)
+    found = _first_pattern_lp(costs, scenario, allowed, period, relaxed.values, support, relaxed.cover_prices, deadline)
+    return None if found is None else found[1]
+
+
+def _taken_pattern(costs: PeriodCosts, found: PatternLp | None) -> tuple[SlotCounts, PatternLp] | None:
+    """A pattern LP a child solved ahead, with the period's :class:`SlotCounts` (the same as the
+    child's: they depend only on the candidates, not on who worked where before)."""
+    if found is None:
+        return None
+    counts = slot_counts(costs)
+    if counts is None or len(found.values) != len(costs.worker):
+        return None
+    return counts, found
 
 
 def _pattern_bounds(
