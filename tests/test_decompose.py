@@ -884,7 +884,7 @@ def test_a_pattern_lp_solved_ahead_is_the_one_the_parent_would_solve(monkeypatch
     # The pattern LP leaves the switches out as the LP does, so the child's (no employer before
     # the period) has the optimum the parent's would have, whatever came before; it comes only
     # when asked for with a deadline, once, after the LP it came with.
-    monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)  # this pool's periods are small
+    monkeypatch.setattr(decompose, "PATTERN_AHEAD_ABOVE", 0)  # this pool's periods are small
     s = generate_scenario(20, 150, seed=2)
     allowed = possible_placements(s)
     ahead = LpAhead(s, allowed, pattern=partial(decompose._pattern_ahead, s, allowed))
@@ -917,7 +917,7 @@ def test_a_pattern_lp_solved_ahead_is_the_one_the_parent_would_solve(monkeypatch
 def test_with_pattern_lps_solved_ahead_plans_are_refereed_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     # Every period but the first gets its LP and pattern LP from the child, and its search the
     # period's whole share; the plan is the validator's and the bound has the pattern LPs in it.
-    monkeypatch.setattr(decompose, "FIRST_PATTERN_ABOVE", 0)
+    monkeypatch.setattr(decompose, "PATTERN_AHEAD_ABOVE", 0)
     patterns: list[bool] = []
     take_pattern = LpAhead.take_pattern
 

@@ -439,7 +439,7 @@ def plan_by_period(
             if ahead is not None and k + 1 < periods:
                 if possible[k + 1] > LP_AHEAD_ABOVE:
                     ahead.start(k + 1)  # beside this period's LP and search
-                elif FIRST_PATTERN_ABOVE < possible[k + 1] <= PRUNE_ABOVE:
+                elif PATTERN_AHEAD_ABOVE < possible[k + 1] <= PRUNE_ABOVE:
                     # Its pattern LP too, in about the time this period takes.
                     ahead.start(k + 1, pattern_until=period_started + share)
             if relaxed is None:
@@ -731,9 +731,9 @@ def _pattern_ahead(
     scenario: Scenario, allowed: BoolArray, costs: PeriodCosts, relaxed: PeriodLp, period: int, deadline: float
 ) -> PatternLp | None:
     """The first pass's pattern LP of a period, as a child process solves it beside the search
-    of the period before (:class:`~werkdeling.ahead.LpAhead`): only where the period is large
-    and not crowded, as :func:`plan_by_period` does it itself."""
-    if len(costs.worker) <= FIRST_PATTERN_ABOVE or len(costs.worker) > PRUNE_ABOVE:
+    of the period before (:class:`~werkdeling.ahead.LpAhead`): only where the period has more
+    than :data:`PATTERN_AHEAD_ABOVE` candidates and is not crowded."""
+    if len(costs.worker) <= PATTERN_AHEAD_ABOVE or len(costs.worker) > PRUNE_ABOVE:
         return None
     support = np.flatnonzero(relaxed.values > 1e-9)
     found = _first_pattern_lp(costs, scenario, allowed, period, relaxed.values, support, relaxed.cover_prices, deadline)
@@ -1055,6 +1055,16 @@ WINDOW_CANDIDATES = 10_000
 #: 52-week pool (14,000 per week) 4.03 % and 3.77 %: there, 52 pattern LPs in the first pass left
 #: less time for the switches' prices and the plans from the priced paths.
 FIRST_PATTERN_ABOVE = 30_000
+
+#: Periods with more candidate placements than this (crowded ones apart) get their pattern LP
+#: in the first pass from the child process that solves their LP a period ahead, where there
+#: is one (:mod:`werkdeling.ahead`), beside the search of the period before; where that search
+#: ends first, the parent waits for it. That reaches smaller periods than
+#: :data:`FIRST_PATTERN_ABOVE`: on the 52-week benchmark pool (14,000 a week) every week's
+#: pattern LP came in a first pass of 47-51 s instead of 40-41 in a pass of 21 s and after it,
+#: and the gap was 4.52-4.74 % against 5.04 % (item 40 in ``benchmarks/README.md``). Without a
+#: child, such periods get theirs after the pass.
+PATTERN_AHEAD_ABOVE = 10_000
 
 #: A pattern LP stops pricing once its objective is this close (relative) to the best bound a
 #: round proved (:func:`~werkdeling.patterns.pattern_lp`). With the patterns of the LP's prices,
