@@ -918,15 +918,7 @@ def test_with_pattern_lps_solved_ahead_plans_are_refereed_and_bounded(monkeypatc
     # Every period but the first gets its LP and pattern LP from the child, and its search the
     # period's whole share; the plan is the validator's and the bound has the pattern LPs in it.
     monkeypatch.setattr(decompose, "PATTERN_AHEAD_ABOVE", 0)
-    patterns: list[bool] = []
-    take_pattern = LpAhead.take_pattern
-
-    def counted(self: LpAhead, period: int) -> object:
-        found = take_pattern(self, period)
-        patterns.append(found is not None)
-        return found
-
-    monkeypatch.setattr(LpAhead, "take_pattern", counted)
+    patterns = _count_takes(monkeypatch, "take_pattern")
     s = generate_scenario(20, 150, seed=2)
     outcome = decompose.plan_by_period(s, time_limit=5, run=solve_to_the_end, configure=one_search_worker, threads=2)
     assert patterns == [False] + [True] * (s.horizon.periods - 1)
@@ -956,17 +948,18 @@ def test_a_re_plan_with_lps_solved_ahead_keeps_its_anchor(monkeypatch: pytest.Mo
     assert planned.bound <= planned.objective + planned.change_cost
 
 
-def _count_takes(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
-    """Records, for each LpAhead.take, whether the child's LP came back."""
+def _count_takes(monkeypatch: pytest.MonkeyPatch, method: str = "take") -> list[bool]:
+    """Records, for each call of LpAhead's ``method`` (``take`` or ``take_pattern``), whether
+    the child's LP (or pattern LP) came back."""
     taken: list[bool] = []
-    take = LpAhead.take
+    take = getattr(LpAhead, method)
 
     def counted(self: LpAhead, period: int) -> object:
         found = take(self, period)
         taken.append(found is not None)
         return found
 
-    monkeypatch.setattr(LpAhead, "take", counted)
+    monkeypatch.setattr(LpAhead, method, counted)
     return taken
 
 

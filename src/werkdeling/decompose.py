@@ -470,7 +470,7 @@ def plan_by_period(
             try:
                 # In large periods the pattern LP's solution rounds to a better plan than the period
                 # LP's, and its bound is stronger; crowded periods keep the period LP (no time for both).
-                patterned = _taken_pattern(costs, pattern_taken)
+                patterned = _with_counts(costs, pattern_taken)
                 if patterned is None and not crowded and len(costs.worker) > FIRST_PATTERN_ABOVE:
                     patterned = _first_pattern_lp(
                         costs, scenario, allowed, k, relaxed.values, lp_supports[k], relaxed.cover_prices,
@@ -740,7 +740,7 @@ def _pattern_ahead(
     return None if found is None else found[1]
 
 
-def _taken_pattern(costs: PeriodCosts, found: PatternLp | None) -> tuple[SlotCounts, PatternLp] | None:
+def _with_counts(costs: PeriodCosts, found: PatternLp | None) -> tuple[SlotCounts, PatternLp] | None:
     """A pattern LP a child solved ahead, with the period's :class:`SlotCounts` (the same as the
     child's: they depend only on the candidates, not on who worked where before)."""
     if found is None:
