@@ -84,7 +84,8 @@ class LpAhead:
         )
         with warnings.catch_warnings():
             # Python 3.12+ warns that forking a process with threads may deadlock the child. The
-            # child takes no lock another thread could hold: it only runs numpy and OR-Tools' flow.
+            # child takes no lock another thread could hold: it only runs numpy, OR-Tools' flow
+            # and, for a pattern LP, GLOP, each in a solver of its own.
             warnings.simplefilter("ignore", DeprecationWarning)
             child.start()
         sender.close()  # the child holds its own end; EOF then means it ended without sending
