@@ -439,7 +439,7 @@ def plan_by_period(
             if ahead is not None and k + 1 < periods:
                 if possible[k + 1] > LP_AHEAD_ABOVE:
                     ahead.start(k + 1)  # beside this period's LP and search
-                elif PATTERN_AHEAD_ABOVE < possible[k + 1] <= PRUNE_ABOVE:
+                elif _pattern_ahead_size(int(possible[k + 1])):
                     # Its pattern LP too, in about the time this period takes.
                     ahead.start(k + 1, pattern_until=period_started + share)
             if relaxed is None:
@@ -455,7 +455,7 @@ def plan_by_period(
                 return ByPeriod(None, expected, None, infeasible=True, notes=notes)
             lp_total += relaxed.bound
             period_bounds.append(relaxed.bound)
-            lp_supports.append(np.flatnonzero(relaxed.values > 1e-9))
+            lp_supports.append(_lp_support(relaxed))
             lp_prices.append(relaxed.cover_prices)
             crowded_periods.append(crowded)
             if pricings is not None:
@@ -733,11 +733,22 @@ def _pattern_ahead(
     """The first pass's pattern LP of a period, as a child process solves it beside the search
     of the period before (:class:`~werkdeling.ahead.LpAhead`): only where the period has more
     than :data:`PATTERN_AHEAD_ABOVE` candidates and is not crowded."""
-    if len(costs.worker) <= PATTERN_AHEAD_ABOVE or len(costs.worker) > PRUNE_ABOVE:
+    if not _pattern_ahead_size(len(costs.worker)):
         return None
-    support = np.flatnonzero(relaxed.values > 1e-9)
+    support = _lp_support(relaxed)
     found = _first_pattern_lp(costs, scenario, allowed, period, relaxed.values, support, relaxed.cover_prices, deadline)
     return None if found is None else found[1]
+
+
+def _pattern_ahead_size(candidates: int) -> bool:
+    """Whether a period of so many candidate placements gets its pattern LP a period ahead:
+    more than :data:`PATTERN_AHEAD_ABOVE`, and not crowded (:data:`PRUNE_ABOVE`)."""
+    return PATTERN_AHEAD_ABOVE < candidates <= PRUNE_ABOVE
+
+
+def _lp_support(relaxed: PeriodLp) -> IntArray:
+    """The candidates a period's LP places some of."""
+    return np.flatnonzero(relaxed.values > 1e-9)
 
 
 def _with_counts(costs: PeriodCosts, found: PatternLp | None) -> tuple[SlotCounts, PatternLp] | None:
