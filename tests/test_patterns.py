@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.test_lagrangian import limited, lp_prices, random_prices
 from tests.test_local_search import _greedy
 from tests.test_properties import SETTINGS, scenarios
-from werkdeling import Plan, Scenario, Status, decompose, solve, validate
+from werkdeling import Plan, Scenario, Status, decompose, patterns, solve, validate
 from werkdeling.generate import generate_scenario
 from werkdeling.lagrangian import evaluate, paths, pricing, with_patterns
 from werkdeling.local_search import NO_LIMIT, PeriodCosts, improve, period_costs, repair, term_units
@@ -155,6 +155,40 @@ def test_starting_from_few_placements_prices_in_the_rest_to_the_same_optimum(see
     first = pattern_lp(costs, counts, plan, deadline=0.0, columns=costs.cheapest(1))
     assert first is not None and first.rounds == 1
     assert first.bound <= everything.objective + 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_first_round_from_few_placements_bounds_by_the_lagrangian_with_one_place_per_worker(seed: int) -> None:
+    # After one round from each worker's cheapest placement, most candidates are missing and
+    # many have a negative reduced cost. The bound counts each worker's cheapest candidate once:
+    # it is the Lagrangian at the round's prices (the period's pricing with whole workers, no
+    # switches), which a bound summing every missing candidate's reduced cost stays below (it
+    # fails if the bound is that sum). It still bounds the complete LP from below.
+    s = limited(generate_scenario(10, 80, seed=seed, periods=2))
+    allowed = possible_placements(s)
+    home = np.full(len(s.workers), -1, dtype=np.int64)
+    costs = period_costs(s, allowed, 1, home)
+    relaxed, counts = period_lp(costs), slot_counts(costs)
+    assert relaxed is not None and counts is not None
+    plan, _ = improve(costs, repair(costs, decompose._rounded(costs, relaxed.values, s, allowed, 1)))
+    first = pattern_lp(costs, counts, plan, deadline=0.0, columns=costs.cheapest(1))
+    complete = pattern_lp(costs, counts, plan, deadline=np.inf)
+    assert first is not None and complete is not None and first.rounds == 1 and complete.complete
+    period = with_patterns(pricing(costs, relaxed), counts, first)
+    value = evaluate([period], lp_prices([period]), paths([period], home), 0.0).value
+    assert first.bound == pytest.approx(value, rel=1e-9, abs=1e-3)
+    assert first.bound <= complete.objective + 1e-6
+
+
+def test_each_round_adds_each_workers_most_negative_missing_placements() -> None:
+    # Worker 0's candidates 0-3, worker 1's 4-5, worker 2's 6; candidates 1 and 5 are already in
+    # the LP, so only the missing ones with a negative reduced cost are chosen: worker 0's two
+    # most negative (3 and 2 of 0, 2, 3), worker 1's only one (4), worker 2 none.
+    worker = np.array([0, 0, 0, 0, 1, 1, 2])
+    missing = np.array([0, 2, 3, 4, 6])
+    outside = np.array([-1.0, -5.0, -7.0, -2.0, 3.0])
+    assert patterns.JOIN_PER_WORKER == 2
+    assert patterns._most_negative_per_worker(missing, outside, worker).tolist() == [2, 3, 4]
 
 
 @pytest.mark.parametrize("seed", [1, 4])

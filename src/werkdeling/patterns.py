@@ -226,11 +226,13 @@ def pattern_lp(
 
     Rows: one place per worker; per slot, its patterns' weights add up to 1; per slot and class,
     the patterns' count equals the placements'; the head counts and coaching capacities of
-    employers with a limit. The bound is the LP's optimum plus each slot's most negative reduced
-    cost over every pattern (each slot takes one convex combination of them) and every missing
-    placement's negative reduced cost (each is at most 1), so it holds wherever the pricing stops.
-    Each round's duals give such a bound; the best of them is kept, with its duals, since in the
-    last rounds it rises and falls while the objective barely moves.
+    employers with a limit. The bound is the Lagrangian at the round's duals with every row
+    priced but one place per worker: each slot's cheapest pattern over all of them, each
+    worker's cheapest candidate or none, and the limits times their duals. So it holds wherever
+    the pricing stops. Each round's duals give such a bound; the best of them is kept, with its
+    duals, since in the last rounds it rises and falls while the objective barely moves. Each
+    round adds each slot's cheapest pattern and each worker's :data:`JOIN_PER_WORKER` missing
+    placements of most negative reduced cost.
     """
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
@@ -306,6 +308,12 @@ def pattern_lp(
             found[key] = row.dual_value()
         return found
 
+    # Where each worker's candidates begin (they are sorted by worker), for the least per worker.
+    has_candidates = np.bincount(costs.worker, minlength=costs.workers) > 0
+    worker_start = np.searchsorted(costs.worker, np.flatnonzero(has_candidates))
+    head_limit = np.where(costs.head_limit < NO_LIMIT, costs.head_limit, 0).astype(np.float64)
+    coaching_limit = np.where(costs.coaching_limit < NO_LIMIT, costs.coaching_limit, 0).astype(np.float64)
+
     rounds, complete = 0, False
     best_bound = -np.inf
     best_duals: tuple[FloatArray, FloatArray, FloatArray] | None = None
@@ -315,19 +323,29 @@ def pattern_lp(
             return None
         prices = np.array([[row.dual_value() for row in rows] for rows in link], dtype=np.float64)
         weights = np.array([row.dual_value() for row in convexity], dtype=np.float64)
-        head, coaching = duals(head_rows, len(costs.head_limit)), duals(coaching_rows, len(costs.head_limit))
+        head = np.minimum(0.0, duals(head_rows, len(costs.head_limit)))
+        coaching = np.minimum(0.0, duals(coaching_rows, len(costs.head_limit)))
         # A pattern's reduced cost: its cost - the convexity dual - its counts x the link duals.
         value, best = cheapest_counts(counts, -prices)
         reduced = value - weights
-        # A placement's: its cost - its worker's, head-count and coaching duals + its link dual.
-        missing = np.flatnonzero(~inside)
-        outside = static[missing] - duals(worker_rows, costs.workers)[costs.worker[missing]] - head[employer[missing]]
-        outside -= np.where(costs.coached[costs.worker[missing]], coaching[employer[missing]], 0.0)
-        outside += prices[costs.slot[missing], counts.klass[missing]]
+        # A placement's price without its worker's dual: its cost - its head-count and coaching
+        # duals + its link dual; its reduced cost also takes off the worker's dual.
+        priced = static + prices[costs.slot, counts.klass] - head[employer]
+        priced -= np.where(costs.coached[costs.worker], coaching[employer], 0.0)
         lp_value = objective.Value()
-        bound = lp_value + float(np.minimum(0.0, reduced).sum()) + float(np.minimum(0.0, outside).sum())
+        # The Lagrangian with every row priced but one place per worker: each slot its cheapest
+        # pattern, each worker its cheapest placement or none. Each worker counts once, however
+        # many of its candidates are missing, so early rounds bound far better than one reduced
+        # cost per missing candidate would.
+        cheapest_placement = np.minimum.reduceat(priced, worker_start) if len(priced) else priced
+        bound = (
+            float(value.sum()) + float(np.minimum(0.0, cheapest_placement).sum())
+            + float(head @ head_limit) + float(coaching @ coaching_limit)
+        )  # fmt: skip
         if best_duals is None or bound > best_bound:
             best_bound, best_duals = bound, (prices, head, coaching)
+        missing = np.flatnonzero(~inside)
+        outside = priced[missing] - duals(worker_rows, costs.workers)[costs.worker[missing]]
         complete = bool((reduced >= _NEGATIVE).all() and (outside >= _NEGATIVE).all())
         if complete or _close(lp_value, best_bound, tolerance):
             break
@@ -335,7 +353,7 @@ def pattern_lp(
             break
         for s in np.flatnonzero(reduced < _NEGATIVE).tolist():
             add(s, best[s])
-        place(missing[outside < _NEGATIVE])
+        place(_most_negative_per_worker(missing, outside, costs.worker))
     prices, head, coaching = best_duals
     values = np.zeros(len(costs.worker), dtype=np.float64)
     for i, var in placement_vars:
@@ -344,6 +362,22 @@ def pattern_lp(
         lp_value, min(lp_value, best_bound), rounds, complete, prices, np.minimum(0.0, head),
         np.minimum(0.0, coaching), values,
     )  # fmt: skip
+
+
+def _most_negative_per_worker(missing: IntArray, outside: FloatArray, worker: IntArray) -> IntArray:
+    """Of the ``missing`` candidates with a negative reduced cost (``outside``), each worker's
+    :data:`JOIN_PER_WORKER` most negative, sorted: a 20,000-worker month has millions of such
+    candidates in the first rounds, and each worker takes one place at most."""
+    negative = outside < _NEGATIVE
+    chosen, reduced = missing[negative], outside[negative]
+    whose = worker[chosen]
+    order = np.lexsort((reduced, whose))
+    first = np.searchsorted(whose[order], whose[order])  # where each worker's run begins
+    return np.sort(chosen[order[np.arange(len(order)) - first < JOIN_PER_WORKER]])
+
+
+#: Most candidates of one worker that join :func:`pattern_lp` in one round.
+JOIN_PER_WORKER = 2
 
 
 def _priced_counts(counts: SlotCounts, cover_prices: FloatArray) -> list[IntArray]:
