@@ -19,17 +19,27 @@ share of the total, from the validator.
 ``--set`` changes one of :mod:`werkdeling.decompose`'s time shares (its ``*_SHARE`` and
 ``*_CAP`` constants) or size thresholds (``*_ABOVE``) for this run only, to measure it before
 changing its default.
+
+``--phases`` also prints a line as each phase after the first pass ends (:data:`PHASES`): when
+it started and ended (seconds since planning began) and, for a whole plan it made, its cost
+(points), or what a sweep took off. A phase inside another ends first.
+
+    python benchmarks/periods.py --suite medium --instance 1 --phases
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from werkdeling import decompose, validate
+from werkdeling import Plan, Scenario, decompose, validate
 from werkdeling.scenario import OBJECTIVE_SCALE
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -76,6 +86,35 @@ def _apply(parser: argparse.ArgumentParser, setting: str) -> None:
     setattr(decompose, name, number)
 
 
+#: decompose's phases after the first pass that ``--phases`` follows.
+PHASES = ("_pattern_bounds", "_sweep", "_repath_and_sweep", "_plan_from_paths", "_price_and_replan", "_replan_windows")
+
+
+def _follow_phases(scenario: Scenario) -> None:
+    """Wrap :data:`PHASES` so each prints a line as it ends, timed from now: call it just before
+    planning."""
+    empty = validate(scenario, Plan()).objective_units
+
+    def follow(name: str, phase: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(phase)
+        def followed(*args: Any, **kwargs: Any) -> Any:
+            begun = time.perf_counter()
+            found = phase(*args, **kwargs)
+            what = ""
+            if name in ("_repath_and_sweep", "_plan_from_paths") and found[0] is not None:
+                what = f"plan {(empty + found[1]) / OBJECTIVE_SCALE:,.2f}"
+            elif name == "_sweep":
+                what = f"{found[0] / OBJECTIVE_SCALE:+,.0f} points"
+            print(f"  {name:<18} {begun - started:7.1f} s -> {time.perf_counter() - started:7.1f} s  {what}")
+            return found
+
+        return followed
+
+    for name in PHASES:
+        setattr(decompose, name, follow(name, getattr(decompose, name)))
+    started = time.perf_counter()  # read by the phases when they run
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_pool_arguments(parser)
@@ -85,6 +124,7 @@ def main() -> None:
     parser.add_argument(
         "--set", action="append", default=[], metavar="NAME=VALUE", help="a decompose share or threshold, this run"
     )
+    parser.add_argument("--phases", action="store_true", help="a line as each phase after the first pass ends")
     args = parser.parse_args()
     for setting in args.set:
         _apply(parser, setting)
@@ -102,6 +142,9 @@ def main() -> None:
         solver.parameters.max_time_in_seconds = seconds
         solver.parameters.random_seed = 0
 
+    if args.phases:
+        print("phases after the first pass: started -> ended, since planning began")
+        _follow_phases(scenario)
     outcome = decompose.plan_by_period(
         scenario, time_limit=instance.time_limit, run=run, configure=configure, threads=args.threads
     )

@@ -442,6 +442,31 @@ def test_a_plan_from_the_priced_paths_is_valid_and_costs_what_the_periods_say() 
     assert empty + priced.value <= report.objective_units
 
 
+def test_re_planning_never_plans_twice_from_the_same_paths(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rounds plan from the best prices' paths, else the latest. Alternating between the two
+    # planned from the best paths again whenever they had not changed (on this pool 11 distinct
+    # paths in 18 plans), each round the same plan for nothing; now every round's paths are new.
+    # The plan is still refereed and bounded.
+    s = generate_scenario(6, 30, seed=1)
+    planned: list[bytes] = []
+    plan_from_paths = decompose._plan_from_paths
+
+    def recorded(*args: Any, **kwargs: Any) -> tuple[Any, int, bool]:
+        planned.append(b"".join(np.asarray(picks, dtype=np.int64).tobytes() for picks in args[5]))
+        return plan_from_paths(*args, **kwargs)
+
+    monkeypatch.setattr(decompose, "_plan_from_paths", recorded)
+    outcome = decompose.plan_by_period(
+        s, time_limit=3, run=lambda solver, model: (solver.solve(model), False),
+        configure=lambda solver, seconds: setattr(solver.parameters, "max_time_in_seconds", seconds), threads=1,
+    )  # fmt: skip
+    assert len(planned) >= 3  # the third repeated the first before
+    assert len(set(planned)) == len(planned)
+    assert outcome.plan is not None and outcome.bound_units is not None
+    report = validate(s, outcome.plan)
+    assert report.is_valid and report.objective_units == outcome.expected_units >= outcome.bound_units
+
+
 def _interrupted(*args: object, **kwargs: object) -> None:
     raise KeyboardInterrupt
 

@@ -59,6 +59,7 @@ small enough to do better.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import threading
@@ -881,21 +882,23 @@ def _price_and_replan(
     :data:`REPATH_SHARE` of the time left), then price the switches for the bound
     (:class:`~werkdeling.lagrangian.SwitchPricing`) and re-plan from the priced paths, in rounds
     until ``deadline``: :data:`BOUND_SHARE` of the time left to subgradient steps towards the
-    best plan's cost, then a plan from the latest paths (:func:`_plan_from_paths`), kept where it
-    is cheaper. Once the steps are spent they restart
-    from the prices reached, towards the best plan's cost; it stops when a round's paths are
-    those planned from already. ``cost`` and the returned bound and cost are against the empty
-    plan (units); also returns the best plan and what the whole-path moves on the plan it was
-    given changed its cost by (:func:`_repath_and_sweep`, before any plan from priced paths) and
-    whether the user stopped it with Ctrl-C, and adds notes. With ``beside``
-    (:func:`_price_beside`), its steps go on beside the whole-path moves, and the rounds take
-    them on from where they stopped, on ``threads`` threads. An ``anchor``'s costs are in every
-    period's arrays."""
+    best plan's cost, then a plan from the best prices' paths or else the latest
+    (:func:`_plan_from_paths`), kept where it is cheaper. Once the steps are spent they restart
+    from the prices reached, towards the best plan's cost. Paths planned from before are not
+    planned from again (the same paths give the same plan); it stops when neither the best nor
+    the latest paths are new, even after the steps restarted once. ``cost`` and the returned
+    bound and cost are against the empty plan (units); also returns the best plan and what the
+    whole-path moves on the plan it was given changed its cost by (:func:`_repath_and_sweep`,
+    before any plan from priced paths) and whether the user stopped it with Ctrl-C, and adds
+    notes. With ``beside`` (:func:`_price_beside`), its steps go on beside the whole-path moves,
+    and the rounds take them on from where they stopped, on ``threads`` threads. An
+    ``anchor``'s costs are in every period's arrays."""
     switch = term_units(scenario, Term.SWITCHES)
     pricer = beside.pricer if beside is not None else SwitchPricing(pricings, home, switch, threads=threads)
     first = cost
     stopped = False
-    planned_from: Evaluation | None = None
+    planned: set[bytes] = set()  # the paths planned from (_paths_key)
+    restarted_in_vain = False  # the steps restarted since the last plan without other paths
     nobody = np.full(len(scenario.workers), -1, dtype=np.int64)
     spaces = [period_costs(scenario, allowed, k, nobody, anchor=anchor) for k in range(len(pricings))]
     repathed = cost  # the cost after the whole-path moves, before planning from priced paths
@@ -919,15 +922,21 @@ def _price_and_replan(
             assert pricer.best is not None and pricer.latest is not None
             if pricer.best.value >= cost or time.perf_counter() >= deadline:
                 break
-            # The best prices' paths first, then the latest: others, for another plan.
-            following = pricer.best if planned_from is not pricer.best else pricer.latest
-            if planned_from is not None and all(
-                np.array_equal(a, b) for a, b in zip(following.picks, planned_from.picks, strict=True)
-            ):
-                break
-            planned_from = following
+            # The best prices' paths first, then the latest; never paths planned from before: the
+            # same paths give the same plan (over 52 weeks a round takes 20 s).
+            fresh = [found for found in (pricer.best, pricer.latest) if _paths_key(found) not in planned]
+            if not fresh:
+                if not pricer.converged:
+                    continue  # more steps may reach other paths
+                if restarted_in_vain:
+                    break  # the steps restarted once and reached no other paths
+                pricer.restart()
+                restarted_in_vain = True
+                continue
+            restarted_in_vain = False
+            planned.add(_paths_key(fresh[0]))
             candidate, units, stopped = _plan_from_paths(
-                scenario, allowed, pricings, spaces, pricer, planned_from.picks, home, slot_employer, deadline, anchor
+                scenario, allowed, pricings, spaces, pricer, fresh[0].picks, home, slot_employer, deadline, anchor
             )  # fmt: skip
             if candidate is not None and units < cost:
                 plan, cost = candidate, units
@@ -955,6 +964,14 @@ def _price_and_replan(
     if stopped:
         notes.append("stopped by the user while pricing the switches or re-planning; the best plan is kept")
     return bound, plan, cost, repathed - first, stopped
+
+
+def _paths_key(found: Evaluation) -> bytes:
+    """A digest of the paths of ``found`` (its picks), to tell paths planned from before."""
+    digest = hashlib.blake2b(digest_size=16)
+    for picks in found.picks:
+        digest.update(np.ascontiguousarray(picks, dtype=np.int64).tobytes())
+    return digest.digest()
 
 
 def _plan_from_paths(
