@@ -22,7 +22,7 @@ from werkdeling.lagrangian import evaluate, paths, pricing, with_patterns
 from werkdeling.local_search import NO_LIMIT, PeriodCosts, improve, period_costs, repair, term_units
 from werkdeling.model.eligibility import possible_placements
 from werkdeling.patterns import SlotCounts, cheapest_counts, pattern_lp, slot_counts
-from werkdeling.relaxation import period_lp
+from werkdeling.relaxation import PeriodLp, period_lp
 from werkdeling.scenario import OBJECTIVE_SCALE, Term
 
 
@@ -97,6 +97,20 @@ def _period(seed: int, employers: int = 6, workers: int = 30) -> tuple[PeriodCos
     return costs, plan, s
 
 
+def _limited_period(seed: int) -> tuple[PeriodCosts, PeriodLp, SlotCounts, np.ndarray, np.ndarray]:
+    """The second period of a 10-employer, 80-worker pool with head-count and coaching limits,
+    nobody placed before it: its arrays, LP, pattern table, the searched rounded LP as a plan,
+    and the employers before it (none)."""
+    s = limited(generate_scenario(10, 80, seed=seed, periods=2))
+    allowed = possible_placements(s)
+    home = np.full(len(s.workers), -1, dtype=np.int64)
+    costs = period_costs(s, allowed, 1, home)
+    relaxed, counts = period_lp(costs), slot_counts(costs)
+    assert relaxed is not None and counts is not None
+    plan, _ = improve(costs, repair(costs, decompose._rounded(costs, relaxed.values, s, allowed, 1)))
+    return costs, relaxed, counts, plan, home
+
+
 def _optimum(costs: PeriodCosts) -> int:
     """The period's integer optimum, by trying every place of every worker (small periods)."""
     places = [[-1, *costs.slot[costs.worker == w].tolist()] for w in range(costs.workers)]
@@ -164,13 +178,7 @@ def test_a_first_round_from_few_placements_bounds_by_the_lagrangian_with_one_pla
     # it is the Lagrangian at the round's prices (the period's pricing with whole workers, no
     # switches), which a bound summing every missing candidate's reduced cost stays below (it
     # fails if the bound is that sum). It still bounds the complete LP from below.
-    s = limited(generate_scenario(10, 80, seed=seed, periods=2))
-    allowed = possible_placements(s)
-    home = np.full(len(s.workers), -1, dtype=np.int64)
-    costs = period_costs(s, allowed, 1, home)
-    relaxed, counts = period_lp(costs), slot_counts(costs)
-    assert relaxed is not None and counts is not None
-    plan, _ = improve(costs, repair(costs, decompose._rounded(costs, relaxed.values, s, allowed, 1)))
+    costs, relaxed, counts, plan, home = _limited_period(seed)
     first = pattern_lp(costs, counts, plan, deadline=0.0, columns=costs.cheapest(1))
     complete = pattern_lp(costs, counts, plan, deadline=np.inf)
     assert first is not None and complete is not None and first.rounds == 1 and complete.complete
@@ -213,13 +221,7 @@ def test_a_pattern_lp_stopped_early_keeps_its_best_rounds_bound_and_prices(
     # Whatever round pricing stops at, the bound is the best any round proved (so it never falls
     # as rounds are added), it is at most the complete LP's optimum, and the prices returned are
     # that round's: the Lagrangian of the period at them, without switches, is that bound.
-    s = limited(generate_scenario(10, 80, seed=seed, periods=2))
-    allowed = possible_placements(s)
-    home = np.full(len(s.workers), -1, dtype=np.int64)
-    costs = period_costs(s, allowed, 1, home)
-    relaxed, counts = period_lp(costs), slot_counts(costs)
-    assert relaxed is not None and counts is not None
-    plan, _ = improve(costs, repair(costs, decompose._rounded(costs, relaxed.values, s, allowed, 1)))
+    costs, relaxed, counts, plan, home = _limited_period(seed)
     complete = pattern_lp(costs, counts, plan, deadline=np.inf)
     assert complete is not None and complete.complete and complete.rounds >= 4
     bounds = []

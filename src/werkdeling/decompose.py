@@ -924,7 +924,8 @@ def _price_and_replan(
                 break
             # The best prices' paths first, then the latest; never paths planned from before: the
             # same paths give the same plan (over 52 weeks a round takes 20 s).
-            fresh = [found for found in (pricer.best, pricer.latest) if _paths_key(found) not in planned]
+            keyed = [(_paths_key(found), found) for found in (pricer.best, pricer.latest)]
+            fresh = [(key, found) for key, found in keyed if key not in planned]
             if not fresh:
                 if not pricer.converged:
                     continue  # more steps may reach other paths
@@ -934,9 +935,10 @@ def _price_and_replan(
                 restarted_in_vain = True
                 continue
             restarted_in_vain = False
-            planned.add(_paths_key(fresh[0]))
+            key, following = fresh[0]
+            planned.add(key)
             candidate, units, stopped = _plan_from_paths(
-                scenario, allowed, pricings, spaces, pricer, fresh[0].picks, home, slot_employer, deadline, anchor
+                scenario, allowed, pricings, spaces, pricer, following.picks, home, slot_employer, deadline, anchor
             )  # fmt: skip
             if candidate is not None and units < cost:
                 plan, cost = candidate, units
