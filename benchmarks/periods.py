@@ -22,7 +22,9 @@ changing its default.
 
 ``--phases`` also prints a line as each phase after the first pass ends (:data:`PHASES`): when
 it started and ended (seconds since planning began) and, for a whole plan it made, its cost
-(points), or what a sweep took off. A phase inside another ends first.
+(points), or what the sweeps took off. A phase inside another ends first. Within ``_sweep``, a
+line for each sweep over the periods says when it ended and what it took off (one cut short by
+the time limit says so).
 
     python benchmarks/periods.py --suite medium --instance 1 --phases
 """
@@ -40,7 +42,9 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from werkdeling import Plan, Scenario, decompose, validate
+from werkdeling.local_search import PeriodCosts, improve
 from werkdeling.scenario import OBJECTIVE_SCALE
+from werkdeling.scenario.scenario import IntArray
 
 sys.path.insert(0, str(Path(__file__).parent))
 from run import (
@@ -91,15 +95,42 @@ PHASES = ("_pattern_bounds", "_sweep", "_repath_and_sweep", "_plan_from_paths", 
 
 
 def _follow_phases(scenario: Scenario) -> None:
-    """Wrap :data:`PHASES` so each prints a line as it ends, timed from now: call it just before
-    planning."""
+    """Wrap :data:`PHASES` so each prints a line as it ends, and the local search so each sweep
+    of ``_sweep`` does, timed from now: call it just before planning."""
     empty = validate(scenario, Plan()).objective_units
+    periods = scenario.horizon.periods
+    # The sweep under way: whether one is, its periods searched so far, and what they took off.
+    sweep = {"on": 0, "searched": 0, "change": 0, "count": 0}
+
+    def sweep_line(cut: bool) -> None:
+        sweep["count"] += 1
+        what = f"{sweep['change'] / OBJECTIVE_SCALE:+,.0f} points" + (", cut by the time limit" if cut else "")
+        print(f"    sweep {sweep['count']:<3} ended at {time.perf_counter() - started:7.1f} s  {what}")
+        sweep["searched"] = sweep["change"] = 0
+
+    @functools.wraps(improve)
+    def search_followed(costs: PeriodCosts, assignment: IntArray, *, seconds: float = 1.0) -> tuple[IntArray, bool]:
+        found = improve(costs, assignment, seconds=seconds)
+        if sweep["on"]:
+            sweep["change"] += costs.cost(found[0]) - costs.cost(assignment)
+            sweep["searched"] += 1
+            if sweep["searched"] == periods:
+                sweep_line(cut=False)
+        return found
 
     def follow(name: str, phase: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(phase)
         def followed(*args: Any, **kwargs: Any) -> Any:
             begun = time.perf_counter()
-            found = phase(*args, **kwargs)
+            if name == "_sweep":
+                sweep["on"], sweep["searched"], sweep["change"] = 1, 0, 0
+            try:
+                found = phase(*args, **kwargs)
+            finally:
+                if name == "_sweep":
+                    if sweep["searched"]:
+                        sweep_line(cut=True)
+                    sweep["on"] = 0
             what = ""
             if name in ("_repath_and_sweep", "_plan_from_paths") and found[0] is not None:
                 what = f"plan {(empty + found[1]) / OBJECTIVE_SCALE:,.2f}"
@@ -112,6 +143,7 @@ def _follow_phases(scenario: Scenario) -> None:
 
     for name in PHASES:
         setattr(decompose, name, follow(name, getattr(decompose, name)))
+    decompose.improve = search_followed  # type: ignore[attr-defined]  # the name decompose calls
     started = time.perf_counter()  # read by the phases when they run
 
 
