@@ -72,7 +72,7 @@ def main() -> None:
         below = (flow.bound - found.bound) / abs(flow.bound) * 100
         print(f"     {keep:>4} {rounds:>6} {seconds:>8.1f} {len(found.columns):>9,} {below:>23.4f}%")
     rounded = decompose._rounded(costs, flow.values, scenario, allowed, args.period)
-    support = np.flatnonzero(flow.values > 1e-9)
+    support = decompose._lp_support(flow)
     searched = costs.restricted(np.union1d(costs.cheapest(decompose.KEEP_CHEAPEST, rounded), support))
     plan = repair(searched, rounded)
     print(f"rounded flow: {(costs.cost(plan) - flow.bound) / OBJECTIVE_SCALE:,.0f} points above its bound")
@@ -96,7 +96,7 @@ def _pattern_rounds(costs: PeriodCosts, flow: relaxation.PeriodLp, most: int, ro
     slots, covers = counts.table.shape
     seconds = time.perf_counter() - started
     print(f"count table: {slots:,} slots x {covers:,} covers x {counts.classes + 1} in {seconds:.1f} s")
-    support = np.flatnonzero(flow.values > 1e-9)
+    support = decompose._lp_support(flow)
     plan = repair(costs, rounded)
     print(f"pattern LP from the flow's {len(support):,} placements; points against the flow's bound")
     print(f"{'rounds':>6} {'seconds':>8} {'objective':>12} {'bound':>14} {'complete':>9}")

@@ -64,7 +64,7 @@ def main() -> None:
             print(f"{scenario.horizon.labels[k]:<8} no period LP or pattern table")
             continue
         start = repair(costs, decompose._rounded(costs, relaxed.values, scenario, allowed, k))
-        columns = np.union1d(costs.cheapest(decompose.KEEP_CHEAPEST), np.flatnonzero(relaxed.values > 1e-9))
+        columns = np.union1d(costs.cheapest(decompose.KEEP_CHEAPEST), decompose._lp_support(relaxed))
         cells = []
         for way in WAYS:
             prices = relaxed.cover_prices if way in ("prices", "both") else None
