@@ -397,6 +397,14 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, Instance(**json.loads(args.instance)))))
         return
+    # Refused here, before the first child process starts, not after minutes of solving.
+    methods = _methods(args.methods)
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        parser.error(f"--methods: unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}"
+                     if unknown else f"--methods: name at least one of {', '.join(METHODS)}")  # fmt: skip
+    if args.memory_gb <= 0:
+        parser.error(f"--memory-gb must be more than 0, not {args.memory_gb}")
     from werkdeling.serialize import write_text_atomic
 
     RESULTS.mkdir(exist_ok=True)
@@ -409,12 +417,17 @@ def main() -> None:
         print(variants)
 
 
+def _methods(argument: str) -> list[str]:
+    """The methods ``--methods`` names, in its order."""
+    return [m.strip() for m in argument.split(",") if m.strip()]
+
+
 def _run_suite(suite: str, methods_argument: str, memory_gb: float, no_variants: bool) -> None:
     """Every method on every instance of ``suite``: the table, printed and written to
     ``results/<suite>.csv`` and ``.md``."""
     from werkdeling.serialize import write_text_atomic
 
-    methods = [m.strip() for m in methods_argument.split(",") if m.strip()]
+    methods = _methods(methods_argument)
     all_rows: list[dict[str, Any]] = []
     for instance in SUITES[suite]:
         rows = []
