@@ -398,18 +398,19 @@ def main() -> None:
         print(json.dumps(run_one(args.one, Instance(**json.loads(args.instance)))))
         return
     # Refused here, before the first child process starts, not after minutes of solving.
-    methods = _methods(args.methods)
-    unknown = [m for m in methods if m not in METHODS]
-    if unknown or not methods:
-        parser.error(f"--methods: unknown method {unknown[0]!r}; choose from {', '.join(METHODS)}"
-                     if unknown else f"--methods: name at least one of {', '.join(METHODS)}")  # fmt: skip
+    methods = [m.strip() for m in args.methods.split(",") if m.strip()]
+    if not methods:
+        parser.error(f"--methods: name at least one of {', '.join(METHODS)}")
+    for method in methods:
+        if method not in METHODS:
+            parser.error(f"--methods: unknown method {method!r}; choose from {', '.join(METHODS)}")
     if args.memory_gb <= 0:
         parser.error(f"--memory-gb must be more than 0, not {args.memory_gb}")
     from werkdeling.serialize import write_text_atomic
 
     RESULTS.mkdir(exist_ok=True)
     if not args.variants_only:
-        _run_suite(args.suite, args.methods, args.memory_gb, args.no_variants)
+        _run_suite(args.suite, methods, args.memory_gb, args.no_variants)
     if not args.no_variants:
         variants = _variants(SUITES[args.suite][0])
         write_text_atomic(RESULTS / f"{args.suite}-variants.md", variants + "\n")
@@ -417,17 +418,11 @@ def main() -> None:
         print(variants)
 
 
-def _methods(argument: str) -> list[str]:
-    """The methods ``--methods`` names, in its order."""
-    return [m.strip() for m in argument.split(",") if m.strip()]
-
-
-def _run_suite(suite: str, methods_argument: str, memory_gb: float, no_variants: bool) -> None:
-    """Every method on every instance of ``suite``: the table, printed and written to
-    ``results/<suite>.csv`` and ``.md``."""
+def _run_suite(suite: str, methods: list[str], memory_gb: float, no_variants: bool) -> None:
+    """Every method of ``methods`` on every instance of ``suite``: the table, printed and written
+    to ``results/<suite>.csv`` and ``.md``."""
     from werkdeling.serialize import write_text_atomic
 
-    methods = _methods(methods_argument)
     all_rows: list[dict[str, Any]] = []
     for instance in SUITES[suite]:
         rows = []
@@ -437,8 +432,9 @@ def _run_suite(suite: str, methods_argument: str, memory_gb: float, no_variants:
         _gaps(rows)
         all_rows += rows
     stamp = f"{dt.date.today().isoformat()}, {os.cpu_count()} cores"
+    named = ",".join(methods)
     command = f"python benchmarks/run.py --suite {suite}" + (
-        f" --methods {methods_argument}" if methods_argument != ",".join(METHODS) else ""
+        f" --methods {named}" if named != ",".join(METHODS) else ""
     )
     command += " --no-variants" if no_variants else ""
     table = f"`{command}` ({stamp})\n\n" + _markdown(all_rows)

@@ -98,7 +98,7 @@ def test_the_runner_referees_every_plan_and_writes_its_tables(
     # Each method runs in its own child process; the parent writes the CSV and markdown whole.
     monkeypatch.setitem(run.SUITES, "tiny", [TINY])
     monkeypatch.setattr(run, "RESULTS", tmp_path)
-    run._run_suite("tiny", ",".join(run.METHODS), memory_gb=16.0, no_variants=True)
+    run._run_suite("tiny", list(run.METHODS), memory_gb=16.0, no_variants=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.csv", "tiny.md"]  # no temporary files left
 
     with (tmp_path / "tiny.csv").open(newline="") as f:
