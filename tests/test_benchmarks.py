@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from werkdeling import Scenario, Status, solve, validate
-from werkdeling.generate import generate_scenario
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -53,7 +53,7 @@ def _costed_by_validator(s: Scenario, outcome: baselines.Outcome) -> float:
 def test_every_baseline_solves_werkdelings_own_objective(seed: int, extras: bool, granularity: str) -> None:
     # HiGHS stops a MIP as optimal within its default relative gap (1e-4), so its plan may cost
     # up to that much more than the optimum CP-SAT proves; its bound and the LP's never exceed it.
-    s = generate_scenario(3, 8, periods=3, granularity=granularity, seed=seed, training=extras, return_to_work=extras)
+    s = run._scenario(replace(TINY, granularity=granularity, seed=seed, training=extras, return_to_work=extras))
     optimum = _optimum(s)
     tolerance = 1e-6 * max(1.0, abs(optimum))
 
